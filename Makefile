@@ -1,0 +1,43 @@
+# parindex — the front door. `make help` lists the verbs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install standardise reports test lint lab bench clean
+
+help:  ## list the verbs
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --prefix $(VENV) --name parindex --display-name "Python (parindex)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the project (done by every verb)
+
+standardise: $(STAMP)  ## data/raw → data/processed/scores.csv
+	$(VENV)/bin/parindex standardise
+
+reports: $(STAMP)  ## standardise, run every notebook for every unit and quarter, render HTML into reports/
+	$(VENV)/bin/parindex run --params params/2024-FY.yaml
+	$(VENV)/bin/parindex run --params params/2024-Q3.yaml
+
+test: $(STAMP)  ## lint and run the whole test suite
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP)  ## ruff
+	$(VENV)/bin/ruff check .
+
+lab: $(STAMP)  ## open JupyterLab on the notebooks with the project's kernel
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: $(STAMP)  ## run the benchmarks and print their figures
+	$(PY) benchmarks/bench_analyses.py
+	$(PY) benchmarks/bench_batch.py
+
+clean:  ## remove generated files (reports/, data/processed/)
+	find reports data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,127 @@
+"""The ``parindex`` command: standardise, lift, run.
+
+Errors a user can act on print in one line (or one line per problem) and exit with status 2;
+``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from parindex_lib import __version__
+from parindex_lib.config import PROCESSED_DIR, REPORTS_DIR, SCORES_CSV, TASKS_CSV
+from parindex_lib.errors import ParindexError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parindex", description="PAR INDEX analysis workbench.")
+    parser.add_argument("--version", action="version", version=f"parindex {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    std = sub.add_parser("standardise", aliases=["standardize"],
+                         help="read raw tables, validate, write data/processed/scores.csv")
+    std.add_argument("raw", nargs="*", type=Path, help="raw files (default: every file under data/raw)")
+    std.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output folder (default data/processed)")
+
+    lift = sub.add_parser("lift", help="cheapest improvements that lift the total to the target")
+    lift.add_argument("--unit", required=True)
+    lift.add_argument("--year", type=int, required=True, help="year of the results to start from")
+    lift.add_argument("--period", default="FY", help="FY (default) or Q1..Q4")
+    lift.add_argument("--target", type=float, default=None, help="total to reach, in %% (default: the plan's)")
+    lift.add_argument("--scheme", default="equal-9")
+    lift.add_argument("--cost-model", default="gap", choices=["gap", "linear", "actions"])
+    lift.add_argument("--costs", type=Path, help="CSV: component, cost_per_pp (linear model)")
+    lift.add_argument("--actions", type=Path, help="CSV/XLSX: action, component, gain, cost, lead_units, deadline")
+    lift.add_argument("--ceilings", type=Path, help="CSV: component, ceiling")
+    lift.add_argument("--bound", default="ge", choices=["ge", "gt"], help="ge: reach; gt: exceed by 0,01")
+    lift.add_argument("--scores", type=Path, default=SCORES_CSV, help="standardised scores (default data/processed)")
+    lift.add_argument("--lang", default="vi", choices=["vi", "en"])
+    lift.add_argument("--format", default="text", choices=["text", "json"])
+
+    run = sub.add_parser("run", help="standardise, execute every notebook per unit, render HTML reports")
+    run.add_argument("--params", type=Path, help="a params/*.yaml file")
+    run.add_argument("--unit", action="append", help="unit(s) to report on (default: every unit with results)")
+    run.add_argument("--year", type=int)
+    run.add_argument("--period")
+    run.add_argument("--lang", choices=["vi", "en"])
+    run.add_argument("--out", type=Path, default=REPORTS_DIR)
+    run.add_argument("--raw", type=Path, help="raw folder (default data/raw)")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="any other notebook parameter, e.g. --set target=82")
+    run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the machine's cores)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``parindex`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in ("standardise", "standardize"):
+            return _standardise(args)
+        if args.command == "lift":
+            return _lift(args)
+        return _run(args)
+    except ParindexError as exc:
+        if args.debug:
+            raise
+        print(f"parindex: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _standardise(args: argparse.Namespace) -> int:
+    from parindex_lib.standardise import standardise, write_processed
+
+    result = standardise(args.raw or None)
+    paths = write_processed(result, args.out)
+    print(f"{len(result.scores)} score rows and {len(result.tasks)} task rows from {len(result.files)} file(s) "
+          f"→ {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+def _lift(args: argparse.Namespace) -> int:
+    from parindex_lib import lift as lift_mod
+    from parindex_lib.index import PARIndex
+    from parindex_lib.report import lift_text
+    from parindex_lib.standardise import load_scores, load_tasks
+
+    scores = load_scores(args.scores)
+    tasks = load_tasks(args.scores.parent / TASKS_CSV.name)
+    index = PARIndex.from_scores(scores, args.unit, args.year, args.period, scheme=args.scheme,
+                                 target=args.target, bound=args.bound, tasks=tasks)
+    result = lift_mod.lift(
+        index, args.cost_model,
+        ceilings=lift_mod.read_ceilings(args.ceilings) if args.ceilings else None,
+        costs=lift_mod.read_costs(args.costs) if args.costs else None,
+        actions=lift_mod.read_actions(args.actions) if args.actions else None,
+    )
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(lift_text(result, index, args.lang))
+    return 0 if result.feasible else 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from parindex_lib.runner import run_batch
+
+    overrides = {}
+    for item in args.set:
+        if "=" not in item:
+            raise ParindexError(f'--set "{item}" is not NAME=VALUE')
+        name, value = item.split("=", 1)
+        overrides[name.strip()] = value
+    for name in ("year", "period", "lang"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
+    summary = run_batch(params_file=args.params, units=args.unit, overrides=overrides, out_dir=args.out,
+                        raw_dir=args.raw, workers=args.workers)
+    print(summary.describe())
+    return 0 if summary.ok else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The component catalogue: canonical codes, Vietnamese and English names, and aliases.
+
+The catalogue is data (``data/components.csv``). Names match after NFC normalisation ignoring
+case, spacing, punctuation and diacritics, so ``"cai cach the che"``, ``"CẢI CÁCH THỂ CHẾ"`` and
+``"Cải cách thể chế"`` all mean ``C2``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+import pandas as pd
+
+from parindex_lib.config import COMPONENTS_CSV
+from parindex_lib.vn import fold, nfc
+
+TOTAL = "TOTAL"
+
+
+@cache
+def catalogue() -> pd.DataFrame:
+    """Return the component catalogue, indexed by code, in reporting order.
+
+    Examples
+    --------
+    >>> catalogue().loc["C6", "name_en"]
+    'Public finance reform'
+    """
+    table = pd.read_csv(COMPONENTS_CSV, dtype=str, keep_default_na=False)
+    for col in ("name_vi", "short_vi", "aliases"):
+        table[col] = table[col].map(nfc)
+    table["order"] = table["order"].astype(int)
+    return table.set_index("code").sort_values("order")
+
+
+def codes(include_total: bool = False) -> list[str]:
+    """Canonical component codes in reporting order (``C1``…``C8``, ``SIPAS`` and maybe ``TOTAL``)."""
+    all_codes = list(catalogue().index)
+    return all_codes if include_total else [c for c in all_codes if c != TOTAL]
+
+
+@cache
+def _alias_map() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for code, row in catalogue().iterrows():
+        names = [code, row["name_vi"], row["name_en"], row["short_vi"], row["short_en"]]
+        names += [a for a in row["aliases"].split(";") if a.strip()]
+        for name in names:
+            key = fold(name)
+            if key in mapping and mapping[key] != code:
+                raise ValueError(f"components.csv: alias {name!r} is given to {mapping[key]} and {code}")
+            mapping[key] = code
+    return mapping
+
+
+def match_component(name: str) -> str | None:
+    """Return the canonical code a component name refers to, or ``None`` if unknown.
+
+    Examples
+    --------
+    >>> match_component("CAI CACH TAI CHINH CONG"), match_component("Tổng cộng")
+    ('C6', 'TOTAL')
+    """
+    return _alias_map().get(fold(name))
+
+
+def suggest(name: str) -> str:
+    """A hint naming the closest known component names, for error messages."""
+    keys = list(_alias_map())
+    close = difflib.get_close_matches(fold(name), keys, n=1, cutoff=0.6)
+    if close:
+        code = _alias_map()[close[0]]
+        return f'is not a known component (did you mean "{name_of(code)}" ({code})?)'
+    return "is not a known component (expected a name from the catalogue, e.g. \"Cải cách thể chế\" or C2)"
+
+
+def find_components(text: str) -> list[str]:
+    """Every component a free text mentions, in catalogue order (for task lists such as the appendix).
+
+    Examples
+    --------
+    >>> find_components("Tham mưu thực hiện các nội dung thuộc cải cách bộ máy, cải cách chế độ công vụ")
+    ['C4', 'C5']
+    """
+    folded = f" {fold(text)} "
+    found = set()
+    # Longest aliases first, removing each match, so "chinh quyen dien tu" is not also read as a shorter alias.
+    for key in sorted(_alias_map(), key=len, reverse=True):
+        if len(key) < 4 or key in {"tong", "tong so"}:
+            continue
+        pattern = f" {key} "
+        if pattern in folded:
+            found.add(_alias_map()[key])
+            folded = folded.replace(pattern, " | ")
+    return [c for c in codes(include_total=True) if c in found]
+
+
+def name_of(code: str, lang: str = "vi", short: bool = False) -> str:
+    """The component's name in ``lang`` (full, or short for chart labels)."""
+    column = ("short_" if short else "name_") + lang
+    return str(catalogue().loc[code, column])
+
+
+_CODE = re.compile(r"^(C[1-9]\d*|SIPAS|TOTAL)$")
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` is a canonical code as written in the tidy table."""
+    return bool(_CODE.match(str(text)))

@@ -1,0 +1,23 @@
+"""Paths, built once from the package and project roots (never typed twice)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DATA = PACKAGE_DIR / "data"
+SCHEMES_DIR = PACKAGE_DATA / "schemes"
+COMPONENTS_CSV = PACKAGE_DATA / "components.csv"
+MESSAGES_YAML = PACKAGE_DATA / "messages.yaml"
+
+# The project root: where data/, notebooks/ and reports/ live. PARINDEX_ROOT overrides it, so an
+# installed package can be pointed at a working copy.
+PROJECT_ROOT = Path(os.environ.get("PARINDEX_ROOT", PACKAGE_DIR.parent)).resolve()
+RAW_DIR = PROJECT_ROOT / "data" / "raw"
+PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+PARAMS_DIR = PROJECT_ROOT / "params"
+SCORES_CSV = PROCESSED_DIR / "scores.csv"
+TASKS_CSV = PROCESSED_DIR / "tasks.csv"

@@ -1,0 +1,56 @@
+"""One message catalogue (``data/messages.yaml``) for every word a report or the CLI shows."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+
+from parindex_lib.components import name_of
+from parindex_lib.config import MESSAGES_YAML
+from parindex_lib.errors import ParindexError
+
+LANGS = ("vi", "en")
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """The message catalogue: language → key → template."""
+    return yaml.safe_load(MESSAGES_YAML.read_text(encoding="utf-8"))
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported, else raise a clear error."""
+    if lang not in LANGS:
+        raise ParindexError(f'language "{lang}" is not supported (expected one of {", ".join(LANGS)})')
+    return lang
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The message ``key`` in ``lang``, with placeholders filled.
+
+    Examples
+    --------
+    >>> t("status_met", "en")
+    'Met'
+    """
+    template = catalogue()[check_lang(lang)][key]
+    return template.format(**values) if values else template
+
+
+def status_label(status: str | None, lang: str = "vi") -> str:
+    """The text label of a status (so it reads without colour)."""
+    return t(f"status_{status or 'none'}", lang)
+
+
+def component_name(code: str, lang: str = "vi", short: bool = False) -> str:
+    """A component's name in ``lang`` (full as in the plan, or short for charts)."""
+    return name_of(code, lang, short)
+
+
+def target_text(target: float, bound: str, lang: str = "vi") -> str:
+    """``từ 80,00% trở lên`` / ``trên 80,00%`` (vi), ``80.00% or more`` / ``above 80.00%`` (en)."""
+    from parindex_lib.vn import format_pct
+
+    key = "target_gt" if bound == ">" else "target_ge"
+    return t(key, lang, target=format_pct(target, lang))

@@ -1,0 +1,390 @@
+"""Lift: the cheapest way to bring the total up to the target, and who owns each step.
+
+Cost models, chosen by key (``cost_model=``):
+
+``gap`` (default)
+    Raising a component from s to x with ceiling u costs ln((u − s)/(u − x)): closing half of
+    whatever gap remains costs the same effort in any component, so effort rises near the ceiling.
+    Solved exactly from the optimality conditions: every component that moves ends with the same
+    weighted remaining gap u − x = 1/(λ·w); λ is found by Brent's method.
+``linear``
+    A cost per percentage point per component (a CSV the analyst writes): a linear programme
+    (``scipy.optimize.linprog``, HiGHS).
+``actions``
+    A catalogue of concrete actions (component, gain, cost, lead office, deadline): the cheapest set
+    reaching the target, as an integer programme (``scipy.optimize.milp``, HiGHS).
+
+An unreachable target is an answer (``feasible=False`` with the highest reachable total), never a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from parindex_lib.components import match_component
+from parindex_lib.errors import InputError, MethodError, Problem
+from parindex_lib.index import PARIndex, met, required_value
+from parindex_lib.readers import read_tables
+from parindex_lib.vn import fold, parse_number
+
+COST_MODELS = ("gap", "linear", "actions")
+_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class LiftResult:
+    """The recommended changes and what they achieve."""
+
+    unit: str
+    year: int
+    period: str
+    scheme: str
+    cost_model: str
+    target: float
+    bound: str
+    total_before: float
+    total_after: float
+    feasible: bool
+    max_reachable: float
+    changes: pd.DataFrame
+    total_cost: float
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def required_total(self) -> float:
+        """The total the changes had to reach (the target, or 0,01 above it for a strict bound)."""
+        return required_value(self.target, self.bound)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``parindex lift --format json``."""
+        def clean(v):
+            if isinstance(v, float | np.floating):
+                return round(float(v), 6)
+            if isinstance(v, np.integer):
+                return int(v)
+            return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+
+        changes = [{k: clean(v) for k, v in row.items()} for row in self.changes.reset_index().to_dict("records")]
+        out = {
+            "unit": self.unit, "year": self.year, "period": self.period, "scheme": self.scheme,
+            "cost_model": self.cost_model, "target": self.target,
+            "bound": "gt" if self.bound == ">" else "ge",
+            "total_before": clean(self.total_before), "total_after": clean(self.total_after),
+            "feasible": self.feasible, "max_reachable": clean(self.max_reachable),
+            "total_cost": clean(self.total_cost), "changes": changes,
+        }
+        if not self.actions.empty:
+            out["actions"] = [{k: clean(v) for k, v in r.items()} for r in self.actions.to_dict("records")]
+        return out
+
+
+def _ceilings(index: PARIndex, ceilings: pd.Series | dict | None) -> pd.Series:
+    u = pd.Series(100.0, index=index.components)
+    if ceilings is not None:
+        for c, v in dict(ceilings).items():
+            if c not in u.index:
+                raise MethodError(f'ceiling given for "{c}", which scheme "{index.scheme.name}" does not total')
+            u[c] = float(v)
+    s = index.values.loc[index.components]
+    # A ceiling below the current value cannot lower it: the component simply cannot rise.
+    return np.maximum(u, s)
+
+
+def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict | None = None,
+         costs: pd.Series | dict | None = None, actions: pd.DataFrame | None = None) -> LiftResult:
+    """Find the cheapest new value of every component such that the total meets the target.
+
+    Parameters
+    ----------
+    index : PARIndex
+        Starting values, scheme, target and bound (``>=`` reach; ``>`` exceed by 0,01).
+    cost_model : {"gap", "linear", "actions"}
+        See the module notes.
+    ceilings : Series or dict, optional
+        Highest value per component (default 100), e.g. the best any peer reached.
+    costs : Series or dict
+        For ``linear``: cost per percentage point, per component.
+    actions : DataFrame
+        For ``actions``: columns ``action, component, gain, cost`` (and ``lead_units``, ``deadline``).
+
+    Returns
+    -------
+    LiftResult
+        ``changes`` lists components that move: ``from_pct, to_pct, gain_total, cost, lead_units``.
+
+    Examples
+    --------
+    >>> res = lift(idx)                                   # doctest: +SKIP
+    >>> res.changes.index.tolist()                        # doctest: +SKIP
+    ['C6', 'C8']
+    """
+    if cost_model not in COST_MODELS:
+        raise MethodError(f'cost model "{cost_model}" is not known (expected one of {", ".join(COST_MODELS)})')
+    u = _ceilings(index, ceilings)
+    s = index.values.loc[index.components].astype(float)
+    w = index.weights
+    need = required_value(index.target, index.bound)
+    if cost_model == "gap":
+        x, cost, feasible, reach = _solve_gap(s, u, w, need)
+        chosen = pd.DataFrame()
+        per_cost = pd.Series(np.log(np.where(u - s > 0, (u - s) / np.maximum(u - x, 1e-300), 1.0)), index=s.index)
+    elif cost_model == "linear":
+        if costs is None:
+            raise MethodError("the linear cost model needs costs per percentage point (--costs FILE)")
+        c = pd.Series(costs, dtype=float).reindex(s.index)
+        if c.isna().any():
+            raise MethodError(f"costs lack {', '.join(c.index[c.isna()])} (expected a cost for every component)")
+        x, cost, feasible, reach = _solve_linear(s, u, w, c, need)
+        per_cost = c * (x - s)
+        chosen = pd.DataFrame()
+    else:
+        if actions is None or actions.empty:
+            raise MethodError("the actions cost model needs a catalogue of actions (--actions FILE)")
+        x, cost, feasible, reach, chosen = _solve_actions(s, u, w, actions, need)
+        per_cost = chosen.groupby("component")["cost"].sum().reindex(s.index).fillna(0.0) if not chosen.empty \
+            else pd.Series(0.0, index=s.index)
+    moved = (x - s) > 1e-7
+    changes = pd.DataFrame({
+        "from_pct": s[moved], "to_pct": x[moved], "gain_total": (w * (x - s))[moved],
+        "cost": per_cost[moved], "lead_units": index.lead_units.reindex(s.index)[moved],
+    })
+    changes.index.name = "component"
+    changes = changes.sort_values("gain_total", ascending=False)
+    total_after = float(np.dot(w, x))
+    return LiftResult(index.unit, index.year, index.period, index.scheme.name, cost_model, index.target,
+                      index.bound, index.total, total_after, feasible, reach, changes, float(cost), chosen)
+
+
+def _solve_gap(s: pd.Series, u: pd.Series, w: pd.Series, need: float) -> tuple[pd.Series, float, bool, float]:
+    """Minimise Σ ln((u−s)/(u−x)) subject to Σ w·x ≥ need, s ≤ x < u (exact, from the KKT conditions)."""
+    before = float(np.dot(w, s))
+    reach = float(np.dot(w, u))
+    if before >= need - _TOL:
+        return s.copy(), 0.0, True, reach
+    movable = ((u - s) > _TOL) & (w > 0)
+    if reach <= need + _TOL:  # the ceiling itself is reachable only at infinite effort
+        return s.copy(), float("inf"), False, reach
+
+    def x_of(lam: float) -> pd.Series:
+        x = s.copy()
+        x[movable] = np.maximum(s[movable], u[movable] - 1.0 / (lam * w[movable]))
+        return x
+
+    def excess(lam: float) -> float:
+        return float(np.dot(w, x_of(lam))) - need
+
+    lo = float((1.0 / (w[movable] * (u - s)[movable])).min())
+    hi = lo * 2
+    while excess(hi) < 0:
+        hi *= 2
+    lam = optimize.brentq(excess, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500)
+    x = x_of(lam)
+    gap_cost = np.where(movable, np.log((u - s) / (u - x)), 0.0)
+    return x, float(gap_cost.sum()), True, reach
+
+
+def _solve_linear(s: pd.Series, u: pd.Series, w: pd.Series, c: pd.Series,
+                  need: float) -> tuple[pd.Series, float, bool, float]:
+    """Minimise Σ c·(x − s) subject to Σ w·x ≥ need, s ≤ x ≤ u (linear programme, HiGHS)."""
+    reach = float(np.dot(w, u))
+    if float(np.dot(w, s)) >= need - _TOL:
+        return s.copy(), 0.0, True, reach
+    if reach < need - _TOL:
+        return s.copy(), 0.0, False, reach
+    res = optimize.linprog(c.to_numpy(), A_ub=-w.to_numpy()[None, :], b_ub=[-need],
+                           bounds=list(zip(s, u, strict=True)), method="highs")
+    if res.status != 0:
+        raise MethodError(f"the linear programme failed: {res.message}")
+    x = pd.Series(res.x, index=s.index)
+    return x, float(np.dot(c, x - s)), True, reach
+
+
+def _solve_actions(s: pd.Series, u: pd.Series, w: pd.Series, actions: pd.DataFrame,
+                   need: float) -> tuple[pd.Series, float, bool, float, pd.DataFrame]:
+    """Cheapest set of actions whose gains (capped at each ceiling) reach ``need`` (integer programme)."""
+    acts = actions[actions["component"].isin(s.index)].reset_index(drop=True)
+    comps = list(s.index)
+    n, k = len(acts), len(comps)
+    headroom = (u - s).to_numpy()
+    gains_by_comp = acts.groupby("component")["gain"].sum().reindex(comps).fillna(0.0).to_numpy()
+    before = float(np.dot(w, s))
+    reach = before + float(np.dot(w, np.minimum(headroom, gains_by_comp)))
+    empty = acts.iloc[0:0]
+    if before >= need - _TOL:
+        return s.copy(), 0.0, True, reach, empty
+    if reach < need - _TOL or n == 0:
+        return s.copy(), 0.0, False, reach, empty
+    # Variables: y (n binaries: take action j), z (k continuous: realised rise of component i).
+    cost = np.concatenate([acts["cost"].to_numpy(float), np.zeros(k)])
+    member = np.zeros((k, n))
+    member[[comps.index(c) for c in acts["component"]], np.arange(n)] = acts["gain"].to_numpy(float)
+    a_link = np.hstack([-member, np.eye(k)])                       # z_i − Σ gain·y ≤ 0
+    a_goal = np.concatenate([np.zeros(n), w.to_numpy()])[None, :]  # Σ w·z ≥ need − before
+    constraints = [optimize.LinearConstraint(a_link, -np.inf, 0.0),
+                   optimize.LinearConstraint(a_goal, need - before, np.inf)]
+    bounds = optimize.Bounds(np.zeros(n + k), np.concatenate([np.ones(n), headroom]))
+    res = optimize.milp(cost, constraints=constraints, bounds=bounds,
+                        integrality=np.concatenate([np.ones(n), np.zeros(k)]))
+    if res.status != 0:
+        raise MethodError(f"the integer programme failed: {res.message}")
+    y = res.x[:n] > 0.5
+    chosen = acts[y].copy()
+    rise = np.minimum(headroom, member[:, y].sum(axis=1))
+    x = s + pd.Series(rise, index=comps)
+    return x, float(chosen["cost"].sum()), True, reach, chosen
+
+
+@dataclass(frozen=True)
+class PlanTargets:
+    """The plan's own component targets, totalled, and which single misses would break the goal."""
+
+    total_at_targets: float
+    slack: float
+    table: pd.DataFrame
+    goal_met: bool
+
+
+def plan_targets(index: PARIndex) -> PlanTargets:
+    """The total if every component target is met exactly at its bound, and each single miss.
+
+    ``table`` is indexed by component: ``current, target, bound, total_if_missed, breaks_goal``; a
+    miss leaves the component at its current value. Components without a target stay as they are.
+
+    Examples
+    --------
+    >>> round(plan_targets(idx).total_at_targets, 2)      # doctest: +SKIP
+    81.89
+    """
+    s = index.values.loc[index.components]
+    t = pd.Series({c: (index.target_of(c) or (s[c], "="))[0] for c in index.components})
+    b = pd.Series({c: (index.target_of(c) or (None, None))[1] for c in index.components})
+    w = index.weights
+    at_targets = float(np.dot(w, t))
+    rows = []
+    for c in index.components:
+        missed = at_targets - w[c] * (t[c] - s[c])
+        rows.append({"component": c, "current": s[c], "target": t[c], "bound": b[c], "total_if_missed": missed,
+                     "breaks_goal": not met(missed, index.target, index.bound),
+                     "lead_units": index.lead_units.get(c)})
+    table = pd.DataFrame(rows).set_index("component")
+    return PlanTargets(at_targets, at_targets - index.target, table, met(at_targets, index.target, index.bound))
+
+
+def single_component(index: PARIndex, ceilings: pd.Series | dict | None = None) -> pd.DataFrame:
+    """How far each component alone would have to rise for the total to meet the target.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by component: ``current, needed, rise, ceiling, feasible`` (``needed`` is NaN when
+        the ceiling is too low for that component alone).
+    """
+    u = _ceilings(index, ceilings)
+    s = index.values.loc[index.components]
+    short = required_value(index.target, index.bound) - index.total
+    needed = s + max(short, 0.0) / index.weights
+    feasible = needed <= u + _TOL
+    return pd.DataFrame({"current": s, "needed": needed.where(feasible), "rise": (needed - s).where(feasible),
+                         "ceiling": u, "feasible": feasible})
+
+
+# -- analyst-written inputs -------------------------------------------------------------------
+
+
+def _table_rows(path: str | Path, required: dict[str, tuple[str, ...]]) -> tuple[list, dict[str, int], object]:
+    tables = read_tables(path)
+    table = tables[0]
+    header_row, header = table.rows[0]
+    folded = [fold(h) for h in header]
+    columns, missing = {}, []
+    for col, aliases in required.items():
+        idx = next((i for i, f in enumerate(folded) if f in aliases), None)
+        if idx is None and not col.startswith("?"):
+            missing.append(col)
+        elif idx is not None:
+            columns[col.lstrip("?")] = idx
+    if missing:
+        raise InputError(table.problem(header_row, None, " | ".join(header), f"lacks the column(s) {', '.join(missing)}"))
+    return table.rows[1:], columns, table
+
+
+def _number(table, number: int, header: str, text: str, problems: list[Problem], minimum: float = 0.0) -> float:
+    try:
+        value, _ = parse_number(text.replace("%", ""))
+    except ValueError:
+        problems.append(table.problem(number, header, text, "is not a number (expected e.g. 1,5)"))
+        return np.nan
+    if value < minimum:
+        problems.append(table.problem(number, header, text, f"is below {minimum:g} (expected a number ≥ {minimum:g})"))
+    return value
+
+
+def _component(table, number: int, header: str, text: str, problems: list[Problem]) -> str | None:
+    code = match_component(text)
+    if code is None:
+        problems.append(table.problem(number, header, text, "is not a known component (expected e.g. C6 or "
+                                                             "\"Cải cách tài chính công\")"))
+    return code
+
+
+def read_component_values(path: str | Path, value_column: tuple[str, ...], what: str) -> pd.Series:
+    """Read a two-column CSV of component and a number (ceilings, costs per point)."""
+    rows, cols, table = _table_rows(path, {"component": ("component", "chi so thanh phan", "chi so"),
+                                           what: value_column})
+    problems: list[Problem] = []
+    out = {}
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        code = _component(table, number, table.rows[0][1][cols["component"]], cells[cols["component"]], problems)
+        value = _number(table, number, table.rows[0][1][cols[what]], cells[cols[what]], problems)
+        if code and code in out:
+            problems.append(table.problem(number, None, code, "repeats a component already given"))
+        if code:
+            out[code] = value
+    if problems:
+        raise InputError(problems)
+    return pd.Series(out, dtype=float, name=what)
+
+
+def read_ceilings(path: str | Path) -> pd.Series:
+    """Ceilings per component from a CSV (``component,ceiling``)."""
+    return read_component_values(path, ("ceiling", "tran", "gioi han", "max"), "ceiling")
+
+
+def read_costs(path: str | Path) -> pd.Series:
+    """Costs per percentage point per component from a CSV (``component,cost_per_pp``)."""
+    return read_component_values(path, ("cost per pp", "cost", "chi phi", "chi phi moi diem"), "cost_per_pp")
+
+
+def read_actions(path: str | Path) -> pd.DataFrame:
+    """A catalogue of actions (``action, component, gain, cost, lead_units, deadline``) from CSV/XLSX."""
+    rows, cols, table = _table_rows(path, {
+        "action": ("action", "hanh dong", "nhiem vu", "giai phap"),
+        "component": ("component", "chi so thanh phan", "chi so"),
+        "gain": ("gain", "gain pp", "muc tang", "tang"),
+        "cost": ("cost", "chi phi"),
+        "?lead_units": ("lead units", "lead office", "co quan chu tri", "don vi chu tri"),
+        "?deadline": ("deadline", "thoi han", "thoi gian"),
+    })
+    header = table.rows[0][1]
+    problems: list[Problem] = []
+    records = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        rec = {"action": cells[cols["action"]],
+               "component": _component(table, number, header[cols["component"]], cells[cols["component"]], problems),
+               "gain": _number(table, number, header[cols["gain"]], cells[cols["gain"]], problems),
+               "cost": _number(table, number, header[cols["cost"]], cells[cols["cost"]], problems)}
+        for opt in ("lead_units", "deadline"):
+            rec[opt] = cells[cols[opt]] if opt in cols and cols[opt] < len(cells) else None
+        records.append(rec)
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(records, columns=["action", "component", "gain", "cost", "lead_units", "deadline"])

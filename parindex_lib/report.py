@@ -1,0 +1,156 @@
+"""Words and tables for people: the sentences and formatted tables the reports and the CLI show.
+
+Every figure comes from the analyses; this module only turns them into text in the reader's
+language (through :mod:`parindex_lib.i18n`), formatted with Babel.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from parindex_lib.i18n import component_name, status_label, t, target_text
+from parindex_lib.index import PARIndex
+from parindex_lib.lift import LiftResult, PlanTargets
+from parindex_lib.vn import format_number, format_pct, format_pp
+
+
+def basis_label(index: PARIndex, lang: str = "vi") -> str:
+    """``năm 2023`` / ``2023`` for a final result, ``Q3/2024`` for an interim one."""
+    if index.period == "FY":
+        return f"năm {index.year}" if lang == "vi" else str(index.year)
+    return f"{index.period}/{index.year}"
+
+
+def total_sentence(index: PARIndex, lang: str = "vi") -> str:
+    """The headline: the total against the target, with last year's rank."""
+    rank = t("rank_text", lang, rank=index.total_rank) if index.total_rank else ""
+    return t("total_line", lang, basis=basis_label(index, lang), total=format_pct(index.display_total, lang),
+             target_year=index.target_year, target_text=target_text(index.target, index.bound, lang),
+             rank_text=rank)
+
+
+def gap_sentence(index: PARIndex, lang: str = "vi") -> str:
+    """How many points of total are still missing (or that none are)."""
+    if index.meets_target:
+        return t("gap_line_met", lang)
+    return t("gap_line_short", lang, gap=format_number(index.required_total - index.total, lang))
+
+
+def check_sentence(index: PARIndex, lang: str = "vi") -> str:
+    """Which scheme the page used and whether the reported total matched it."""
+    check = index.check_total()
+    if check.reported is None:
+        text = t("check_none", lang, recomputed=format_pct(check.recomputed, lang))
+    else:
+        key = "check_consistent" if check.consistent else "check_inconsistent"
+        text = t(key, lang, reported=format_pct(check.reported, lang), low=format_pct(check.low, lang, 3),
+                 high=format_pct(check.high, lang, 3))
+    return t("scheme_line", lang, scheme=f"{index.scheme.name} — {index.scheme.title(lang)}", check=text)
+
+
+def recommendation_sentence(result: LiftResult, lang: str = "vi") -> str:
+    """The sentence that says what reaching the target takes."""
+    goal = target_text(result.target, result.bound, lang)
+    if not result.feasible:
+        return t("infeasible", lang, target_text=goal, max_reachable=format_pct(result.max_reachable, lang))
+    if result.changes.empty:
+        return t("recommend_none", lang)
+    items = [t("recommend_item", lang, name=component_name(c, lang), from_pct=format_pct(r.from_pct, lang),
+               to_pct=format_pct(r.to_pct, lang)) for c, r in result.changes.iterrows()]
+    return t("recommend_sentence", lang, target_text=goal, n=len(items), items="; ".join(items),
+             after=format_pct(result.total_after, lang))
+
+
+def cost_sentence(result: LiftResult, lang: str = "vi") -> str:
+    """The cost model behind the recommendations, in one plain sentence."""
+    return t(f"cost_sentence_{result.cost_model}", lang)
+
+
+def recommendation_table(result: LiftResult, lang: str = "vi") -> pd.DataFrame:
+    """Component, from → to, points of total gained, lead office: formatted for reading."""
+    rows = [{
+        t("col_component", lang): component_name(c, lang),
+        t("col_from", lang): format_pct(r.from_pct, lang),
+        t("col_to", lang): format_pct(r.to_pct, lang),
+        t("col_gain", lang): format_pp(r.gain_total, lang),
+        t("col_lead", lang): r.lead_units or "",
+    } for c, r in result.changes.iterrows()]
+    return pd.DataFrame(rows)
+
+
+def status_table(status: pd.DataFrame, lang: str = "vi", projected: bool = False) -> pd.DataFrame:
+    """The components' status as a table a leader reads: value, target, gap, status label, lead office."""
+    rows = []
+    for c, r in status.iterrows():
+        row = {
+            t("col_component", lang): component_name(c, lang),
+            t("col_value", lang): format_pct(r.value, lang),
+            t("col_target", lang): "" if pd.isna(r.target) else target_text(r.target, r.bound, lang),
+            t("col_gap", lang): "" if pd.isna(r.gap) else format_pp(r.gap, lang),
+        }
+        if projected:
+            row[t("col_projected", lang)] = "" if pd.isna(r.projected) else format_pct(r.projected, lang)
+        else:
+            row[t("col_required", lang)] = "" if pd.isna(r.required_change) or r.required_change == 0 \
+                else format_pp(r.required_change, lang)
+        row[t("col_status", lang)] = status_label(r.status, lang)
+        row[t("col_lead", lang)] = r.lead_units or ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+STATUS_COLOURS = {"met": "#1b7837", "on_track": "#5aae61", "at_risk": "#e08214", "off_track": "#b2182b",
+                  "needs_change": "#e08214", None: "#777777"}
+
+
+def styled(table: pd.DataFrame, status_column: str | None = None, statuses: list | None = None):
+    """An HTML-escaped pandas Styler without the index, with status cells coloured (and labelled)."""
+    styler = table.style.hide(axis="index").format(escape="html")
+    if status_column and statuses is not None:
+        colours = [STATUS_COLOURS.get(s, "#777777") for s in statuses]
+        styler = styler.apply(
+            lambda col: [f"background-color: {c}; color: white; font-weight: bold" for c in colours],
+            subset=[status_column])
+    return styler.set_table_attributes('class="parindex-table"')
+
+
+def plan_targets_sentences(plan: PlanTargets, index: PARIndex, lang: str = "vi") -> list[str]:
+    """The total at the plan's targets, and which single misses would break the goal."""
+    first = t("plan_targets_sentence", lang, total=format_pct(plan.total_at_targets, lang),
+              slack=format_pp(plan.slack, lang), target=format_pct(index.target, lang))
+    breakers = [component_name(c, lang) for c in plan.table.index[plan.table["breaks_goal"]]]
+    second = t("plan_breakers", lang, items="; ".join(breakers)) if breakers else t("plan_breakers_none", lang)
+    return [first, second]
+
+
+def lift_text(result: LiftResult, index: PARIndex, lang: str = "vi") -> str:
+    """The ``parindex lift`` text output: header, before → after, changes with owners, cost model."""
+    lines = [
+        t("lift_header", lang, unit=result.unit, basis=basis_label(index, lang), scheme=result.scheme,
+          cost_model=result.cost_model),
+        t("lift_before_after", lang, before=format_pct(index.display_total, lang),
+          after=format_pct(result.total_after, lang), target_text=target_text(result.target, result.bound, lang)),
+        "",
+        recommendation_sentence(result, lang),
+    ]
+    for c, r in result.changes.iterrows():
+        lines.append(f"  - {component_name(c, lang)} ({c}): {format_pct(r.from_pct, lang)} → "
+                     f"{format_pct(r.to_pct, lang)}, {format_pp(r.gain_total, lang)} — {r.lead_units or '?'}")
+    if not result.actions.empty:
+        lines.append("")
+        for _, a in result.actions.iterrows():
+            lines.append(f"  * {a.action} ({a.component}, +{format_number(a.gain, lang)}; "
+                         f"{t('col_cost', lang).lower()} {format_number(a.cost, lang)})"
+                         + (f" — {a.lead_units}" if isinstance(a.lead_units, str) else ""))
+    if np.isfinite(result.total_cost) and result.feasible:
+        lines.append(t("lift_cost", lang, cost=format_number(result.total_cost, lang, 3)))
+    lines.append(cost_sentence(result, lang))
+    return "\n".join(lines)
+
+
+def escape(text: object) -> str:
+    """HTML-escape text that comes from the data (unit and office names, notes)."""
+    return html.escape("" if text is None else str(text))

@@ -1,0 +1,132 @@
+"""The tidy ``scores`` table: its columns, a pandera schema, and validation with located messages.
+
+One row per unit × year × period × component × kind. Readers validate on the way in; analyses trust
+a validated table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from parindex_lib.components import codes
+from parindex_lib.errors import InputError, Problem
+
+PERIODS = ["Q1", "Q2", "Q3", "Q4", "FY"]
+LEVELS = ["province", "department", "district", "commune"]
+KINDS = ["actual", "target"]
+BOUNDS = ["=", ">", ">="]
+KEY = ["unit", "level", "year", "period", "component", "kind"]
+COLUMNS = KEY + [
+    "value_pct", "bound", "points", "max_points", "rank", "rank_of", "lead_units",
+    "decimals", "illustrative", "source",
+]
+
+SCORES_SCHEMA = pa.DataFrameSchema(
+    {
+        "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "level": pa.Column(str, pa.Check.isin(LEVELS)),
+        "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
+        "period": pa.Column(str, pa.Check.isin(PERIODS)),
+        "component": pa.Column(str, pa.Check.isin(codes(include_total=True))),
+        "kind": pa.Column(str, pa.Check.isin(KINDS)),
+        "value_pct": pa.Column(float, pa.Check.in_range(0, 100)),
+        "bound": pa.Column(str, pa.Check.isin(BOUNDS)),
+        "points": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "max_points": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        "rank_of": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        "lead_units": pa.Column(str, nullable=True),
+        "decimals": pa.Column("Int64", pa.Check.in_range(0, 10), nullable=True),
+        "illustrative": pa.Column(bool),
+        "source": pa.Column(str),
+    },
+    checks=[
+        pa.Check(lambda df: df["points"].isna() | (df["points"] <= df["max_points"]),
+                 error="points ≤ max_points"),
+        pa.Check(lambda df: df["rank"].isna() | df["rank_of"].isna() | (df["rank"] <= df["rank_of"]),
+                 error="rank ≤ rank_of"),
+        pa.Check(lambda df: (df["kind"] == "target") | (df["bound"] == "="),
+                 error="actual results have bound '='"),
+    ],
+    unique=KEY,
+    report_duplicates="all",
+    strict=True,
+    ordered=False,
+    coerce=False,
+)
+
+_EXPECTED = {
+    "value_pct": "is outside 0–100 (expected a percentage)",
+    "points": "is negative (expected points ≥ 0)",
+    "max_points": "is not positive (expected a maximum > 0)",
+    "year": "is not a plausible assessment year (expected 1990–2100)",
+    "period": f"is not a period (expected one of {', '.join(PERIODS)})",
+    "level": f"is not a level (expected one of {', '.join(LEVELS)})",
+    "kind": "is not a kind (expected actual or target)",
+    "component": "is not a component code (expected C1…C8, SIPAS or TOTAL)",
+    "bound": "is not a bound (expected =, > or >=)",
+}
+
+
+def empty_scores() -> pd.DataFrame:
+    """An empty tidy table with the right columns and dtypes."""
+    return coerce_dtypes(pd.DataFrame({c: [] for c in COLUMNS}))
+
+
+def coerce_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    """Give a tidy table its contract dtypes (as read back from CSV); values are not altered."""
+    df = df.copy()
+    for col in ("unit", "level", "period", "component", "kind", "bound", "source"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None).astype(str)
+    df["lead_units"] = df["lead_units"].astype(object).where(df["lead_units"].notna(), None)
+    df["year"] = pd.to_numeric(df["year"]).astype("int64")
+    for col in ("value_pct", "points", "max_points"):
+        df[col] = pd.to_numeric(df[col]).astype(float)
+    for col in ("rank", "rank_of", "decimals"):
+        df[col] = pd.to_numeric(df[col]).astype("Int64")
+    df["illustrative"] = df["illustrative"].map(
+        lambda v: v if isinstance(v, bool) else str(v).strip().lower() in {"true", "1", "yes"}).astype(bool)
+    return df[COLUMNS]
+
+
+def validate(df: pd.DataFrame, file: str = "scores") -> pd.DataFrame:
+    """Validate a tidy table against the schema, reporting every failure at once.
+
+    Raises
+    ------
+    InputError
+        One :class:`Problem` per failing cell or row, located by the row's ``source``.
+    """
+    try:
+        return SCORES_SCHEMA.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise InputError(_problems_from(exc.failure_cases, df, file)) from None
+
+
+def _problems_from(cases: pd.DataFrame, df: pd.DataFrame, file: str) -> list[Problem]:
+    problems = []
+    for _, case in cases.iterrows():
+        idx, column, check = case.get("index"), case.get("column"), str(case.get("check"))
+        where = df.loc[idx, "source"] if idx is not None and idx in df.index else file
+        if check == "column_in_dataframe" or check == "column_in_schema":
+            problems.append(Problem(file, None, str(case["failure_case"]), "",
+                                    f"column is {'missing' if 'dataframe' in check else 'not expected'} "
+                                    f"(expected columns: {', '.join(COLUMNS)})"))
+        elif "unique" in check or "duplicate" in check.lower():
+            key = ", ".join(str(df.loc[idx, k]) for k in KEY) if idx in df.index else ""
+            problems.append(Problem(str(where), None, None, key,
+                                    "repeats a row already given (expected one row per unit, level, year, "
+                                    "period, component and kind)"))
+        elif column in _EXPECTED:
+            problems.append(Problem(str(where), None, str(column), case["failure_case"], _EXPECTED[column]))
+        else:
+            problems.append(Problem(str(where), None, None if pd.isna(column) else str(column),
+                                    case["failure_case"], f"fails the check {check}"))
+    # pandera lists a duplicate once per row; keep each message once, in order.
+    seen, unique = set(), []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            unique.append(p)
+    return unique

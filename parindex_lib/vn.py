@@ -1,0 +1,225 @@
+"""Vietnamese text and numbers: NFC normalisation, diacritic-free keys, parsing and formatting.
+
+Parsing is strict: a value either reads exactly as written or raises ``ValueError`` with the reason;
+the readers turn that into a located :class:`~parindex_lib.errors.Problem`. Formatting uses Babel,
+so ``76.17`` shows as ``76,17%`` in Vietnamese and ``76.17%`` in English.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC with surrounding white space removed.
+
+    Examples
+    --------
+    >>> nfc("Tam \u0110u\u031bo\u031b\u0300ng") == "Tam Đường"
+    True
+    """
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def fold(text: str) -> str:
+    """Return a matching key: no diacritics, lower case, punctuation as single spaces.
+
+    Examples
+    --------
+    >>> fold("Cải cách  thể-chế!")
+    'cai cach the che'
+    """
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = re.sub(r"[^0-9a-z]+", " ", bare.casefold())
+    return bare.strip()
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A parsed percentage: value in 0–100, its bound and the decimals it was printed with."""
+
+    value: float
+    bound: str = "="
+    decimals: int = 2
+
+
+_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
+# Words before and after the number that make a target a bound, compared on folded text.
+_ABOVE = {"tren", "hon", "cao hon", "above", "more than", "over"}
+_AT_LEAST = {"tu", "dat tu", "it nhat", "toi thieu", "dat", "at least"}
+_AT_LEAST_TAIL = {"tro len", "or more", "or above"}
+
+
+def parse_number(text: str) -> tuple[float, int]:
+    """Parse one decimal number written the Vietnamese or the English way.
+
+    Returns the value and the number of decimals printed. Percentages and points never need a
+    thousands separator, so one ``,`` or ``.`` is the decimal mark; anything else is an error.
+
+    Examples
+    --------
+    >>> parse_number("70,52")
+    (70.52, 2)
+    >>> parse_number("100")
+    (100.0, 0)
+    """
+    s = nfc(text).replace("\u00a0", "").replace(" ", "")
+    s = s.replace("\u2212", "-")  # the minus sign Word likes to insert
+    if not re.fullmatch(_NUMBER, s):
+        raise ValueError("is not a number (expected e.g. 70,52)")
+    decimals = len(re.split(r"[.,]", s)[1]) if re.search(r"[.,]", s) else 0
+    return float(s.replace(",", ".")), decimals
+
+
+def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
+    """Parse a percentage such as ``70,52%``, ``100%``, ``Trên 75%`` or ``từ 80% trở lên``.
+
+    Parameters
+    ----------
+    text : str
+        The cell as written.
+    allow_bound : bool
+        Targets may carry a bound (``Trên`` = above, ``từ … trở lên``/``≥`` = at least);
+        actual results may not.
+
+    Returns
+    -------
+    Percent
+        ``bound`` is ``">"``, ``">="`` or ``"="``.
+
+    Raises
+    ------
+    ValueError
+        With the reason, when the text is not a percentage in 0–100.
+
+    Examples
+    --------
+    >>> parse_percent("Trên 75%", allow_bound=True)
+    Percent(value=75.0, bound='>', decimals=0)
+    """
+    raw = nfc(text)
+    if not raw:
+        raise ValueError("is empty (expected a percentage such as 70,52%)")
+    bound = "="
+    s = raw
+    for symbol, b in (("≥", ">="), (">=", ">="), (">", ">")):
+        if s.startswith(symbol):
+            bound, s = b, s[len(symbol):].strip()
+            break
+    else:
+        m = re.fullmatch(r"(?P<words>[^\d+\-\u2212]*?)\s*(?P<num>[+\-\u2212]?[\d.,\s]*\d\s*%?)\s*(?P<tail>.*)", s)
+        if m and (m.group("words") or m.group("tail")):
+            words, tail = fold(m.group("words")), fold(m.group("tail"))
+            if words in _ABOVE and not tail:
+                bound = ">"
+            elif (words in _AT_LEAST or not words) and (tail in _AT_LEAST_TAIL or not tail):
+                bound = ">="
+            else:
+                raise ValueError("is not a percentage or a target such as \"Trên 75%\" or \"từ 80% trở lên\"")
+            s = m.group("num")
+    if bound != "=" and not allow_bound:
+        raise ValueError("has a bound, but an actual result must be a single value (e.g. 70,52%)")
+    s = re.sub(r"\s*(%|phan tram|phần trăm|điểm %)\s*$", "", s.strip(), flags=re.IGNORECASE)
+    s = s.replace("%", "")
+    try:
+        value, decimals = parse_number(s)
+    except ValueError:
+        raise ValueError("is not a percentage (expected e.g. 70,52%)") from None
+    if not 0 <= value <= 100:
+        raise ValueError("is outside 0–100% (expected a percentage such as 70,52%)")
+    return Percent(value, bound, decimals)
+
+
+@dataclass(frozen=True)
+class Points:
+    """Points achieved out of a maximum, e.g. ``67,41/97,5 điểm``."""
+
+    points: float
+    max_points: float
+    decimals: int
+
+    @property
+    def percent(self) -> float:
+        """Points as a percentage of the maximum."""
+        return 100.0 * self.points / self.max_points
+
+
+def parse_points(text: str) -> Points:
+    """Parse ``67,41/97,5 điểm`` or ``67,41 / 97,5`` into points and maximum.
+
+    Examples
+    --------
+    >>> parse_points("67,41/97,5 điểm")
+    Points(points=67.41, max_points=97.5, decimals=2)
+    """
+    s = re.sub(r"\s*(điểm|diem|points?|pts)\s*$", "", nfc(text), flags=re.IGNORECASE)
+    parts = s.split("/")
+    if len(parts) != 2:
+        raise ValueError("is not points (expected e.g. 67,41/97,5 điểm)")
+    try:
+        points, decimals = parse_number(parts[0])
+        maximum, _ = parse_number(parts[1])
+    except ValueError:
+        raise ValueError("is not points (expected e.g. 67,41/97,5 điểm)") from None
+    if maximum <= 0:
+        raise ValueError("has a maximum of zero or less (expected e.g. 67,41/97,5 điểm)")
+    if points < 0:
+        raise ValueError("is negative (expected points from 0 to the maximum)")
+    if points > maximum:
+        raise ValueError(f"is more than its maximum {parts[1].strip()} (expected points ≤ maximum)")
+    return Points(points, maximum, decimals)
+
+
+def looks_like_points(text: str) -> bool:
+    """Whether a cell is written as points out of a maximum (contains ``/`` and no ``%``)."""
+    s = nfc(text)
+    return "/" in s and "%" not in s
+
+
+def parse_rank(text: str) -> tuple[int, int | None]:
+    """Parse a rank such as ``4`` or ``59/63`` into (rank, out of).
+
+    Examples
+    --------
+    >>> parse_rank("59/63")
+    (59, 63)
+    """
+    s = nfc(text).replace(" ", "")
+    m = re.fullmatch(r"(\d+)(?:/(\d+))?", s)
+    if not m:
+        raise ValueError("is not a rank (expected e.g. 4 or 59/63)")
+    rank, of = int(m.group(1)), (int(m.group(2)) if m.group(2) else None)
+    if rank < 1 or (of is not None and rank > of):
+        raise ValueError("is not a valid rank (expected 1 ≤ rank ≤ number ranked)")
+    return rank, of
+
+
+def format_number(value: float, lang: str = "vi", decimals: int = 2) -> str:
+    """Format a number for ``lang`` with Babel (``76,17`` in Vietnamese, ``76.17`` in English)."""
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def format_pct(value: float, lang: str = "vi", decimals: int = 2) -> str:
+    """Format a percentage: ``76,17%`` (vi) or ``76.17%`` (en).
+
+    Examples
+    --------
+    >>> format_pct(76.1756, "vi"), format_pct(76.1756, "en")
+    ('76,18%', '76.18%')
+    """
+    return f"{format_number(value, lang, decimals)}%"
+
+
+def format_pp(value: float, lang: str = "vi", decimals: int = 2) -> str:
+    """Format a signed change in percentage points: ``+3,83 điểm`` or ``+3.83 points``."""
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    unit = "điểm" if lang == "vi" else "points"
+    return f"{sign}{format_number(abs(value), lang, decimals)} {unit}"
