@@ -178,7 +178,6 @@ class PARIndex:
         if missing:
             raise MethodError(f'"{unit}" {basis_year} {basis_period} lacks {", ".join(missing)}, which scheme '
                               f'"{scheme.name}" needs')
-        comps = list(weights.index)
         present = [c for c in codes() if c in actual.index]  # kept, so other schemes can be tried
         target_rows = own[own["kind"] == "target"]
         if target_year is None:

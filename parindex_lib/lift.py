@@ -309,7 +309,8 @@ def _table_rows(path: str | Path, required: dict[str, tuple[str, ...]]) -> tuple
         elif idx is not None:
             columns[col.lstrip("?")] = idx
     if missing:
-        raise InputError(table.problem(header_row, None, " | ".join(header), f"lacks the column(s) {', '.join(missing)}"))
+        raise InputError(table.problem(header_row, None, " | ".join(header),
+                                       f"lacks the column(s) {', '.join(missing)}"))
     return table.rows[1:], columns, table
 
 

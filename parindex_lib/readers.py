@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,7 +124,7 @@ def _xlsx_tables(path: Path, file: str) -> list[Table]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InputError(Problem(file, None, None, "", f"is not a readable .xlsx workbook ({exc})")) from None
     tables = []
     for sheet in book.worksheets:
