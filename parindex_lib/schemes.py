@@ -61,7 +61,7 @@ class Scheme:
 
         Examples
         --------
-        >>> round(load_scheme("equal-9").weights()["C6"], 6)
+        >>> round(float(load_scheme("equal-9").weights()["C6"]), 6)
         0.111111
         """
         if not self.complete or self.unknown:
