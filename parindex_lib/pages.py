@@ -1,0 +1,247 @@
+"""What each report page shows, built from the notebook's parameters in one call.
+
+A notebook does ``ctx = pages.build(**params)`` and then displays ``ctx``'s pieces: the analyses
+run here (tested), the notebook only presents them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from parindex_lib import __version__, lift, report, trends, weighting
+from parindex_lib.i18n import check_lang, component_name, t
+from parindex_lib.index import PARIndex
+from parindex_lib.io import sha256
+from parindex_lib.report import escape
+from parindex_lib.standardise import load_scores, load_tasks, raw_files
+from parindex_lib.vn import format_number, format_pct, format_pp
+
+PAGES = {"summary": "00_summary", "trends": "10_trends", "weighting": "20_weighting", "lift": "30_lift"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything one unit's pages show: the index, its status, the lift, and the parameters."""
+
+    params: dict
+    scores: pd.DataFrame
+    index: PARIndex
+    status: pd.DataFrame
+    lift: lift.LiftResult
+    plan: lift.PlanTargets
+    lang: str
+
+    def html(self, text: str) -> HTML:
+        """Wrap trusted markup built from escaped pieces for display."""
+        return HTML(text)
+
+
+def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,
+          target: float, bound: str, scheme: str, lang: str) -> Context:
+    """Load the standardised data and run the analyses for one unit's pages.
+
+    ``target`` ≤ 0 means "the plan's own total target" (80 in the seed).
+    """
+    check_lang(lang)
+    scores = load_scores(scores_path)
+    tasks = load_tasks(tasks_path)
+    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme,
+                                 target=target if target > 0 else None, bound=bound, tasks=tasks)
+    params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, year=year,
+                  period=period, target=target, bound=bound, scheme=scheme, lang=lang)
+    result = lift.lift(index, "gap")  # the pages use the default model; `parindex lift` offers the others
+    return Context(params, scores, index, trends.target_status(index, scores), result,
+                   lift.plan_targets(index), lang)
+
+
+def header(ctx: Context, page: str) -> HTML:
+    """Title, the illustrative banner where it applies, and one sentence of context."""
+    idx = ctx.index
+    parts = [f"<h1>{escape(t(page + '_title', ctx.lang, unit=idx.unit))}</h1>"]
+    shown_illustrative = page == "trends" and ctx.scores.loc[ctx.scores["unit"] == idx.unit, "illustrative"].any()
+    if idx.illustrative or shown_illustrative:
+        parts.append(f'<p class="illustrative">{escape(t("illustrative_banner", ctx.lang))}</p>')
+    parts.append("<p>" + escape(t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang),
+                                  target_year=idx.target_year, scheme=idx.scheme.name)) + "</p>")
+    if page != "summary":
+        parts.append(f'<p class="nav"><a href="summary.html">← {escape(t("back_to_summary", ctx.lang))}</a></p>')
+    return ctx.html("\n".join(parts))
+
+
+def headline(ctx: Context) -> HTML:
+    """The total against the target, last rank, and what is missing."""
+    return ctx.html(f'<p class="headline">{escape(report.total_sentence(ctx.index, ctx.lang))}</p>'
+                    f"<p>{escape(report.gap_sentence(ctx.index, ctx.lang))}</p>")
+
+
+def status_table(ctx: Context):
+    """The components' status table (coloured and labelled)."""
+    projected = ctx.status["projected"].notna().any()
+    table = report.status_table(ctx.status, ctx.lang, projected=projected)
+    return report.styled(table, t("col_status", ctx.lang), list(ctx.status["status"]))
+
+
+def status_note(ctx: Context) -> HTML:
+    """How the status was judged: from a projection, or the change still needed."""
+    if ctx.status["projected"].notna().any():
+        text = t("projection_note", ctx.lang)
+    else:
+        text = t("no_projection_note", ctx.lang, basis=report.basis_label(ctx.index, ctx.lang))
+    return ctx.html(f'<p class="note">{escape(text)}</p>')
+
+
+def recommendations(ctx: Context) -> HTML:
+    """The recommendation sentence, the table of improvements and the cost model, in plain words."""
+    table = report.recommendation_table(ctx.lift, ctx.lang)
+    html_table = report.styled(table).to_html() if not table.empty else ""
+    return ctx.html(f"<h2>{escape(t('recommend_title', ctx.lang))}</h2>"
+                    f"<p>{escape(report.recommendation_sentence(ctx.lift, ctx.lang))}</p>{html_table}"
+                    f'<p class="note">{escape(report.cost_sentence(ctx.lift, ctx.lang))}</p>')
+
+
+def plan_targets(ctx: Context, detailed: bool = False) -> HTML:
+    """The total at the plan's targets and which single misses would break the goal."""
+    sentences = report.plan_targets_sentences(ctx.plan, ctx.index, ctx.lang)
+    body = "".join(f"<p>{escape(s)}</p>" for s in sentences)
+    if detailed:
+        rows = [{t("col_component", ctx.lang): component_name(c, ctx.lang),
+                 t("col_value", ctx.lang): format_pct(r.current, ctx.lang),
+                 t("col_target", ctx.lang): format_pct(r.target, ctx.lang),
+                 t("col_total_if_missed", ctx.lang): format_pct(r.total_if_missed, ctx.lang),
+                 t("col_breaks", ctx.lang): t("answer_yes" if r.breaks_goal else "answer_no", ctx.lang),
+                 t("col_lead", ctx.lang): r.lead_units or ""} for c, r in ctx.plan.table.iterrows()]
+        body += report.styled(pd.DataFrame(rows)).to_html()
+    return ctx.html(f"<h2>{escape(t('plan_targets_title', ctx.lang))}</h2>{body}")
+
+
+def links(ctx: Context) -> HTML:
+    """Links to the three detailed pages."""
+    items = "".join(f'<li><a href="{page}.html">{escape(t(page + "_title", ctx.lang, unit=ctx.index.unit))}</a></li>'
+                    for page in ("trends", "weighting", "lift"))
+    return ctx.html(f"<h2>{escape(t('links_title', ctx.lang))}</h2><ul>{items}</ul>")
+
+
+def single_component(ctx: Context):
+    """How far each component alone would have to rise."""
+    table = lift.single_component(ctx.index)
+    rows = [{t("col_component", ctx.lang): component_name(c, ctx.lang),
+             t("col_value", ctx.lang): format_pct(r.current, ctx.lang),
+             t("col_needed", ctx.lang): format_pct(r.needed, ctx.lang) if r.feasible else t("cannot", ctx.lang)}
+            for c, r in table.iterrows()]
+    return report.styled(pd.DataFrame(rows))
+
+
+def scenario(ctx: Context, **values: float) -> HTML:
+    """A what-if in one line: set some components, see the new total and what is still missing."""
+    new = ctx.index.scenario(**values)
+    desc = ", ".join(f"{c} = {format_pct(v, ctx.lang)}" for c, v in values.items())
+    remaining = (t("scenario_done", ctx.lang) if new.meets_target else
+                 t("scenario_remaining", ctx.lang, gap=format_number(new.required_total - new.total, ctx.lang)))
+    return ctx.html("<p>" + escape(t("scenario_sentence", ctx.lang, desc=desc, total=format_pct(new.total, ctx.lang),
+                                     delta=format_pp(new.total - ctx.index.total, ctx.lang),
+                                     remaining=remaining)) + "</p>")
+
+
+def contributions_table(ctx: Context):
+    """Weight, contribution, points lost and marginal value per component."""
+    table = weighting.contributions(ctx.index)
+    rows = [{t("col_component", ctx.lang): component_name(c, ctx.lang),
+             t("col_value", ctx.lang): format_pct(r.value, ctx.lang),
+             t("col_weight", ctx.lang): format_pct(100 * r.weight, ctx.lang),
+             t("col_contribution", ctx.lang): format_number(r.contribution, ctx.lang),
+             t("col_lost", ctx.lang): format_number(r.points_lost, ctx.lang),
+             t("col_marginal", ctx.lang): format_number(r.marginal, ctx.lang, 3)} for c, r in table.iterrows()]
+    return report.styled(pd.DataFrame(rows))
+
+
+def weighting_reading(ctx: Context) -> HTML:
+    """One sentence: where most points were lost."""
+    table = weighting.contributions(ctx.index).sort_values("points_lost", ascending=False).head(3)
+    items = "; ".join(f"{component_name(c, ctx.lang)} ({format_number(r.points_lost, ctx.lang)})"
+                      for c, r in table.iterrows())
+    return ctx.html(f"<p>{escape(t('weighting_reading', ctx.lang, items=items))}</p>")
+
+
+def consistency_table(ctx: Context):
+    """Which schemes reproduce the reported total."""
+    table = weighting.scheme_consistency(ctx.index)
+    rows = [{t("col_scheme", ctx.lang): f"{r.scheme} — {r.title_vi if ctx.lang == 'vi' else r.title_en}",
+             t("col_recomputed", ctx.lang): "" if pd.isna(r.recomputed) else format_pct(r.recomputed, ctx.lang, 4),
+             t("col_interval", ctx.lang): "" if pd.isna(r.low) else
+             f"{format_pct(r.low, ctx.lang, 3)}–{format_pct(r.high, ctx.lang, 3)}",
+             t("col_consistent", ctx.lang): r.note if r.consistent is None else t("answer_yes" if r.consistent else "answer_no",
+                                                                                   ctx.lang)}
+            for r in table.itertuples()]
+    return report.styled(pd.DataFrame(rows))
+
+
+def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000) -> HTML:
+    """The total's spread when weights vary around the scheme, and the chance of meeting the target."""
+    peers = weighting.peer_values(ctx.scores, ctx.index)
+    sens = weighting.weight_sensitivity(ctx.index, concentration=concentration, draws=draws, peers=peers)
+    text = t("sensitivity_sentence", ctx.lang, concentration=format_number(concentration, ctx.lang, 0),
+             draws=format_number(draws, ctx.lang, 0), low=format_pct(sens.quantiles["q025"], ctx.lang),
+             high=format_pct(sens.quantiles["q975"], ctx.lang), p=format_pct(100 * sens.p_meets_target, ctx.lang, 1))
+    return ctx.html(f"<h2>{escape(t('sensitivity_title', ctx.lang))}</h2><p>{escape(text)}</p>")
+
+
+def inference(ctx: Context) -> HTML:
+    """Weights estimated from every reported total in the data, or why they cannot be."""
+    X, totals = weighting.inference_rows(ctx.scores, ctx.index.components)
+    if X.empty:
+        return ctx.html("")
+    result = weighting.infer_weights(X, totals)
+    return ctx.html(f"<h2>{escape(t('inference_title', ctx.lang))}</h2><p>{escape(result.message)}</p>")
+
+
+def trends_table(ctx: Context):
+    """Every result by period with its change, per component."""
+    history = trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
+    diff = history.diff()
+    cols = [c for c in history.columns]
+    rows = []
+    for (y, p), r in history.iterrows():
+        row = {t("col_period", ctx.lang): str(y) if p == "FY" else f"{p}/{y}"}
+        for c in cols:
+            change = diff.loc[(y, p), c]
+            cell = format_number(r[c], ctx.lang) if not pd.isna(r[c]) else ""
+            if not pd.isna(change):
+                cell += f" ({format_pp(change, ctx.lang)})"
+            row[component_name(c, ctx.lang, short=True)] = cell
+        rows.append(row)
+    return report.styled(pd.DataFrame(rows))
+
+
+def trends_reading(ctx: Context) -> HTML:
+    """One sentence on the total's latest move."""
+    history = trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
+    if len(history) < 2 or "TOTAL" not in history:
+        return ctx.html("")
+    change = float(history["TOTAL"].iloc[-1] - history["TOTAL"].iloc[-2])
+    direction = t("up" if change > 0 else "down" if change < 0 else "flat", ctx.lang)
+    return ctx.html("<p>" + escape(t("trends_reading", ctx.lang, direction=direction,
+                                     change=format_pp(abs(change), ctx.lang).lstrip("+"))) + "</p>")
+
+
+def history_frame(ctx: Context) -> pd.DataFrame:
+    """The unit's results by period (for the trends chart)."""
+    return trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
+
+
+def footer(ctx: Context) -> HTML:
+    """Scheme and check, then provenance: input hashes, parameters, library version, run time."""
+    files = raw_files(ctx.params["raw_dir"]) if Path(ctx.params["raw_dir"]).exists() else []
+    inputs = "".join(f"<li><code>{escape(p.name)}</code> {sha256(p)}</li>" for p in files)
+    params = "".join(f"<li><code>{escape(k)}</code> = {escape(v)}</li>" for k, v in ctx.params.items())
+    when = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return ctx.html(
+        f'<p class="scheme">{escape(report.check_sentence(ctx.index, ctx.lang))}</p>'
+        f'<div class="provenance"><h2>{escape(t("provenance_title", ctx.lang))}</h2>'
+        f"<p>{escape(t('provenance_inputs', ctx.lang))}</p><ul>{inputs}</ul>"
+        f"<p>{escape(t('provenance_params', ctx.lang))}</p><ul>{params}</ul>"
+        f"<p>{escape(t('provenance_version', ctx.lang, version=__version__, time=when))}</p></div>")

@@ -1,0 +1,151 @@
+"""Charts for the reports (seaborn/matplotlib, static). Every figure's numbers come from the analyses.
+
+The font is DejaVu Sans, which matplotlib ships and which covers every Vietnamese letter, so
+diacritics render without falling back to boxes; :func:`check_font` proves it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from parindex_lib.i18n import component_name, t
+from parindex_lib.index import PARIndex
+from parindex_lib.lift import LiftResult
+from parindex_lib.report import STATUS_COLOURS
+from parindex_lib.vn import format_number
+
+FONT = "DejaVu Sans"
+A4_WIDTH_IN = 7.0  # fits an A4 page with 15 mm margins
+
+
+def use_style() -> None:
+    """The report style: a font with full Vietnamese coverage, a quiet grid, print-sized figures."""
+    sns.set_theme(style="whitegrid", context="notebook", font=FONT)
+    plt.rcParams.update({"font.family": FONT, "figure.dpi": 110, "savefig.dpi": 110,
+                         "axes.titleweight": "bold", "figure.autolayout": False})
+
+
+def check_font(text: str) -> str:
+    """The path of the font matplotlib uses; raises if it is a fallback or lacks a glyph of ``text``."""
+    from matplotlib.ft2font import FT2Font
+
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False)
+    charmap = FT2Font(path).get_charmap()
+    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in charmap})
+    if missing:
+        raise RuntimeError(f"font {path} lacks glyphs for {''.join(missing)}")
+    return path
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A finished figure that shows itself as one embedded PNG in a notebook or report."""
+
+    figure: Figure
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def _done(fig: Figure) -> Chart:
+    fig.tight_layout()
+    plt.close(fig)  # shown once, from the returned chart, not again by the inline backend
+    return Chart(fig)
+
+
+def plot_components(status: pd.DataFrame, lang: str = "vi"):
+    """Each component's result (bar, coloured by status) against its target (marker)."""
+    use_style()
+    labels = [component_name(c, lang, short=True) for c in status.index]
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.45 * len(status) + 1.2))
+    y = np.arange(len(status))
+    ax.barh(y, status["value"], color=[STATUS_COLOURS.get(s, "#777") for s in status["status"]],
+            label=t("legend_value", lang))
+    ax.scatter(status["target"], y, marker="|", s=400, color="black", linewidths=2.5, zorder=3,
+               label=t("legend_target", lang))
+    for yi, v in zip(y, status["value"], strict=True):
+        ax.text(min(v, 100) + 1, yi, format_number(v, lang, 1), va="center", fontsize=8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 108)
+    ax.set_xlabel(t("axis_pct", lang))
+    ax.set_title(t("chart_components_title", lang))
+    ax.legend(loc="lower right", fontsize=8)
+    return _done(fig)
+
+
+def plot_bridge(index: PARIndex, result: LiftResult, lang: str = "vi"):
+    """A bridge (waterfall) from the current total to the target: each improvement's contribution."""
+    use_style()
+    steps = [(component_name(c, lang, short=True), r.gain_total) for c, r in result.changes.iterrows()]
+    names = [t("bridge_start", lang)] + [s[0] for s in steps] + [t("bridge_end", lang)]
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 3.4))
+    level = result.total_before
+    ax.bar(0, level, color="#4c72b0")
+    for i, (_, gain) in enumerate(steps, start=1):
+        ax.bar(i, gain, bottom=level, color="#55a868")
+        ax.text(i, level + gain + 0.15, f"+{format_number(gain, lang)}", ha="center", fontsize=8)
+        level += gain
+    ax.bar(len(names) - 1, result.total_after, color="#4c72b0")
+    ax.axhline(index.target, color="#b2182b", linestyle="--", linewidth=1.2, label=t("legend_target", lang))
+    low = max(0.0, min(result.total_before, index.target) - 6)
+    ax.set_ylim(low, max(result.total_after, index.target) + 2)
+    ax.set_xticks(range(len(names)), names, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel(t("axis_total_points", lang))
+    ax.set_title(t("chart_bridge_title", lang))
+    ax.legend(loc="upper left", fontsize=8)
+    return _done(fig)
+
+
+def plot_trends(history: pd.DataFrame, status: pd.DataFrame, lang: str = "vi"):
+    """Each component's results by period, with its target as a dashed line (small multiples)."""
+    use_style()
+    comps = [c for c in status.index if c in history.columns]
+    cols = 3
+    rows = int(np.ceil(len(comps) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(A4_WIDTH_IN, 1.9 * rows + 0.6), sharex=True)
+    periods = [f"{p}/{y}" if p != "FY" else str(y) for y, p in history.index]
+    x = np.arange(len(periods))
+    for ax, c in zip(np.ravel(axes), comps, strict=False):
+        ax.plot(x, history[c].to_numpy(), marker="o", color="#4c72b0")
+        if not pd.isna(status.loc[c, "target"]):
+            ax.axhline(status.loc[c, "target"], color="#b2182b", linestyle="--", linewidth=1)
+        if "projected" in status and not pd.isna(status.loc[c, "projected"]):
+            ax.plot([x[-1], x[-1] + 1], [history[c].iloc[-1], status.loc[c, "projected"]], linestyle=":",
+                    color="#4c72b0")
+        ax.set_title(component_name(c, lang, short=True), fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in np.ravel(axes)[len(comps):]:
+        ax.axis("off")
+    for ax in np.ravel(axes):
+        ax.set_xticks(x, periods, rotation=30)
+    fig.suptitle(t("chart_trends_title", lang), fontweight="bold")
+    return _done(fig)
+
+
+def plot_contributions(table: pd.DataFrame, lang: str = "vi"):
+    """Stacked bars: each component's contribution to the total and the points it lost."""
+    use_style()
+    labels = [component_name(c, lang, short=True) for c in table.index]
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.45 * len(table) + 1.2))
+    y = np.arange(len(table))
+    ax.barh(y, table["contribution"], color="#4c72b0", label=t("col_contribution", lang))
+    ax.barh(y, table["points_lost"], left=table["contribution"], color="#dd8452", label=t("col_lost", lang))
+    for yi, lost, start in zip(y, table["points_lost"], table["contribution"], strict=True):
+        ax.text(start + lost + 0.1, yi, format_number(lost, lang), va="center", fontsize=8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(t("axis_total_points", lang))
+    ax.set_title(t("chart_lost_title", lang))
+    ax.legend(loc="lower right", fontsize=8)
+    return _done(fig)
