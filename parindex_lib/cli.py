@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", choices=["vi", "en"])
     run.add_argument("--out", type=Path, default=REPORTS_DIR)
     run.add_argument("--raw", type=Path, help="raw folder (default data/raw)")
+    run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="standardised tables (default data/processed)")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="any other notebook parameter, e.g. --set target=82")
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the machine's cores)")
@@ -118,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
     summary = run_batch(params_file=args.params, units=args.unit, overrides=overrides, out_dir=args.out,
-                        raw_dir=args.raw, workers=args.workers)
+                        raw_dir=args.raw, workers=args.workers, processed_dir=args.processed)
     print(summary.describe())
     return 0 if summary.ok else 1
 

@@ -174,10 +174,17 @@ def consistency_table(ctx: Context):
              t("col_recomputed", ctx.lang): "" if pd.isna(r.recomputed) else format_pct(r.recomputed, ctx.lang, 4),
              t("col_interval", ctx.lang): "" if pd.isna(r.low) else
              f"{format_pct(r.low, ctx.lang, 3)}–{format_pct(r.high, ctx.lang, 3)}",
-             t("col_consistent", ctx.lang): r.note if r.consistent is None else t("answer_yes" if r.consistent else "answer_no",
-                                                                                   ctx.lang)}
+             t("col_consistent", ctx.lang): _consistency_cell(r, ctx.lang)}
             for r in table.itertuples()]
     return report.styled(pd.DataFrame(rows))
+
+
+def _consistency_cell(row, lang: str) -> str:
+    if row.note:
+        return row.note
+    if row.consistent is None:
+        return t("no_reported_total", lang)
+    return t("answer_yes" if row.consistent else "answer_no", lang)
 
 
 def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000) -> HTML:
@@ -196,23 +203,29 @@ def inference(ctx: Context) -> HTML:
     if X.empty:
         return ctx.html("")
     result = weighting.infer_weights(X, totals)
-    return ctx.html(f"<h2>{escape(t('inference_title', ctx.lang))}</h2><p>{escape(result.message)}</p>")
+    if result.identifiable:
+        weights = ", ".join(f"{c} {format_pct(100 * w, ctx.lang, 1)}" for c, w in result.weights.items())
+        text = t("inference_ok", ctx.lang, n=result.n_rows, weights=weights, rmse=format_number(result.rmse, ctx.lang, 3))
+    else:
+        text = t("inference_not_identifiable", ctx.lang, n=result.n_rows, k=len(result.weights), rank=result.rank)
+    return ctx.html(f"<h2>{escape(t('inference_title', ctx.lang))}</h2><p>{escape(text)}</p>")
 
 
 def trends_table(ctx: Context):
-    """Every result by period with its change, per component."""
+    """Every result by period (columns) and component (rows), each with its change from the period before."""
     history = trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
     diff = history.diff()
-    cols = [c for c in history.columns]
+    periods = [(y, p, str(y) if p == "FY" else f"{p}/{y}") for y, p in history.index]
     rows = []
-    for (y, p), r in history.iterrows():
-        row = {t("col_period", ctx.lang): str(y) if p == "FY" else f"{p}/{y}"}
-        for c in cols:
-            change = diff.loc[(y, p), c]
-            cell = format_number(r[c], ctx.lang) if not pd.isna(r[c]) else ""
+    for c in history.columns:
+        name = t("col_total", ctx.lang) if c == "TOTAL" else component_name(c, ctx.lang, short=True)
+        row = {t("col_component", ctx.lang): name}
+        for y, p, label in periods:
+            value, change = history.loc[(y, p), c], diff.loc[(y, p), c]
+            cell = format_number(value, ctx.lang) if not pd.isna(value) else ""
             if not pd.isna(change):
-                cell += f" ({format_pp(change, ctx.lang)})"
-            row[component_name(c, ctx.lang, short=True)] = cell
+                cell += f" ({format_pp(change, ctx.lang).replace(' điểm', '').replace(' points', '')})"
+            row[label] = cell
         rows.append(row)
     return report.styled(pd.DataFrame(rows))
 
@@ -238,7 +251,7 @@ def footer(ctx: Context) -> HTML:
     files = raw_files(ctx.params["raw_dir"]) if Path(ctx.params["raw_dir"]).exists() else []
     inputs = "".join(f"<li><code>{escape(p.name)}</code> {sha256(p)}</li>" for p in files)
     params = "".join(f"<li><code>{escape(k)}</code> = {escape(v)}</li>" for k, v in ctx.params.items())
-    when = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    when = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
     return ctx.html(
         f'<p class="scheme">{escape(report.check_sentence(ctx.index, ctx.lang))}</p>'
         f'<div class="provenance"><h2>{escape(t("provenance_title", ctx.lang))}</h2>'

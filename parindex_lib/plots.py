@@ -73,8 +73,9 @@ def plot_components(status: pd.DataFrame, lang: str = "vi"):
             label=t("legend_value", lang))
     ax.scatter(status["target"], y, marker="|", s=400, color="black", linewidths=2.5, zorder=3,
                label=t("legend_target", lang))
-    for yi, v in zip(y, status["value"], strict=True):
-        ax.text(min(v, 100) + 1, yi, format_number(v, lang, 1), va="center", fontsize=8)
+    for yi, v in zip(y, status["value"], strict=True):  # the value inside its bar, clear of the target mark
+        ax.text(max(v - 1, 1), yi, format_number(v, lang), va="center", ha="right" if v > 12 else "left",
+                fontsize=8, color="white" if v > 12 else "black", fontweight="bold")
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 108)

@@ -81,3 +81,16 @@ def write_docx(path: Path, rows: list[list[str]], merge_header: bool = False) ->
         table.cell(0, 4).merge(table.cell(0, 5))
     document.save(str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """The whole batch on the shipped data, as `make reports` runs it: 2024 FY (vi) and 2024 Q3 (en)."""
+    from parindex_lib.runner import run_batch
+
+    out = tmp_path_factory.mktemp("reports")
+    processed = tmp_path_factory.mktemp("processed")
+    fy = run_batch(ROOT / "params" / "2024-FY.yaml", out_dir=out, processed_dir=processed, progress=False)
+    q3 = run_batch(ROOT / "params" / "2024-Q3.yaml", overrides={"lang": "en"}, out_dir=out,
+                   processed_dir=processed, progress=False)
+    return {"out": out, "fy": fy, "q3": q3}

@@ -1,0 +1,184 @@
+"""The batch end to end: every notebook executed by papermill on the shipped data and on a small
+fixture, HTML asserted on its content, faults, escaping and self-containment."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT
+
+from parindex_lib.errors import ParindexError
+from parindex_lib.runner import run_batch, slugify
+
+PAGES = ("summary", "trends", "weighting", "lift")
+
+
+def text_of(path: Path) -> str:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ", strip=True)
+
+
+def test_batch_writes_every_page(batch):
+    assert batch["fy"].ok and batch["q3"].ok, (batch["fy"].describe(), batch["q3"].describe())
+    for run in ("2024-FY", "2024-Q3"):
+        folder = batch["out"] / run
+        assert (folder / "index.html").exists()
+        for page in PAGES:
+            assert (folder / "tam-duong" / f"{page}.html").exists()
+            assert (folder / "tam-duong" / f"{page}.ipynb").exists()  # the executed notebook, for debugging
+        assert not list(batch["out"].glob(".staging-*"))
+
+
+def test_summary_in_vietnamese_shows_the_key_figures(batch):
+    text = text_of(batch["out"] / "2024-FY" / "tam-duong" / "summary.html")
+    assert "76,17%" in text and "từ 80,00% trở lên" in text and "xếp hạng 4" in text
+    assert "Còn thiếu 3,82 điểm tổng" in text
+    # The recommendations: component, from → to, points gained, lead office.
+    assert "Cải cách tài chính công từ 36,30% lên 60,36%" in text and "+2,67 điểm" in text
+    assert "Phòng Tài chính - Kế hoạch" in text
+    assert "81,89%" in text and "Tác động của cải cách hành chính" in text  # the plan's targets, the one miss
+    assert "equal-9" in text and "khớp" in text  # the scheme, and the reported total checked against it
+    assert "DỮ LIỆU MINH HỌA" not in text  # the FY page uses real data only
+    assert "76.17%" not in text
+
+
+def test_english_report_uses_english_notation(batch):
+    text = text_of(batch["out"] / "2024-Q3" / "tam-duong" / "summary.html")
+    assert "79.80%" in text and "80.00% or more" in text and "79,80%" not in text
+    assert "Public finance reform" in text and "Phòng Tài chính" in text
+    for page in PAGES:  # illustrative data is labelled on every page where it appears
+        assert "ILLUSTRATIVE DATA" in text_of(batch["out"] / "2024-Q3" / "tam-duong" / f"{page}.html")
+
+
+def test_lift_page_names_components_and_owners(batch):
+    text = text_of(batch["out"] / "2024-FY" / "tam-duong" / "lift.html")
+    assert "Cải cách tài chính công" in text and "Phòng Tài chính" in text
+    assert "Kịch bản C6 = 55,00%, SIPAS = 82,00%" in text
+
+
+def test_trends_and_weighting_pages(batch):
+    trends = text_of(batch["out"] / "2024-Q3" / "tam-duong" / "trends.html")
+    assert "Theil–Sen" in trends and "Off track" in trends and "On track" in trends
+    weighting = text_of(batch["out"] / "2024-FY" / "tam-duong" / "weighting.html")
+    assert "76,1756%" in weighting and "không xác định được 9 trọng số" in weighting
+    assert "provincial-2024" in weighting and "incomplete" in weighting
+
+
+def test_every_page_is_self_contained_and_shows_no_code(batch):
+    pages = list(batch["out"].rglob("*.html"))
+    assert len(pages) == 10
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert not soup.find_all("script"), page
+        for tag in soup.find_all(src=True) + soup.find_all(href=True):
+            ref = tag.get("src") or tag.get("href")
+            assert not re.match(r"^(https?:)?//", ref), (page, ref)
+        assert not soup.select(".jp-InputArea, .input_area, .jp-CodeCell .jp-InputPrompt"), page
+        assert "pages.build(" not in soup.get_text() and "import " not in soup.get_text()
+        for img in soup.find_all("img"):
+            assert img["src"].startswith("data:image/png;base64,")
+    assert len(BeautifulSoup((batch["out"] / "2024-FY/tam-duong/summary.html").read_text(), "html.parser")
+               .find_all("img")) == 2
+
+
+def test_provenance_on_every_page(batch):
+    from parindex_lib.config import RAW_DIR
+    from parindex_lib.io import sha256
+
+    digest = sha256(RAW_DIR / "tam_duong_2024_ke_hoach_chi_so.tsv")
+    for page in PAGES:
+        text = text_of(batch["out"] / "2024-FY" / "tam-duong" / f"{page}.html")
+        assert digest in text and "equal-9" in text and "parindex 0." in text
+
+
+def test_notebooks_are_committed_clean_and_thin():
+    for nb_path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code), nb_path
+        tagged = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
+        assert len(tagged) == 1
+        for c in code:
+            src = "".join(c["source"])
+            assert not re.search(r"^\s*(def|class) ", src, re.M), nb_path
+            assert len([line for line in src.splitlines() if line.strip() and not line.startswith("#")]) <= 15
+
+
+def test_slugs_stay_inside_reports():
+    assert slugify("Tam Đường") == "tam-duong"
+    assert slugify("../../x") == "x" and slugify("<script>") == "script" and slugify("..") == "unit"
+
+
+@pytest.fixture()
+def fixture_raw(tmp_path):
+    """Two small units (one with a hostile name) and one whose data lacks a component."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = ["unit,level,year,period,component,kind,value_pct,lead_units"]
+    codes = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS"]
+    for unit in ("<script>alert(1)</script>", "../../x"):
+        for i, c in enumerate(codes):
+            lines.append(f'"{unit}",commune,2024,FY,{c},actual,"{60 + 4 * i},5%",<b>Văn phòng</b>')
+            lines.append(f'"{unit}",commune,2025,FY,{c},target,"Trên {70 + 3 * i}%",')
+    for c in codes[:-1]:  # "Xã Thiếu" lacks SIPAS: its pages fail, the others go on
+        lines.append(f"Xã Thiếu,commune,2024,FY,{c},actual,70%,")
+    (raw / "communes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return raw
+
+
+def test_small_fixture_escaping_and_one_failing_unit(tmp_path, fixture_raw):
+    out = tmp_path / "reports"
+    summary = run_batch(overrides={"year": "2025", "period": "FY"}, raw_dir=fixture_raw, out_dir=out,
+                        processed_dir=tmp_path / "processed", progress=False)
+    assert not summary.ok
+    failed = {(o.task.unit, o.task.page) for o in summary.failures}
+    assert failed == {("Xã Thiếu", p) for p in PAGES}
+    assert "Xã Thiếu" in summary.describe() and "SIPAS" in summary.describe() and "cell" in summary.describe()
+    run = out / "2025-FY"
+    assert sorted(p.name for p in run.iterdir()) == ["_failed", "index.html", "script-alert-1-script", "x"]
+    assert (run / "_failed" / "xa-thieu" / "summary.ipynb").exists()  # kept for debugging
+    html = (run / "script-alert-1-script" / "summary.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>Văn phòng</b>" not in html and "&lt;b&gt;Văn phòng&lt;/b&gt;" in html
+    index = (run / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in index and "<script>" not in index
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in out.rglob("*"))
+
+
+def test_misspelt_parameter_fails_before_anything_runs(tmp_path):
+    with pytest.raises(ParindexError, match='unknown parameter.*"sheme".*did you mean "scheme"'):
+        run_batch(overrides={"sheme": "equal-9"}, out_dir=tmp_path / "r", processed_dir=tmp_path / "p")
+    assert not (tmp_path / "r").exists() and not (tmp_path / "p").exists()
+
+
+def test_a_failing_notebook_never_replaces_a_good_report(tmp_path, fixture_raw):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", notebooks)
+    kw = dict(overrides={"year": "2025"}, units=["../../x"], raw_dir=fixture_raw, out_dir=tmp_path / "r",
+              processed_dir=tmp_path / "p", notebooks_dir=notebooks, progress=False)
+    assert run_batch(**kw).ok
+    good = (tmp_path / "r" / "2025-FY" / "x" / "lift.html").read_bytes()
+    nb = json.loads((notebooks / "30_lift.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].insert(4, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                           "id": "boom", "source": ["raise RuntimeError('boom')"]})
+    (notebooks / "30_lift.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    summary = run_batch(**kw)
+    assert not summary.ok
+    (failure,) = summary.failures
+    assert failure.task.page == "lift" and "RuntimeError: boom" in failure.error and failure.cell is not None
+    assert (tmp_path / "r" / "2025-FY" / "x" / "lift.html").read_bytes() == good
+    assert (tmp_path / "r" / "2025-FY" / "_failed" / "x" / "lift.ipynb").exists()
+
+
+def test_cli_run_exits_non_zero_on_failure(tmp_path, fixture_raw, capsys):
+    from parindex_lib.cli import main
+
+    code = main(["run", "--raw", str(fixture_raw), "--out", str(tmp_path / "r"), "--year", "2025",
+                 "--unit", "Xã Thiếu", "--processed", str(tmp_path / "p")])
+    assert code == 1
+    assert "FAILED: unit 'Xã Thiếu', notebook 00_summary.ipynb" in capsys.readouterr().out
+    assert main(["run", "--set", "targett=81", "--out", str(tmp_path / "r")]) == 2
