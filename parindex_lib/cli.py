@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", choices=["vi", "en"])
     run.add_argument("--out", type=Path, default=REPORTS_DIR)
     run.add_argument("--raw", type=Path, help="raw folder (default data/raw)")
-    run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="standardised tables (default data/processed)")
+    run.add_argument("--processed", type=Path, default=PROCESSED_DIR,
+                     help="standardised tables (default data/processed)")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="any other notebook parameter, e.g. --set target=82")
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the machine's cores)")

@@ -162,30 +162,31 @@ def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict
 
 def _solve_gap(s: pd.Series, u: pd.Series, w: pd.Series, need: float) -> tuple[pd.Series, float, bool, float]:
     """Minimise Σ ln((u−s)/(u−x)) subject to Σ w·x ≥ need, s ≤ x < u (exact, from the KKT conditions)."""
-    before = float(np.dot(w, s))
-    reach = float(np.dot(w, u))
-    if before >= need - _TOL:
+    sv, uv, wv = s.to_numpy(float), u.to_numpy(float), w.to_numpy(float)
+    reach = float(wv @ uv)
+    if float(wv @ sv) >= need - _TOL:
         return s.copy(), 0.0, True, reach
-    movable = ((u - s) > _TOL) & (w > 0)
     if reach <= need + _TOL:  # the ceiling itself is reachable only at infinite effort
         return s.copy(), float("inf"), False, reach
+    movable = ((uv - sv) > _TOL) & (wv > 0)
+    um, sm, wm = uv[movable], sv[movable], wv[movable]
 
-    def x_of(lam: float) -> pd.Series:
-        x = s.copy()
-        x[movable] = np.maximum(s[movable], u[movable] - 1.0 / (lam * w[movable]))
+    def x_of(lam: float) -> np.ndarray:
+        x = sv.copy()
+        x[movable] = np.maximum(sm, um - 1.0 / (lam * wm))
         return x
 
     def excess(lam: float) -> float:
-        return float(np.dot(w, x_of(lam))) - need
+        return float(wv @ x_of(lam)) - need
 
-    lo = float((1.0 / (w[movable] * (u - s)[movable])).min())
+    lo = float((1.0 / (wm * (um - sm))).min())  # below this λ nothing moves
     hi = lo * 2
     while excess(hi) < 0:
         hi *= 2
     lam = optimize.brentq(excess, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500)
     x = x_of(lam)
-    gap_cost = np.where(movable, np.log((u - s) / (u - x)), 0.0)
-    return x, float(gap_cost.sum()), True, reach
+    cost = float(np.log((um - sm) / (um - x[movable])).sum())
+    return pd.Series(x, index=s.index), cost, True, reach
 
 
 def _solve_linear(s: pd.Series, u: pd.Series, w: pd.Series, c: pd.Series,
@@ -273,6 +274,17 @@ def plan_targets(index: PARIndex) -> PlanTargets:
                      "lead_units": index.lead_units.get(c)})
     table = pd.DataFrame(rows).set_index("component")
     return PlanTargets(at_targets, at_targets - index.target, table, met(at_targets, index.target, index.bound))
+
+
+def peer_ceilings(scores: pd.DataFrame, index: PARIndex) -> pd.Series:
+    """The best value any unit of the same level reached at the same point, per component.
+
+    A realistic ceiling for :func:`lift`: what a peer has shown can be done. Components no peer
+    reported keep the default ceiling (100).
+    """
+    rows = scores[(scores["kind"] == "actual") & (scores["level"] == index.level) & (scores["year"] == index.year)
+                  & (scores["period"] == index.period) & scores["component"].isin(index.components)]
+    return rows.groupby("component")["value_pct"].max().reindex(index.components).fillna(100.0)
 
 
 def single_component(index: PARIndex, ceilings: pd.Series | dict | None = None) -> pd.DataFrame:

@@ -205,7 +205,8 @@ def inference(ctx: Context) -> HTML:
     result = weighting.infer_weights(X, totals)
     if result.identifiable:
         weights = ", ".join(f"{c} {format_pct(100 * w, ctx.lang, 1)}" for c, w in result.weights.items())
-        text = t("inference_ok", ctx.lang, n=result.n_rows, weights=weights, rmse=format_number(result.rmse, ctx.lang, 3))
+        text = t("inference_ok", ctx.lang, n=result.n_rows, weights=weights,
+                 rmse=format_number(result.rmse, ctx.lang, 3))
     else:
         text = t("inference_not_identifiable", ctx.lang, n=result.n_rows, k=len(result.weights), rank=result.rank)
     return ctx.html(f"<h2>{escape(t('inference_title', ctx.lang))}</h2><p>{escape(text)}</p>")

@@ -228,3 +228,49 @@ def test_cli_lift_json(capsys, tmp_path):
     assert main([*args, "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "Public finance reform" in text and "76.17%" in text and "Phòng Tài chính" in text
+
+
+def test_gap_optimum_satisfies_the_optimality_conditions():
+    """Unequal weights: every moved component ends with the same w·(u − x); unmoved ones are below it."""
+    scheme = Scheme("w", {"C1": 3.0, "C2": 1.0, "C3": 1.0})
+    index = PARIndex("Test", 2023, "FY", scheme, pd.Series({"C1": 50.0, "C2": 60.0, "C3": 95.0}), target=75.0,
+                     lead_units=pd.Series({"C1": "A", "C2": "B", "C3": "C"}))
+    res = L.lift(index, ceilings={"C2": 90})
+    w = index.weights
+    u = pd.Series({"C1": 100.0, "C2": 90.0, "C3": 100.0})
+    x = index.values.copy()
+    x.update(res.changes["to_pct"])
+    assert float(np.dot(w, x)) == pytest.approx(75.0)
+    multiplier = w * (u - x)  # = 1/λ for every component that moved (KKT stationarity)
+    moved = res.changes.index
+    assert np.allclose(multiplier[moved], multiplier[moved].iloc[0])
+    for c in set(index.components) - set(moved):  # not worth moving: its first point costs more
+        assert w[c] * (u[c] - index.values[c]) <= multiplier[moved].iloc[0] + 1e-9
+
+
+def test_linear_optimum_matches_a_second_method():
+    """One constraint: the LP optimum is the fractional knapsack (cheapest cost per point of total first)."""
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        values = rng.uniform(20, 95, 3)
+        costs = dict(zip(["C1", "C2", "C3"], rng.uniform(0.5, 5, 3), strict=True))
+        index = small(values, target=float(rng.uniform(60, 95)))
+        res = L.lift(index, "linear", costs=costs)
+        need = 3 * index.required_total - values.sum()
+        greedy = 0.0
+        for c in sorted(costs, key=costs.get):
+            step = min(max(need, 0), 100 - index.values[c])
+            greedy += step * costs[c]
+            need -= step
+        if need > 1e-9:
+            assert not res.feasible
+        else:
+            assert res.feasible and res.total_cost == pytest.approx(greedy, rel=1e-7, abs=1e-7)
+
+
+def test_peer_ceilings():
+    scores = pd.DataFrame({"unit": ["A", "B", "A"], "level": "district", "year": 2023, "period": "FY",
+                           "component": ["C1", "C1", "C2"], "kind": "actual", "value_pct": [70.0, 88.0, 90.0]})
+    index = small([70, 90, 60])
+    ceilings = L.peer_ceilings(scores.assign(level=""), index)
+    assert ceilings.to_dict() == {"C1": 88.0, "C2": 90.0, "C3": 100.0}
