@@ -32,7 +32,7 @@ test: $(STAMP)  ## lint and run the whole test suite
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .
 
-lab: $(STAMP)  ## open JupyterLab on the notebooks with the project's kernel
+lab: standardise  ## open JupyterLab on the notebooks with the project's kernel
 	$(VENV)/bin/jupyter lab notebooks/
 
 bench: $(STAMP)  ## run the benchmarks and print their figures

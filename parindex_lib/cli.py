@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     lift.add_argument("--cost-model", default="gap", choices=["gap", "linear", "actions"])
     lift.add_argument("--costs", type=Path, help="CSV: component, cost_per_pp (linear model)")
     lift.add_argument("--actions", type=Path, help="CSV/XLSX: action, component, gain, cost, lead_units, deadline")
-    lift.add_argument("--ceilings", type=Path, help="CSV: component, ceiling")
+    lift.add_argument("--ceilings", help="CSV of component, ceiling; or 'peers': the best any peer reached")
     lift.add_argument("--bound", default="ge", choices=["ge", "gt"], help="ge: reach; gt: exceed by 0,01")
     lift.add_argument("--scores", type=Path, default=SCORES_CSV, help="standardised scores (default data/processed)")
     lift.add_argument("--lang", default="vi", choices=["vi", "en"])
@@ -94,9 +94,13 @@ def _lift(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.scores.parent / TASKS_CSV.name)
     index = PARIndex.from_scores(scores, args.unit, args.year, args.period, scheme=args.scheme,
                                  target=args.target, bound=args.bound, tasks=tasks)
+    if args.ceilings == "peers":
+        ceilings = lift_mod.peer_ceilings(scores, index)
+    else:
+        ceilings = lift_mod.read_ceilings(args.ceilings) if args.ceilings else None
     result = lift_mod.lift(
         index, args.cost_model,
-        ceilings=lift_mod.read_ceilings(args.ceilings) if args.ceilings else None,
+        ceilings=ceilings,
         costs=lift_mod.read_costs(args.costs) if args.costs else None,
         actions=lift_mod.read_actions(args.actions) if args.actions else None,
     )

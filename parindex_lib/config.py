@@ -11,9 +11,19 @@ SCHEMES_DIR = PACKAGE_DATA / "schemes"
 COMPONENTS_CSV = PACKAGE_DATA / "components.csv"
 MESSAGES_YAML = PACKAGE_DATA / "messages.yaml"
 
-# The project root: where data/, notebooks/ and reports/ live. PARINDEX_ROOT overrides it, so an
-# installed package can be pointed at a working copy.
-PROJECT_ROOT = Path(os.environ.get("PARINDEX_ROOT", PACKAGE_DIR.parent)).resolve()
+
+
+def _project_root() -> Path:
+    """Where data/, notebooks/ and reports/ live: $PARINDEX_ROOT, else the source checkout the package
+    was installed from (editable install), else the current folder."""
+    if os.environ.get("PARINDEX_ROOT"):
+        return Path(os.environ["PARINDEX_ROOT"]).resolve()
+    if (PACKAGE_DIR.parent / "data" / "raw").is_dir():
+        return PACKAGE_DIR.parent
+    return Path.cwd().resolve()
+
+
+PROJECT_ROOT = _project_root()
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"

@@ -283,7 +283,8 @@ def peer_ceilings(scores: pd.DataFrame, index: PARIndex) -> pd.Series:
     reported keep the default ceiling (100).
     """
     rows = scores[(scores["kind"] == "actual") & (scores["level"] == index.level) & (scores["year"] == index.year)
-                  & (scores["period"] == index.period) & scores["component"].isin(index.components)]
+                  & (scores["period"] == index.period) & scores["component"].isin(index.components)
+                  & (scores["unit"] != index.unit)]
     return rows.groupby("component")["value_pct"].max().reindex(index.components).fillna(100.0)
 
 

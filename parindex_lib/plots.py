@@ -63,12 +63,21 @@ def _done(fig: Figure) -> Chart:
     return Chart(fig)
 
 
+def _component_axes(codes: list[str], lang: str, xlabel: str, title: str):
+    """A horizontal-bar figure with one row per component, labelled in ``lang`` (first at the top)."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.45 * len(codes) + 1.2))
+    y = np.arange(len(codes))
+    ax.set_yticks(y, [component_name(c, lang, short=True) for c in codes])
+    ax.invert_yaxis()
+    ax.set_xlabel(t(xlabel, lang))
+    ax.set_title(t(title, lang))
+    return fig, ax, y
+
+
 def plot_components(status: pd.DataFrame, lang: str = "vi"):
     """Each component's result (bar, coloured by status) against its target (marker)."""
-    use_style()
-    labels = [component_name(c, lang, short=True) for c in status.index]
-    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.45 * len(status) + 1.2))
-    y = np.arange(len(status))
+    fig, ax, y = _component_axes(list(status.index), lang, "axis_pct", "chart_components_title")
     ax.barh(y, status["value"], color=[STATUS_COLOURS.get(s, "#777") for s in status["status"]],
             label=t("legend_value", lang))
     ax.scatter(status["target"], y, marker="|", s=400, color="black", linewidths=2.5, zorder=3,
@@ -76,11 +85,7 @@ def plot_components(status: pd.DataFrame, lang: str = "vi"):
     for yi, v in zip(y, status["value"], strict=True):  # the value inside its bar, clear of the target mark
         ax.text(max(v - 1, 1), yi, format_number(v, lang), va="center", ha="right" if v > 12 else "left",
                 fontsize=8, color="white" if v > 12 else "black", fontweight="bold")
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
     ax.set_xlim(0, 108)
-    ax.set_xlabel(t("axis_pct", lang))
-    ax.set_title(t("chart_components_title", lang))
     ax.legend(loc="lower right", fontsize=8)
     return _done(fig)
 
@@ -136,17 +141,10 @@ def plot_trends(history: pd.DataFrame, status: pd.DataFrame, lang: str = "vi"):
 
 def plot_contributions(table: pd.DataFrame, lang: str = "vi"):
     """Stacked bars: each component's contribution to the total and the points it lost."""
-    use_style()
-    labels = [component_name(c, lang, short=True) for c in table.index]
-    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.45 * len(table) + 1.2))
-    y = np.arange(len(table))
+    fig, ax, y = _component_axes(list(table.index), lang, "axis_total_points", "chart_lost_title")
     ax.barh(y, table["contribution"], color="#4c72b0", label=t("col_contribution", lang))
     ax.barh(y, table["points_lost"], left=table["contribution"], color="#dd8452", label=t("col_lost", lang))
     for yi, lost, start in zip(y, table["points_lost"], table["contribution"], strict=True):
         ax.text(start + lost + 0.1, yi, format_number(lost, lang), va="center", fontsize=8)
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(t("axis_total_points", lang))
-    ax.set_title(t("chart_lost_title", lang))
     ax.legend(loc="lower right", fontsize=8)
     return _done(fig)

@@ -269,8 +269,9 @@ def test_linear_optimum_matches_a_second_method():
 
 
 def test_peer_ceilings():
-    scores = pd.DataFrame({"unit": ["A", "B", "A"], "level": "district", "year": 2023, "period": "FY",
-                           "component": ["C1", "C1", "C2"], "kind": "actual", "value_pct": [70.0, 88.0, 90.0]})
-    index = small([70, 90, 60])
+    scores = pd.DataFrame({"unit": ["A", "B", "A", "Test"], "level": "district", "year": 2023, "period": "FY",
+                           "component": ["C1", "C1", "C2", "C3"], "kind": "actual",
+                           "value_pct": [70.0, 88.0, 90.0, 60.0]})
+    index = small([70, 90, 60])  # unit "Test": its own C3 is not a peer's; no peer reported C3 → 100
     ceilings = L.peer_ceilings(scores.assign(level=""), index)
     assert ceilings.to_dict() == {"C1": 88.0, "C2": 90.0, "C3": 100.0}

@@ -182,3 +182,23 @@ def test_cli_run_exits_non_zero_on_failure(tmp_path, fixture_raw, capsys):
     assert code == 1
     assert "FAILED: unit 'Xã Thiếu', notebook 00_summary.ipynb" in capsys.readouterr().out
     assert main(["run", "--set", "targett=81", "--out", str(tmp_path / "r")]) == 2
+
+
+@pytest.mark.parametrize("name", ["00_summary", "30_lift"])
+def test_notebooks_run_as_is_with_their_defaults(tmp_path, name):
+    """What an analyst gets opening a notebook in JupyterLab: no parameters given, paths relative to it."""
+    import papermill
+
+    from parindex_lib.standardise import standardise, write_processed
+
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", tmp_path / "notebooks")
+    write_processed(standardise(), tmp_path / "data" / "processed")
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(tmp_path / "notebooks" / f"{name}.ipynb"), str(out), kernel_name="parindex",
+                               cwd=str(tmp_path / "notebooks"), progress_bar=False)
+    html = "".join(o.get("data", {}).get("text/html", "") if isinstance(o.get("data", {}).get("text/html"), str)
+                   else "".join(o.get("data", {}).get("text/html", []))
+                   for c in json.loads(out.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", []))
+    assert "Tam Đường" in html and ("76,17%" in html if name == "00_summary" else "Kịch bản" in html)
