@@ -119,8 +119,8 @@ def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict
 
     Examples
     --------
-    >>> res = lift(idx)                                   # doctest: +SKIP
-    >>> res.changes.index.tolist()                        # doctest: +SKIP
+    >>> res = lift(idx)
+    >>> res.changes.index.tolist()
     ['C6', 'C8']
     """
     if cost_model not in COST_MODELS:
@@ -258,7 +258,7 @@ def plan_targets(index: PARIndex) -> PlanTargets:
 
     Examples
     --------
-    >>> round(plan_targets(idx).total_at_targets, 2)      # doctest: +SKIP
+    >>> round(plan_targets(idx).total_at_targets, 2)
     81.89
     """
     s = index.values.loc[index.components]

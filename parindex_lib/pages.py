@@ -15,7 +15,7 @@ from IPython.display import HTML
 
 from parindex_lib import __version__, lift, report, trends, weighting
 from parindex_lib.i18n import check_lang, component_name, t
-from parindex_lib.index import PARIndex
+from parindex_lib.index import PARIndex, met
 from parindex_lib.io import sha256
 from parindex_lib.report import escape
 from parindex_lib.standardise import load_scores, load_tasks, raw_files
@@ -75,8 +75,13 @@ def header(ctx: Context, page: str) -> HTML:
 
 def headline(ctx: Context) -> HTML:
     """The total against the target, last rank, and what is missing."""
+    projected = trends.projected_total(ctx.index, ctx.status)
+    extra = "" if projected is None else "<p>" + escape(t(
+        "projected_total_line", ctx.lang, total=format_pct(projected, ctx.lang),
+        verdict=t("projection_meets" if met(projected, ctx.index.target, ctx.index.bound) else "projection_short",
+                  ctx.lang))) + "</p>"
     return ctx.html(f'<p class="headline">{escape(report.total_sentence(ctx.index, ctx.lang))}</p>'
-                    f"<p>{escape(report.gap_sentence(ctx.index, ctx.lang))}</p>")
+                    f"<p>{escape(report.gap_sentence(ctx.index, ctx.lang))}</p>{extra}")
 
 
 def status_table(ctx: Context):

@@ -577,8 +577,10 @@ def read_scores(path: str | Path, *, unit: str | None = None, level: str | None 
 
     Examples
     --------
-    >>> scores = read_scores("data/raw/tam_duong_2024_ke_hoach_chi_so.tsv",
-    ...                      unit="Tam Đường", level="district")  # doctest: +SKIP
+    >>> from parindex_lib.config import RAW_DIR
+    >>> scores = read_scores(RAW_DIR / "tam_duong_2024_ke_hoach_chi_so.tsv", unit="Tam Đường", level="district")
+    >>> scores.query("component == 'C6' and kind == 'actual'")[["value_pct", "rank"]].to_numpy().tolist()
+    [[36.3, 7]]
     """
     result = read_file(path, unit=unit, level=level, display_name=display_name)
     if result.problems:

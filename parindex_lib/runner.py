@@ -265,6 +265,9 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
                 shutil.rmtree(run_dir / "_failed" / slug, ignore_errors=True)
             else:
                 _replace_dir(stage_root / slug, run_dir / "_failed" / slug)
+        failed_dir = run_dir / "_failed"
+        if failed_dir.exists() and not any(failed_dir.iterdir()):
+            failed_dir.rmdir()
         rows = []
         for unit, slug in slugs.items():
             if (run_dir / slug / "summary.html").exists():

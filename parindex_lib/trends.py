@@ -49,7 +49,8 @@ def changes(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = 
 
     Examples
     --------
-    >>> changes(scores, "Tam Đường").query("component == 'C6'")     # doctest: +SKIP
+    >>> changes(scores, "Tam Đường").query("component == 'C6'")["change_pp"].round(2).tolist()
+    [nan, 1.7, 3.5, 2.5]
     """
     wide = history(scores, unit, scheme_weights)
     diff = wide.diff()

@@ -26,7 +26,7 @@ def test_batch_writes_every_page(batch):
     assert batch["fy"].ok and batch["q3"].ok, (batch["fy"].describe(), batch["q3"].describe())
     for run in ("2024-FY", "2024-Q3"):
         folder = batch["out"] / run
-        assert (folder / "index.html").exists()
+        assert (folder / "index.html").exists() and not (folder / "_failed").exists()
         for page in PAGES:
             assert (folder / "tam-duong" / f"{page}.html").exists()
             assert (folder / "tam-duong" / f"{page}.ipynb").exists()  # the executed notebook, for debugging
@@ -50,6 +50,7 @@ def test_english_report_uses_english_notation(batch):
     text = text_of(batch["out"] / "2024-Q3" / "tam-duong" / "summary.html")
     assert "79.80%" in text and "80.00% or more" in text and "79,80%" not in text
     assert "Public finance reform" in text and "Phòng Tài chính" in text
+    assert "the projected year-end total is 81.09%: the target would be met" in text
     for page in PAGES:  # illustrative data is labelled on every page where it appears
         assert "ILLUSTRATIVE DATA" in text_of(batch["out"] / "2024-Q3" / "tam-duong" / f"{page}.html")
 
