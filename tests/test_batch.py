@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
 
+from conftest import ROOT
 from parindex_lib.errors import ParindexError
 from parindex_lib.runner import run_batch, slugify
 
