@@ -70,9 +70,7 @@ def render_html(executed: Path, out: Path, lang: str = "vi") -> Path:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, exclude_raw=True)
     body, _ = exporter.from_notebook_node(nb)
-    title = next((c.source for c in nb.cells if c.cell_type == "markdown"), "PAR INDEX")
     page = PAGE.format(lang=escape(lang), title=escape(t("app_title", lang)), css=CSS, body=body)
-    del title
     return write_atomic(out, page)
 
 

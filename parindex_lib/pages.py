@@ -36,9 +36,9 @@ class Context:
     plan: lift.PlanTargets
     lang: str
 
-    def html(self, text: str) -> HTML:
-        """Wrap trusted markup built from escaped pieces for display."""
-        return HTML(text)
+    def html(self, markup: str) -> HTML:
+        """Display markup assembled here from escaped pieces (never raw text from the data)."""
+        return HTML(markup)
 
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,

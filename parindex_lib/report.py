@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from parindex_lib.i18n import component_name, status_label, t, target_text
-from parindex_lib.index import PARIndex
+from parindex_lib.index import PARIndex, met
 from parindex_lib.lift import LiftResult, PlanTargets
 from parindex_lib.vn import format_number, format_pct, format_pp
 
@@ -34,9 +34,10 @@ def total_sentence(index: PARIndex, lang: str = "vi") -> str:
 
 def gap_sentence(index: PARIndex, lang: str = "vi") -> str:
     """How many points of total are still missing (or that none are)."""
-    if index.meets_target:
+    shown = index.display_total  # the figure the reader sees in the headline, so the sum adds up
+    if met(shown, index.target, index.bound):
         return t("gap_line_met", lang)
-    return t("gap_line_short", lang, gap=format_number(index.required_total - index.total, lang))
+    return t("gap_line_short", lang, gap=format_number(index.required_total - shown, lang))
 
 
 def check_sentence(index: PARIndex, lang: str = "vi") -> str:
