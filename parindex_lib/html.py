@@ -35,6 +35,9 @@ a { color: #1a4f9c; }
   table, img, tr { page-break-inside: avoid; break-inside: avoid; }
   h1, h2 { page-break-after: avoid; break-after: avoid; }
   p.nav { display: none; }
+  img { max-height: 95mm; width: auto; }
+  .provenance, p.scheme { font-size: 8.5px; }
+  .provenance h2 { font-size: 11px; }
 }
 """
 

@@ -199,7 +199,13 @@ def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000)
     text = t("sensitivity_sentence", ctx.lang, concentration=format_number(concentration, ctx.lang, 0),
              draws=format_number(draws, ctx.lang, 0), low=format_pct(sens.quantiles["q025"], ctx.lang),
              high=format_pct(sens.quantiles["q975"], ctx.lang), p=format_pct(100 * sens.p_meets_target, ctx.lang, 1))
-    return ctx.html(f"<h2>{escape(t('sensitivity_title', ctx.lang))}</h2><p>{escape(text)}</p>")
+    table = ""
+    if sens.rank_intervals is not None:
+        rows = [{t("col_unit", ctx.lang): r.Index, t("col_total", ctx.lang): format_pct(r.total_at_scheme, ctx.lang),
+                 t("col_rank", ctx.lang): f"{r.rank_median} ({r.rank_low}–{r.rank_high})"}
+                for r in sens.rank_intervals.itertuples()]
+        table = report.styled(pd.DataFrame(rows)).to_html()
+    return ctx.html(f"<h2>{escape(t('sensitivity_title', ctx.lang))}</h2><p>{escape(text)}</p>{table}")
 
 
 def inference(ctx: Context) -> HTML:

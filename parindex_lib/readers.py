@@ -191,10 +191,10 @@ def read_tables(path: str | Path, display_name: str | None = None) -> list[Table
 _NUMBER_HEADERS = {"stt", "tt", "so tt", "no", "#", "nr"}
 _NAME_HEADERS = {"chi so thanh phan", "chi so", "ten chi so", "noi dung", "linh vuc", "component",
                  "components", "index", "area"}
-_LEAD_HEADERS = ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "lead", "owner", "theo doi")
-_ACTUAL_GROUP = re.compile(r"^(?:nam|ket qua(?: nam)?|ket qua danh gia nam|year|result|results|actual)\s*(\d{4})$")
+_LEAD_HEADERS = ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "lead", "owner", "theo doi", "responsible")
+_ACTUAL_GROUP = re.compile(r"^(?:(?:nam|ket qua(?: nam)?|ket qua danh gia nam|year|result|results|actual)\s*)?(\d{4})$")
 _TARGET_GROUP = re.compile(r"^(?:muc tieu|chi tieu|ke hoach|target|targets)(?: nam| year)?\s*(\d{4})$")
-_VALUE_SUB = {"chi so", "diem", "ty le", "gia tri", "ket qua", "value", "score", "index", "percent", "pct"}
+_VALUE_SUB = {"chi so", "diem", "ty le", "gia tri", "ket qua", "value", "score", "index", "percent", "pct", "result"}
 _RANK_SUB = {"thu hang", "xep hang", "hang", "rank", "ranking"}
 _TASK_HEADERS = ("nhiem vu", "task")
 _ROMAN = re.compile(r"^[IVXLC]+\.?$")

@@ -65,3 +65,21 @@ def test_sentences_per_language(idx, lang, total, target, gain):
     table = report.recommendation_table(lift.lift(idx), lang)
     assert gain in table.to_string()
     assert report.cost_sentence(lift.lift(idx), lang) == t("cost_sentence_gap", lang)
+
+
+def test_weighting_page_shows_rank_intervals_with_peers(tmp_path, scores, shipped):
+    import pandas as pd
+
+    from parindex_lib import pages
+
+    peer = scores[(scores["kind"] == "actual") & (scores["year"] == 2023)].copy()
+    peer["unit"], peer["source"] = "Phong Thổ", "test"
+    peer["value_pct"] = (peer["value_pct"] * 0.97).clip(0, 100)
+    pd.concat([scores, peer]).to_csv(tmp_path / "scores.csv", index=False)
+    shipped.tasks.to_csv(tmp_path / "tasks.csv", index=False)
+    ctx = pages.build(scores_path=str(tmp_path / "scores.csv"), tasks_path=str(tmp_path / "tasks.csv"),
+                      raw_dir=str(tmp_path), unit="Tam Đường", year=2023, period="FY", target=80.0, bound="ge",
+                      scheme="equal-9", lang="vi")
+    html = pages.sensitivity(ctx, draws=5000).data
+    # Every component 3% lower: Phong Thổ is second under any weights.
+    assert "Phong Thổ" in html and "2 (2–2)" in html and "1 (1–1)" in html

@@ -121,3 +121,16 @@ def test_raw_files_are_never_written(tmp_path):
     after = {p.name: (sha256(p), p.stat().st_mtime_ns) for p in RAW_DIR.iterdir() if p.is_file()}
     assert before == after
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.csv", "tasks.csv"]
+
+
+def test_xlsx_plan_layout_with_english_headers(tmp_path):
+    rows = [["No.", "Component", "2023", "", "Target 2024", "", "Lead office"],
+            ["", "", "Score", "Rank", "Score", "Rank", ""],
+            ["6", "Public finance reform", "36,3%", "7", "Above 50%", "4", "Phòng Tài chính"],
+            ["", "SIPAS", "74,4%", "4", "at least 80%", "2", ""]]
+    scores = read_scores(write_xlsx(tmp_path / "en.xlsx", rows), unit=UNIT, level="district")
+    got = scores.set_index(["component", "kind"])
+    assert got.loc[("C6", "actual"), "value_pct"] == 36.3 and got.loc[("C6", "actual"), "rank"] == 7
+    assert got.loc[("C6", "target"), "bound"] == ">" and got.loc[("SIPAS", "target"), "bound"] == ">="
+    assert got.loc[("C6", "actual"), "lead_units"] == "Phòng Tài chính"
+    assert set(scores["year"]) == {2023, 2024}
