@@ -8,8 +8,8 @@ import string
 import warnings
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from parindex_lib import lift, plots, report, trends, weighting
 from parindex_lib.components import catalogue as components
 from parindex_lib.i18n import catalogue, t

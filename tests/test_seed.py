@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import PLAN_TSV, SEED_2023, SEED_2024, SEED_LEADS, UNIT, plan_rows, write_docx, write_xlsx
 
+from conftest import PLAN_TSV, SEED_2023, SEED_2024, SEED_LEADS, UNIT, plan_rows, write_docx, write_xlsx
 from parindex_lib.readers import read_scores
 
 
