@@ -57,7 +57,8 @@ PAGE = """<!DOCTYPE html>
 
 
 def _drop_noise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove stderr streams (warnings) and the parameters cells' outputs: a reader sees results only."""
+    """Remove notes meant for analysts (cells tagged ``analyst-note``) and stderr streams (warnings)."""
+    nb.cells = [c for c in nb.cells if "analyst-note" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])

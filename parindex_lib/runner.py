@@ -239,7 +239,12 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     period = str(params.get("period", ast.literal_eval(defaults["period"])))
     params |= {"year": year, "period": period}
     scores = result.scores
-    chosen = units or file_units or sorted(scores.loc[scores["kind"] == "actual", "unit"].unique())
+    known = sorted(scores.loc[scores["kind"] == "actual", "unit"].unique())
+    chosen = units or file_units or known
+    unknown = [u for u in chosen if u not in known]
+    if unknown:
+        raise ParindexError(f"unit(s) {', '.join(repr(u) for u in unknown)} have no results in {raw_dir} "
+                            f"(units with results: {', '.join(known)})")
 
     _ensure_kernel()
     run_dir = out_dir / f"{year}-{period}"

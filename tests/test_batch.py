@@ -44,6 +44,7 @@ def test_summary_in_vietnamese_shows_the_key_figures(batch):
     assert "equal-9" in text and "khớp" in text  # the scheme, and the reported total checked against it
     assert "DỮ LIỆU MINH HỌA" not in text  # the FY page uses real data only
     assert "76.17%" not in text
+    assert "The one-page report for leadership" not in text  # the analysts' note stays in the notebook
 
 
 def test_english_report_uses_english_notation(batch):
@@ -203,3 +204,9 @@ def test_notebooks_run_as_is_with_their_defaults(tmp_path, name):
                    else "".join(o.get("data", {}).get("text/html", []))
                    for c in json.loads(out.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", []))
     assert "Tam Đường" in html and ("76,17%" in html if name == "00_summary" else "Kịch bản" in html)
+
+
+def test_unknown_unit_fails_before_anything_runs(tmp_path):
+    with pytest.raises(ParindexError, match=r"'Tam Duong' have no results.*Tam Đường"):
+        run_batch(units=["Tam Duong"], out_dir=tmp_path / "r", processed_dir=tmp_path / "p")
+    assert not (tmp_path / "r").exists()
