@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+import pandas as pd
 import pytest
-from conftest import PLAN_TSV, UNIT, plan_rows, write_xlsx
 
+from conftest import PLAN_TSV, UNIT, plan_rows, write_xlsx
 from parindex_lib.cli import main
 from parindex_lib.errors import InputError
 from parindex_lib.readers import read_scores
@@ -156,3 +157,19 @@ def test_cli_prints_errors_without_traceback(tmp_path, capsys):
     assert 'row 3, column "Năm 2023 / Chỉ số": "7O,52%" is not a percentage' in err
     assert "Traceback" not in err
     assert not (tmp_path / "out" / "scores.csv").exists()  # nothing half-written
+
+
+def test_hand_edited_processed_table_is_validated_by_the_schema(tmp_path, shipped):
+    from parindex_lib.standardise import load_scores
+
+    frame = shipped.scores.copy()
+    frame.loc[0, "value_pct"] = 105.0
+    frame.loc[1, "component"] = "C9"
+    frame = pd.concat([frame, frame.iloc[[2]]])
+    frame.to_csv(tmp_path / "scores.csv", index=False)
+    with pytest.raises(InputError) as err:
+        load_scores(tmp_path / "scores.csv")
+    text = str(err.value)
+    assert f'{frame.iloc[0]["source"]}, column "value_pct": "105.0" is outside 0–100' in text
+    assert f'{frame.iloc[1]["source"]}, column "component": "C9" is not a component code' in text
+    assert "repeats a row already given" in text and frame.iloc[2]["source"] in text
