@@ -8,7 +8,6 @@ case, spacing, punctuation and diacritics, so ``"cai cach the che"``, ``"CẢI C
 from __future__ import annotations
 
 import difflib
-import re
 from functools import cache
 
 import pandas as pd
@@ -101,11 +100,3 @@ def name_of(code: str, lang: str = "vi", short: bool = False) -> str:
     """The component's name in ``lang`` (full, or short for chart labels)."""
     column = ("short_" if short else "name_") + lang
     return str(catalogue().loc[code, column])
-
-
-_CODE = re.compile(r"^(C[1-9]\d*|SIPAS|TOTAL)$")
-
-
-def is_code(text: str) -> bool:
-    """Whether ``text`` is a canonical code as written in the tidy table."""
-    return bool(_CODE.match(str(text)))

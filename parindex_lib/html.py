@@ -26,6 +26,7 @@ p.illustrative { background: #fff3cd; border: 2px solid #e0a800; padding: 6px 10
 table.parindex-table, table { border-collapse: collapse; margin: 6px 0 10px; font-size: 12.5px; width: 100%; }
 th, td { border: 1px solid var(--rule); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f1f3f7; }
+caption { caption-side: top; text-align: left; font-weight: bold; font-size: 15px; padding: 10px 0 4px; }
 img { max-width: 100%; height: auto; display: block; margin: 6px auto; }
 .provenance code, .provenance li { word-break: break-all; }
 a { color: #1a4f9c; }

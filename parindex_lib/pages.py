@@ -88,7 +88,8 @@ def status_table(ctx: Context):
     """The components' status table (coloured and labelled)."""
     projected = ctx.status["projected"].notna().any()
     table = report.status_table(ctx.status, ctx.lang, projected=projected)
-    return report.styled(table, t("col_status", ctx.lang), list(ctx.status["status"]))
+    styler = report.styled(table, t("col_status", ctx.lang), list(ctx.status["status"]))
+    return styler.set_caption(t("status_table", ctx.lang))
 
 
 def status_note(ctx: Context) -> HTML:
@@ -138,7 +139,7 @@ def single_component(ctx: Context):
              t("col_value", ctx.lang): format_pct(r.current, ctx.lang),
              t("col_needed", ctx.lang): format_pct(r.needed, ctx.lang) if r.feasible else t("cannot", ctx.lang)}
             for c, r in table.iterrows()]
-    return report.styled(pd.DataFrame(rows))
+    return report.styled(pd.DataFrame(rows)).set_caption(t("single_title", ctx.lang))
 
 
 def scenario(ctx: Context, **values: float) -> HTML:
@@ -147,9 +148,9 @@ def scenario(ctx: Context, **values: float) -> HTML:
     desc = ", ".join(f"{c} = {format_pct(v, ctx.lang)}" for c, v in values.items())
     remaining = (t("scenario_done", ctx.lang) if new.meets_target else
                  t("scenario_remaining", ctx.lang, gap=format_number(new.required_total - new.total, ctx.lang)))
-    return ctx.html("<p>" + escape(t("scenario_sentence", ctx.lang, desc=desc, total=format_pct(new.total, ctx.lang),
-                                     delta=format_pp(new.total - ctx.index.total, ctx.lang),
-                                     remaining=remaining)) + "</p>")
+    sentence = t("scenario_sentence", ctx.lang, desc=desc, total=format_pct(new.total, ctx.lang),
+                 delta=format_pp(new.total - ctx.index.total, ctx.lang), remaining=remaining)
+    return ctx.html(f"<h2>{escape(t('scenario_title', ctx.lang))}</h2><p>{escape(sentence)}</p>")
 
 
 def contributions_table(ctx: Context):
@@ -181,7 +182,7 @@ def consistency_table(ctx: Context):
              f"{format_pct(r.low, ctx.lang, 3)}–{format_pct(r.high, ctx.lang, 3)}",
              t("col_consistent", ctx.lang): _consistency_cell(r, ctx.lang)}
             for r in table.itertuples()]
-    return report.styled(pd.DataFrame(rows))
+    return report.styled(pd.DataFrame(rows)).set_caption(t("consistency_title", ctx.lang))
 
 
 def _consistency_cell(row, lang: str) -> str:
