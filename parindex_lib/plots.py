@@ -78,8 +78,8 @@ def _component_axes(codes: list[str], lang: str, xlabel: str, title: str):
 def plot_components(status: pd.DataFrame, lang: str = "vi"):
     """Each component's result (bar, coloured by status) against its target (marker)."""
     fig, ax, y = _component_axes(list(status.index), lang, "axis_pct", "chart_components_title")
-    ax.barh(y, status["value"], color=[STATUS_COLOURS.get(s, "#777") for s in status["status"]],
-            label=t("legend_value", lang))
+    # Bars are coloured by status (the table beside the chart names each status); the legend names the marker.
+    ax.barh(y, status["value"], color=[STATUS_COLOURS.get(s, "#777") for s in status["status"]])
     ax.scatter(status["target"], y, marker="|", s=400, color="black", linewidths=2.5, zorder=3,
                label=t("legend_target", lang))
     for yi, v in zip(y, status["value"], strict=True):  # the value inside its bar, clear of the target mark
