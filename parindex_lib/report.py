@@ -138,7 +138,9 @@ def lift_text(result: LiftResult, index: PARIndex, lang: str = "vi") -> str:
         recommendation_sentence(result, lang),
     ]
     for c, r in result.changes.iterrows():
-        lines.append(f"  - {component_name(c, lang)} ({c}): {format_pct(r.from_pct, lang)} → "
+        name = component_name(c, lang)
+        label = name if c in name else f"{name} ({c})"
+        lines.append(f"  - {label}: {format_pct(r.from_pct, lang)} → "
                      f"{format_pct(r.to_pct, lang)}, {format_pp(r.gain_total, lang)} — {r.lead_units or '?'}")
     if not result.actions.empty:
         lines.append("")

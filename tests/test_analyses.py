@@ -275,3 +275,28 @@ def test_peer_ceilings():
     index = small([70, 90, 60])  # unit "Test": its own C3 is not a peer's; no peer reported C3 → 100
     ceilings = L.peer_ceilings(scores.assign(level=""), index)
     assert ceilings.to_dict() == {"C1": 88.0, "C2": 90.0, "C3": 100.0}
+
+
+def test_cli_lift_with_the_shipped_examples(capsys, tmp_path):
+    from parindex_lib.config import PROJECT_ROOT
+    from parindex_lib.standardise import standardise, write_processed
+
+    write_processed(standardise(), tmp_path)
+    examples = PROJECT_ROOT / "examples"
+    base = ["lift", "--unit", "Tam Đường", "--year", "2023", "--scores", str(tmp_path / "scores.csv"),
+            "--format", "json"]
+    assert main([*base, "--cost-model", "actions", "--actions", str(examples / "actions.csv")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # Hand-checked: all seven actions give 40 points of sum (need 9·(80 − 76,1756) = 34,42); dropping one
+    # action of cost 2 and gain ≥ 5 (or 4) still reaches it, dropping anything more does not: cost 16 − 2 = 14.
+    assert out["feasible"] and out["total_cost"] == pytest.approx(14.0) and out["total_after"] >= 80
+    assert len(out["actions"]) == 6
+    assert main([*base, "--cost-model", "linear", "--costs", str(examples / "costs_per_point.csv")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # Cheapest per point: SIPAS (1) to its ceiling 100 (+25,6), then C6 (1,5) for the remaining 8,82.
+    assert [c["component"] for c in out["changes"]] == ["SIPAS", "C6"]
+    assert out["total_cost"] == pytest.approx(25.6 * 1 + (34.42 - 25.6) * 1.5, abs=1e-6)
+    assert main([*base, "--ceilings", str(examples / "ceilings.csv")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["max_reachable"] == pytest.approx((6 * 100 + 70 + 75 + 85) / 9)
+    assert all(c["to_pct"] <= {"C6": 70, "C8": 75, "SIPAS": 85}.get(c["component"], 100) for c in out["changes"])
