@@ -82,6 +82,7 @@ def render_html(executed: Path, out: Path, lang: str = "vi") -> Path:
 def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataFrame) -> str:
     """``reports/<year>-<period>/index.html``: every unit with its total, target and status."""
     from parindex_lib.report import basis_label
+    from parindex_lib.trends import total_status
 
     label = str(year) if period == "FY" else f"{period}/{year}"
     head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("col_unit", "col_total", "col_target", "col_status"))
@@ -89,7 +90,7 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
     illustrative = False
     for unit, slug, index in rows:
         illustrative |= index.illustrative
-        status = "met" if index.meets_target else "needs_change"
+        status = total_status(index, scores)
         body.append(
             f'<tr><td><a href="{escape(slug)}/summary.html">{escape(unit)}</a></td>'
             f"<td>{escape(format_pct(index.display_total, lang))} ({escape(basis_label(index, lang))})</td>"

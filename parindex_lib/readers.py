@@ -374,6 +374,21 @@ def _read_plan(table: Table, context: dict) -> ReadResult:
                        component=code, kind=g["kind"], lead_units=lead, illustrative=context["illustrative"],
                        source=table.source(number))
             result.scores.append(row)
+    return _check_fractions(table, result)
+
+
+def _check_fractions(table: Table, result: ReadResult) -> ReadResult:
+    """Flag a table whose every value lies in 0–1: percentages saved as fractions (0,7052 for 70,52%).
+
+    Read as written they would be 0,7052%; nothing is multiplied behind the user's back.
+    """
+    rows = [r for r in result.scores if r.get("points") is None]
+    if len(rows) >= 3 and all(r["value_pct"] <= 1.0 for r in rows):
+        first = rows[0]["source"].rsplit("row ", 1)[-1]
+        result.problems.append(table.problem(
+            int(first) if first.isdigit() else None, None, rows[0]["value_pct"],
+            "and every other value of this table lie between 0 and 1: they look like fractions (expected "
+            "percentages such as 70,52%; multiply by 100, or format the Excel cells as percent)"))
     return result
 
 
@@ -515,7 +530,7 @@ def _read_tidy(table: Table, context: dict) -> ReadResult:
                    lead_units=get(cells, "lead_units") or None, illustrative=illustrative,
                    source=table.source(number))
         result.scores.append(row)
-    return result
+    return _check_fractions(table, result)
 
 
 def _read_tasks(table: Table, context: dict) -> ReadResult:

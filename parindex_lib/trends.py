@@ -164,3 +164,20 @@ def projected_total(index: PARIndex, status: pd.DataFrame) -> float | None:
         return None
     values = status["projected"].fillna(status["value"])  # met components keep their value
     return float(np.dot(index.weights.to_numpy(), values.loc[index.components].to_numpy()))
+
+
+def total_status(index: PARIndex, scores: pd.DataFrame | None = None) -> str:
+    """The total's status: ``met``; for an interim quarter ``on_track``/``off_track`` from the projected
+    year-end total; otherwise ``needs_change``.
+
+    Examples
+    --------
+    >>> total_status(idx, scores)
+    'needs_change'
+    """
+    if index.meets_target:
+        return "met"
+    projected = projected_total(index, target_status(index, scores))
+    if projected is None:
+        return "off_track" if index.period == "FY" and index.year == index.target_year else "needs_change"
+    return "on_track" if met(projected, index.target, index.bound) else "off_track"

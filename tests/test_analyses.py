@@ -300,3 +300,11 @@ def test_cli_lift_with_the_shipped_examples(capsys, tmp_path):
     out = json.loads(capsys.readouterr().out)
     assert out["max_reachable"] == pytest.approx((6 * 100 + 70 + 75 + 85) / 9)
     assert all(c["to_pct"] <= {"C6": 70, "C8": 75, "SIPAS": 85}.get(c["component"], 100) for c in out["changes"])
+
+
+def test_total_status(scores, idx):
+    assert T.total_status(idx, scores) == "needs_change"  # 2023 final vs the 2024 goal: no projection
+    q3 = PARIndex.from_scores(scores, "Tam Đường", 2024, "Q3")
+    assert T.total_status(q3, scores) == "on_track"  # 79,80 now, projected 81,09 at year end
+    assert T.projected_total(q3, T.target_status(q3, scores)) == pytest.approx(81.0889, abs=1e-4)
+    assert T.total_status(small([90, 90, 90]), None) == "met"

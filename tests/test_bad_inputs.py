@@ -173,3 +173,16 @@ def test_hand_edited_processed_table_is_validated_by_the_schema(tmp_path, shippe
     assert f'{frame.iloc[0]["source"]}, column "value_pct": "105.0" is outside 0–100' in text
     assert f'{frame.iloc[1]["source"]}, column "component": "C9" is not a component code' in text
     assert "repeats a row already given" in text and frame.iloc[2]["source"] in text
+
+
+def test_fractions_instead_of_percentages(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["unit", "level", "year", "period", "component", "kind", "value_pct"])
+    for code, value in (("C1", 0.7052), ("C2", 1.0), ("C3", 0.9985)):
+        sheet.append(["Tam Đường", "district", 2023, "FY", code, "actual", value])  # no percent format
+    book.save(tmp_path / "fractions.xlsx")
+    (problem,) = error_of(tmp_path / "fractions.xlsx").problems
+    assert problem.row == 2 and "look like fractions" in problem.expected

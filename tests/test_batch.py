@@ -56,6 +56,13 @@ def test_english_report_uses_english_notation(batch):
         assert "ILLUSTRATIVE DATA" in text_of(batch["out"] / "2024-Q3" / "tam-duong" / f"{page}.html")
 
 
+def test_index_pages_list_units_with_total_target_and_status(batch):
+    fy = text_of(batch["out"] / "2024-FY" / "index.html")
+    assert "Tam Đường" in fy and "76,17% (năm 2023)" in fy and "từ 80,00% trở lên" in fy and "Cần cải thiện" in fy
+    q3 = text_of(batch["out"] / "2024-Q3" / "index.html")
+    assert "79.80% (Q3/2024)" in q3 and "On track" in q3 and "ILLUSTRATIVE DATA" in q3
+
+
 def test_lift_page_names_components_and_owners(batch):
     text = text_of(batch["out"] / "2024-FY" / "tam-duong" / "lift.html")
     assert "Cải cách tài chính công" in text and "Phòng Tài chính" in text
