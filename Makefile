@@ -23,7 +23,9 @@ standardise: $(STAMP)  ## data/raw → data/processed/scores.csv
 
 reports: $(STAMP)  ## standardise, run every notebook for every unit and quarter, render HTML into reports/
 	$(VENV)/bin/parindex run --params params/2024-FY.yaml
+	$(VENV)/bin/parindex run --params params/2024-FY.yaml --lang en
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml
+	$(VENV)/bin/parindex run --params params/2024-Q3.yaml --lang en
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(VENV)/bin/ruff check .

@@ -247,7 +247,9 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
                             f"(units with results: {', '.join(known)})")
 
     _ensure_kernel()
-    run_dir = out_dir / f"{year}-{period}"
+    lang = params.get("lang", ast.literal_eval(defaults["lang"]))
+    # Vietnamese is the reports' home; another language sits beside it, so both can be read together.
+    run_dir = out_dir / (f"{year}-{period}" if lang == "vi" else f"{year}-{period}-{lang}")
     out_dir.mkdir(parents=True, exist_ok=True)
     stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{year}-{period}-", dir=out_dir))
     slugs: dict[str, str] = {}
@@ -283,7 +285,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
                 except ParindexError:
                     continue
                 rows.append((unit, slug, index))
-        write_atomic(run_dir / "index.html", render_index(rows, year, period, params.get("lang", "vi"), scores))
+        write_atomic(run_dir / "index.html", render_index(rows, year, period, lang, scores))
     finally:
         shutil.rmtree(stage_root, ignore_errors=True)
     return summary

@@ -85,12 +85,13 @@ def write_docx(path: Path, rows: list[list[str]], merge_header: bool = False) ->
 
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory):
-    """The whole batch on the shipped data, as `make reports` runs it: 2024 FY (vi) and 2024 Q3 (en)."""
+    """The batch on the shipped data as `make reports` runs it: 2024 FY in vi and en, 2024 Q3 in en."""
     from parindex_lib.runner import run_batch
 
     out = tmp_path_factory.mktemp("reports")
     processed = tmp_path_factory.mktemp("processed")
-    fy = run_batch(ROOT / "params" / "2024-FY.yaml", out_dir=out, processed_dir=processed, progress=False)
-    q3 = run_batch(ROOT / "params" / "2024-Q3.yaml", overrides={"lang": "en"}, out_dir=out,
-                   processed_dir=processed, progress=False)
-    return {"out": out, "fy": fy, "q3": q3}
+    runs = {}
+    for key, params, lang in (("fy", "2024-FY", "vi"), ("fy_en", "2024-FY", "en"), ("q3", "2024-Q3", "en")):
+        runs[key] = run_batch(ROOT / "params" / f"{params}.yaml", overrides={"lang": lang}, out_dir=out,
+                              processed_dir=processed, progress=False)
+    return {"out": out, **runs}

@@ -23,8 +23,9 @@ def text_of(path: Path) -> str:
 
 
 def test_batch_writes_every_page(batch):
-    assert batch["fy"].ok and batch["q3"].ok, (batch["fy"].describe(), batch["q3"].describe())
-    for run in ("2024-FY", "2024-Q3"):
+    for key in ("fy", "fy_en", "q3"):
+        assert batch[key].ok, batch[key].describe()
+    for run in ("2024-FY", "2024-FY-en", "2024-Q3-en"):
         folder = batch["out"] / run
         assert (folder / "index.html").exists() and not (folder / "_failed").exists()
         for page in PAGES:
@@ -47,19 +48,27 @@ def test_summary_in_vietnamese_shows_the_key_figures(batch):
     assert "The one-page report for leadership" not in text  # the analysts' note stays in the notebook
 
 
+def test_the_same_report_in_both_languages(batch):
+    vi = text_of(batch["out"] / "2024-FY" / "tam-duong" / "summary.html")
+    en = text_of(batch["out"] / "2024-FY-en" / "tam-duong" / "summary.html")
+    assert "76,17%" in vi and "+2,67 điểm" in vi and "76.17%" not in vi
+    assert "76.17%" in en and "+2.67 points" in en and "76,17%" not in en
+    assert "Leadership summary: Tam Đường" in en and "Public finance reform from 36.30% to 60.36%" in en
+
+
 def test_english_report_uses_english_notation(batch):
-    text = text_of(batch["out"] / "2024-Q3" / "tam-duong" / "summary.html")
+    text = text_of(batch["out"] / "2024-Q3-en" / "tam-duong" / "summary.html")
     assert "79.80%" in text and "80.00% or more" in text and "79,80%" not in text
     assert "Public finance reform" in text and "Phòng Tài chính" in text
     assert "the projected year-end total is 81.09%: the target would be met" in text
     for page in PAGES:  # illustrative data is labelled on every page where it appears
-        assert "ILLUSTRATIVE DATA" in text_of(batch["out"] / "2024-Q3" / "tam-duong" / f"{page}.html")
+        assert "ILLUSTRATIVE DATA" in text_of(batch["out"] / "2024-Q3-en" / "tam-duong" / f"{page}.html")
 
 
 def test_index_pages_list_units_with_total_target_and_status(batch):
     fy = text_of(batch["out"] / "2024-FY" / "index.html")
     assert "Tam Đường" in fy and "76,17% (năm 2023)" in fy and "từ 80,00% trở lên" in fy and "Cần cải thiện" in fy
-    q3 = text_of(batch["out"] / "2024-Q3" / "index.html")
+    q3 = text_of(batch["out"] / "2024-Q3-en" / "index.html")
     assert "79.80% (Q3/2024)" in q3 and "On track" in q3 and "ILLUSTRATIVE DATA" in q3
 
 
@@ -70,7 +79,7 @@ def test_lift_page_names_components_and_owners(batch):
 
 
 def test_trends_and_weighting_pages(batch):
-    trends = text_of(batch["out"] / "2024-Q3" / "tam-duong" / "trends.html")
+    trends = text_of(batch["out"] / "2024-Q3-en" / "tam-duong" / "trends.html")
     assert "Theil–Sen" in trends and "Off track" in trends and "On track" in trends
     weighting = text_of(batch["out"] / "2024-FY" / "tam-duong" / "weighting.html")
     assert "76,1756%" in weighting and "không xác định được 9 trọng số" in weighting
@@ -79,7 +88,7 @@ def test_trends_and_weighting_pages(batch):
 
 def test_every_page_is_self_contained_and_shows_no_code(batch):
     pages = list(batch["out"].rglob("*.html"))
-    assert len(pages) == 10
+    assert len(pages) == 15
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert not soup.find_all("script"), page

@@ -59,7 +59,7 @@ def open_page(browser, path: Path, shot: Path, width: int = 900):
 
 def test_every_page_loads_cleanly_offline(browser, batch, tmp_path):
     pages = sorted(batch["out"].rglob("*.html"))
-    assert len(pages) == 10
+    assert len(pages) == 15
     for path in pages:
         shot = tmp_path / (path.relative_to(batch["out"]).as_posix().replace("/", "_") + ".png")
         errors, requests, text = open_page(browser, path, shot)
