@@ -100,7 +100,7 @@ def resolve_basis(scores: pd.DataFrame, unit: str, year: int, period: str) -> tu
     raise MethodError(f'no actual results for "{unit}" in {year} {period} (available: {have})')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds Series: compare indices by their fields, not with ==
 class PARIndex:
     """One unit's component scores at one point, with the scheme that totals them and the target.
 

@@ -308,3 +308,10 @@ def test_total_status(scores, idx):
     assert T.total_status(q3, scores) == "on_track"  # 79,80 now, projected 81,09 at year end
     assert T.projected_total(q3, T.target_status(q3, scores)) == pytest.approx(81.0889, abs=1e-4)
     assert T.total_status(small([90, 90, 90]), None) == "met"
+
+
+def test_dirichlet_spread_matches_its_documentation(idx):
+    rng = np.random.default_rng(0)
+    w = W.dirichlet_weights(idx.weights.to_numpy(), 50.0, 200_000, rng)
+    assert np.allclose(w.sum(axis=1), 1.0)
+    assert w[:, 0].std() == pytest.approx(np.sqrt(50 * 400 / (450**2 * 451)), rel=0.02)
