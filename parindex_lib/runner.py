@@ -30,6 +30,9 @@ from parindex_lib.pages import PAGES
 from parindex_lib.vn import fold
 
 KERNEL = "parindex"
+# The kernel's own start-up warnings (e.g. about its local TCP transport) are not the user's business;
+# its errors still reach the report of the failing page.
+KERNEL_QUIET = ["--IPKernelApp.log_level=ERROR"]
 
 
 def slugify(unit: str) -> str:
@@ -134,7 +137,7 @@ def _run_task(task: Task) -> Outcome:
     try:
         papermill.execute_notebook(str(task.notebook), str(executed), parameters=task.parameters,
                                    kernel_name=KERNEL, cwd=str(task.notebook.parent), progress_bar=False,
-                                   log_output=False)
+                                   log_output=False, extra_arguments=KERNEL_QUIET)
     except PapermillExecutionError as exc:
         return Outcome(task, False, f"{exc.ename}: {exc.evalue}".strip(), exc.exec_count)
     except Exception as exc:  # a kernel that died, a notebook that cannot be read…
