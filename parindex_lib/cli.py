@@ -20,14 +20,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parindex", description="PAR INDEX analysis workbench.")
     parser.add_argument("--version", action="version", version=f"parindex {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    common = argparse.ArgumentParser(add_help=False)  # --debug also after the subcommand
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    std = sub.add_parser("standardise", aliases=["standardize"],
+    std = sub.add_parser("standardise", aliases=["standardize"], parents=[common],
                          help="read raw tables, validate, write data/processed/scores.csv")
     std.add_argument("raw", nargs="*", type=Path, help="raw files (default: every file under data/raw)")
     std.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output folder (default data/processed)")
 
-    lift = sub.add_parser("lift", help="cheapest improvements that lift the total to the target")
+    lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
     lift.add_argument("--unit", required=True)
     lift.add_argument("--year", type=int, required=True, help="year of the results to start from")
     lift.add_argument("--period", default="FY", help="FY (default) or Q1..Q4")
@@ -42,13 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     lift.add_argument("--lang", default="vi", choices=["vi", "en"])
     lift.add_argument("--format", default="text", choices=["text", "json"])
 
-    run = sub.add_parser("run", help="standardise, execute every notebook per unit, render HTML reports")
+    run = sub.add_parser("run", parents=[common],
+                         help="standardise, execute every notebook per unit, render HTML reports")
     run.add_argument("--params", type=Path, help="a params/*.yaml file")
     run.add_argument("--unit", action="append", help="unit(s) to report on (default: every unit with results)")
-    run.add_argument("--year", type=int)
-    run.add_argument("--period")
-    run.add_argument("--lang", choices=["vi", "en"])
-    run.add_argument("--out", type=Path, default=REPORTS_DIR)
+    run.add_argument("--year", type=int, help="reporting year (default: the params file's, else 2024)")
+    run.add_argument("--period", help="FY or Q1..Q4 (default: the params file's, else FY)")
+    run.add_argument("--lang", choices=["vi", "en"], help="report language (default vi; en goes to <year>-<period>-en)")
+    run.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder (default reports)")
     run.add_argument("--raw", type=Path, help="raw folder (default data/raw)")
     run.add_argument("--processed", type=Path, default=PROCESSED_DIR,
                      help="standardised tables (default data/processed)")
