@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parindex_lib.components import find_components, match_component
-from parindex_lib.vn import format_pct, format_pp, parse_percent, parse_points, parse_rank
+from parindex_lib.vn import Percent, format_pct, format_pp, parse_percent, parse_points, parse_rank
 
 
 @given(st.integers(min_value=0, max_value=10000))
@@ -31,9 +31,7 @@ def test_bounded_targets_round_trip(tenths, template):
     ("TREN 99,5 %", 99.5, ">", 1), ("76.17%", 76.17, "=", 2),
 ])
 def test_parse_percent_cases(text, value, bound, decimals):
-    assert parse_percent(text, allow_bound=True) == (value, bound, decimals) or (
-        parse_percent(text, allow_bound=True).value, parse_percent(text, allow_bound=True).bound,
-        parse_percent(text, allow_bound=True).decimals) == (value, bound, decimals)
+    assert parse_percent(text, allow_bound=True) == Percent(value, bound, decimals)
 
 
 @pytest.mark.parametrize("text", ["7O,52%", "", "1.000,5%", "101%", "-1%", "abc", "Dưới 50%", "70,,5%"])
