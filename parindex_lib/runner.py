@@ -77,7 +77,8 @@ def coerce_parameters(given: dict, declared: dict[str, dict], origin: str) -> di
         try:
             out[name] = casts.get(kind, str)(value) if isinstance(value, str) or kind == "float" else value
         except ValueError:
-            raise ParindexError(f'{origin}: parameter {name} = "{value}" is not a {kind}') from None
+            what = {"int": "a whole number", "float": "a number"}.get(kind, kind)
+            raise ParindexError(f'{origin}: parameter {name} = "{value}" is not {what}') from None
     return out
 
 
@@ -232,6 +233,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     params = coerce_parameters(spec, declared, str(params_file or "parameters"))
     params |= coerce_parameters(overrides or {}, declared, "command line")
 
+    _check_values(params, str(params_file or "parameters"))
     result = standardise(None, raw_dir)  # every problem in every file, before anything runs
     processed_dir = Path(processed_dir).resolve()
     write_processed(result, processed_dir)
@@ -292,6 +294,22 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     finally:
         shutil.rmtree(stage_root, ignore_errors=True)
     return summary
+
+
+def _check_values(params: dict, origin: str) -> None:
+    """Reject values every page would fail on (language, period, bound, scheme) before anything runs."""
+    from parindex_lib.i18n import check_lang
+    from parindex_lib.schema import PERIODS
+    from parindex_lib.schemes import load_scheme
+
+    if "lang" in params:
+        check_lang(params["lang"])
+    if "period" in params and params["period"] not in PERIODS:
+        raise ParindexError(f'{origin}: period "{params["period"]}" is not one of {", ".join(PERIODS)}')
+    if "bound" in params and params["bound"] not in ("ge", "gt"):
+        raise ParindexError(f'{origin}: bound "{params["bound"]}" is not ge or gt')
+    if "scheme" in params:
+        load_scheme(params["scheme"]).weights()  # unknown or incomplete: the scheme's own message
 
 
 def _replace_dir(new: Path, dest: Path) -> None:

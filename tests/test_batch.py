@@ -226,3 +226,15 @@ def test_unknown_unit_fails_before_anything_runs(tmp_path):
     with pytest.raises(ParindexError, match=r"'Tam Duong' have no results.*Tam Đường"):
         run_batch(units=["Tam Duong"], out_dir=tmp_path / "r", processed_dir=tmp_path / "p")
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"lang": "fr"}, 'language "fr" is not supported'),
+    ({"period": "Q5"}, 'period "Q5" is not one of'),
+    ({"scheme": "provincial-2024"}, "incomplete"),
+    ({"year": "twenty"}, 'year = "twenty" is not a whole number'),
+])
+def test_bad_parameter_values_fail_before_anything_runs(tmp_path, overrides, message):
+    with pytest.raises(ParindexError, match=message):
+        run_batch(overrides=overrides, out_dir=tmp_path / "r", processed_dir=tmp_path / "p")
+    assert not (tmp_path / "r").exists() and not (tmp_path / "p").exists()
