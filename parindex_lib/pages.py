@@ -15,7 +15,7 @@ from IPython.display import HTML
 
 from parindex_lib import __version__, lift, report, trends, weighting
 from parindex_lib.i18n import check_lang, component_name, t
-from parindex_lib.index import PARIndex, met
+from parindex_lib.index import PARIndex, met, target_or_plan
 from parindex_lib.io import sha256
 from parindex_lib.report import escape
 from parindex_lib.standardise import load_scores, load_tasks, raw_files
@@ -50,8 +50,8 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
     check_lang(lang)
     scores = load_scores(scores_path)
     tasks = load_tasks(tasks_path)
-    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme,
-                                 target=target if target > 0 else None, bound=bound, tasks=tasks)
+    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme, target=target_or_plan(target),
+                                 bound=bound, tasks=tasks)
     params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, year=year,
                   period=period, target=target, bound=bound, scheme=scheme, lang=lang)
     result = lift.lift(index, "gap")  # the pages use the default model; `parindex lift` offers the others

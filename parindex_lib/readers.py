@@ -370,7 +370,7 @@ def _read_plan(table: Table, context: dict) -> ReadResult:
                     result.problems.append(table.problem(number, f"{g['label']} / {sub[g['rank']]}",
                                                          rank_text, str(exc)))
                     continue
-            row.update(unit=context["unit"], level=context["level"], year=g["year"], period="FY",
+            row.update(row_number=number, unit=context["unit"], level=context["level"], year=g["year"], period="FY",
                        component=code, kind=g["kind"], lead_units=lead, illustrative=context["illustrative"],
                        source=table.source(number))
             result.scores.append(row)
@@ -384,9 +384,8 @@ def _check_fractions(table: Table, result: ReadResult) -> ReadResult:
     """
     rows = [r for r in result.scores if r.get("points") is None]
     if len(rows) >= 3 and all(r["value_pct"] <= 1.0 for r in rows):
-        first = rows[0]["source"].rsplit("row ", 1)[-1]
         result.problems.append(table.problem(
-            int(first) if first.isdigit() else None, None, rows[0]["value_pct"],
+            rows[0]["row_number"], None, rows[0]["value_pct"],
             "and every other value of this table lie between 0 and 1: they look like fractions (expected "
             "percentages such as 70,52%; multiply by 100, or format the Excel cells as percent)"))
     return result
@@ -526,7 +525,7 @@ def _read_tidy(table: Table, context: dict) -> ReadResult:
         if len(result.problems) > problems_before or row is None:
             continue
         illustrative = context["illustrative"] or fold(get(cells, "illustrative")) in {"true", "1", "yes", "co"}
-        row.update(unit=unit, level=level, year=year, period=period, component=code, kind=kind,
+        row.update(row_number=number, unit=unit, level=level, year=year, period=period, component=code, kind=kind,
                    lead_units=get(cells, "lead_units") or None, illustrative=illustrative,
                    source=table.source(number))
         result.scores.append(row)

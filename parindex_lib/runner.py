@@ -76,7 +76,7 @@ def coerce_parameters(given: dict, declared: dict[str, dict], origin: str) -> di
         kind = (declared[name].get("inferred_type_name") or "str").split("[")[0]
         try:
             out[name] = casts.get(kind, str)(value) if isinstance(value, str) or kind == "float" else value
-        except ValueError:
+        except (TypeError, ValueError):  # e.g. a YAML list where a number belongs
             what = {"int": "a whole number", "float": "a number"}.get(kind, kind)
             raise ParindexError(f'{origin}: parameter {name} = "{value}" is not {what}') from None
     return out
@@ -218,7 +218,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     ParindexError
         Before anything runs: bad parameters, unreadable inputs, no notebooks.
     """
-    from parindex_lib.index import PARIndex
+    from parindex_lib.index import PARIndex, target_or_plan
     from parindex_lib.standardise import standardise, write_processed
 
     raw_dir = Path(raw_dir or RAW_DIR).resolve()
@@ -286,7 +286,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
                 try:
                     index = PARIndex.from_scores(scores, unit, year, period, scheme=params.get("scheme", "equal-9"),
                                                  bound=params.get("bound", "ge"),
-                                                 target=params.get("target") or None)
+                                                 target=target_or_plan(params.get("target")))
                 except ParindexError:
                     continue
                 rows.append((unit, slug, index))

@@ -66,7 +66,7 @@ def changes(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = 
     }).reset_index()
     long = long.dropna(subset=["value_pct"])
     long["rank"] = long["rank"].astype("Int64")
-    return long.rename(columns={"level_2": "component"})
+    return long
 
 
 @dataclass(frozen=True)

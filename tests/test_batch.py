@@ -233,6 +233,7 @@ def test_unknown_unit_fails_before_anything_runs(tmp_path):
     ({"period": "Q5"}, 'period "Q5" is not one of'),
     ({"scheme": "provincial-2024"}, "incomplete"),
     ({"year": "twenty"}, 'year = "twenty" is not a whole number'),
+    ({"target": [80]}, r'target = "\[80\]" is not a number'),
 ])
 def test_bad_parameter_values_fail_before_anything_runs(tmp_path, overrides, message):
     with pytest.raises(ParindexError, match=message):
