@@ -26,7 +26,10 @@ def _parser() -> argparse.ArgumentParser:
 
     std = sub.add_parser("standardise", aliases=["standardize"], parents=[common],
                          help="read raw tables, validate, write data/processed/scores.csv")
-    std.add_argument("raw", nargs="*", type=Path, help="raw files (default: every file under data/raw)")
+    std.add_argument("raw", nargs="*", type=Path,
+                     help="raw files and folders (a folder: its files and its manifest; default data/raw)")
+    std.add_argument("--unit", help="the unit of plan tables that do not name it (instead of the manifest)")
+    std.add_argument("--level", help="that unit's level: province, department, district or commune")
     std.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output folder (default data/processed)")
 
     lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
@@ -78,34 +81,58 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _standardise(args: argparse.Namespace) -> int:
+    from parindex_lib.config import RAW_DIR
     from parindex_lib.standardise import standardise, write_processed
 
-    result = standardise(args.raw or None)
-    paths = write_processed(result, args.out)
+    if (args.unit is None) != (args.level is None):
+        raise ParindexError("--unit and --level go together (the unit of a plan table and its level)")
+    result = standardise(args.raw or None, unit=args.unit, level=args.level)
+    paths = write_processed(result, args.out, raw_dir=None if args.raw else RAW_DIR)
+    print(result.describe())
     print(f"{len(result.scores)} score rows and {len(result.tasks)} task rows from {len(result.files)} file(s) "
           f"→ {', '.join(str(p) for p in paths)}")
     return 0
 
 
+def _fresh_scores(scores_path: Path) -> Path:
+    """The scores to use: re-standardised first when the raw folder they came from has changed."""
+    from parindex_lib.config import RAW_DIR
+    from parindex_lib.standardise import raw_dir_of, stale_reasons, standardise, write_processed
+
+    folder = scores_path.parent
+    if scores_path == SCORES_CSV and not scores_path.exists() and RAW_DIR.is_dir():
+        reasons = ["it does not exist yet"]
+        raw = RAW_DIR
+    else:
+        reasons = stale_reasons(folder)
+        raw = raw_dir_of(folder)
+    if reasons and raw is not None:
+        print(f"parindex: {scores_path} is out of date ({'; '.join(reasons)}): standardising {raw} again",
+              file=sys.stderr)
+        write_processed(standardise(None, raw), folder, raw_dir=raw)
+    return scores_path
+
+
 def _lift(args: argparse.Namespace) -> int:
     from parindex_lib import lift as lift_mod
     from parindex_lib.index import PARIndex
+    from parindex_lib.readers import analyst
     from parindex_lib.report import lift_text
     from parindex_lib.standardise import load_scores, load_tasks
 
-    scores = load_scores(args.scores)
+    scores = load_scores(_fresh_scores(args.scores))
     tasks = load_tasks(args.scores.parent / TASKS_CSV.name)
     index = PARIndex.from_scores(scores, args.unit, args.year, args.period, scheme=args.scheme,
                                  target=args.target, bound=args.bound, tasks=tasks)
     if args.ceilings == "peers":
         ceilings = lift_mod.peer_ceilings(scores, index)
     else:
-        ceilings = lift_mod.read_ceilings(args.ceilings) if args.ceilings else None
+        ceilings = analyst.read_ceilings(args.ceilings) if args.ceilings else None
     result = lift_mod.lift(
         index, args.cost_model,
         ceilings=ceilings,
-        costs=lift_mod.read_costs(args.costs) if args.costs else None,
-        actions=lift_mod.read_actions(args.actions) if args.actions else None,
+        costs=analyst.read_costs(args.costs) if args.costs else None,
+        actions=analyst.read_actions(args.actions) if args.actions else None,
     )
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -2,12 +2,14 @@
 
 A :class:`Problem` names where a bad value is (file, sheet, row, column), the value itself and
 what was expected. :class:`InputError` carries every problem found in one pass, so an analyst
-fixes a file once rather than once per error.
+fixes a file once rather than once per error; repeats of one fault over many rows are folded into
+one line ("rows 3–52: … (50 rows)").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 
 class ParindexError(Exception):
@@ -41,16 +43,63 @@ class Problem:
     expected: str
     sheet: str | None = None
 
-    def __str__(self) -> str:
-        where = [self.file]
+    def where(self, rows: str | None = None) -> str:
+        """The location: file, sheet, row(s) and column."""
+        parts = [self.file]
         if self.sheet:
-            where.append(f'sheet "{self.sheet}"')
-        if self.row is not None:
-            where.append(f"row {self.row}")
+            parts.append(f'sheet "{self.sheet}"')
+        if rows is not None:
+            parts.append(rows)
+        elif self.row is not None:
+            parts.append(f"row {self.row}")
         if self.column:
-            where.append(f'column "{self.column}"')
+            parts.append(f'column "{self.column}"')
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
         value = "" if self.value is None else self.value
-        return f'{", ".join(where)}: "{value}" {self.expected}'
+        return f'{self.where()}: "{value}" {self.expected}'
+
+
+def row_ranges(rows: list[int]) -> str:
+    """``[3, 4, 5, 9]`` → ``rows 3–5, 9``."""
+    spans, start, prev = [], rows[0], rows[0]
+    for r in rows[1:]:
+        if r != prev + 1:
+            spans.append((start, prev))
+            start = r
+        prev = r
+    spans.append((start, prev))
+    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans[:6])
+    return "rows " + text + (", …" if len(spans) > 6 else "")
+
+
+def fold_problems(problems: list[Problem], min_run: int = 3) -> list[str]:
+    """One line per distinct fault: the same fault in the same column over many rows is one line.
+
+    Examples
+    --------
+    >>> ps = [Problem("a.csv", r, "Năm", "x", "is not a year") for r in range(3, 53)]
+    >>> fold_problems(ps)
+    ['a.csv, rows 3–52, column "Năm": "x" is not a year (50 rows)']
+    """
+    def key(p: Problem):
+        return (p.file, p.sheet or "", p.column or "", p.expected)
+
+    lines: list[str] = []
+    for _, group in groupby(problems, key=key):
+        group = list(group)
+        located = [p for p in group if p.row is not None]
+        if len(located) < min_run:
+            lines += [str(p) for p in group]
+            continue
+        values = {str(p.value) for p in located}
+        first = located[0]
+        value = f'"{first.value}"' if len(values) == 1 else f'e.g. "{first.value}"'
+        rows = sorted({p.row for p in located})
+        lines.append(f"{first.where(row_ranges(rows))}: {value} {first.expected} ({len(located)} rows)")
+        lines += [str(p) for p in group if p.row is None]
+    return lines
 
 
 class InputError(ParindexError):
@@ -58,8 +107,8 @@ class InputError(ParindexError):
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        lines = [str(p) for p in self.problems]
-        head = f"{len(lines)} problem(s) found:\n  " if len(lines) > 1 else ""
+        lines = fold_problems(self.problems)
+        head = f"{len(self.problems)} problem(s) found:\n  " if len(self.problems) > 1 else ""
         super().__init__(head + "\n  ".join(lines))
 
 

@@ -20,17 +20,13 @@ An unreachable target is an answer (``feasible=False`` with the highest reachabl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from parindex_lib.components import match_component
-from parindex_lib.errors import InputError, MethodError, Problem
+from parindex_lib.errors import MethodError
 from parindex_lib.index import PARIndex, met, required_value
-from parindex_lib.readers import read_tables
-from parindex_lib.vn import fold, parse_number
 
 COST_MODELS = ("gap", "linear", "actions")
 _TOL = 1e-9
@@ -89,6 +85,8 @@ def _ceilings(index: PARIndex, ceilings: pd.Series | dict | None) -> pd.Series:
         for c, v in dict(ceilings).items():
             if c not in u.index:
                 raise MethodError(f'ceiling given for "{c}", which scheme "{index.scheme.name}" does not total')
+            if not 0 <= float(v) <= 100:
+                raise MethodError(f"the ceiling of {c} is {v} (expected a percentage in 0–100)")
             u[c] = float(v)
     s = index.values.loc[index.components]
     # A ceiling below the current value cannot lower it: the component simply cannot rise.
@@ -304,101 +302,3 @@ def single_component(index: PARIndex, ceilings: pd.Series | dict | None = None) 
     feasible = needed <= u + _TOL
     return pd.DataFrame({"current": s, "needed": needed.where(feasible), "rise": (needed - s).where(feasible),
                          "ceiling": u, "feasible": feasible})
-
-
-# -- analyst-written inputs -------------------------------------------------------------------
-
-
-def _table_rows(path: str | Path, required: dict[str, tuple[str, ...]]) -> tuple[list, dict[str, int], object]:
-    tables = read_tables(path)
-    table = tables[0]
-    header_row, header = table.rows[0]
-    folded = [fold(h) for h in header]
-    columns, missing = {}, []
-    for col, aliases in required.items():
-        idx = next((i for i, f in enumerate(folded) if f in aliases), None)
-        if idx is None and not col.startswith("?"):
-            missing.append(col)
-        elif idx is not None:
-            columns[col.lstrip("?")] = idx
-    if missing:
-        raise InputError(table.problem(header_row, None, " | ".join(header),
-                                       f"lacks the column(s) {', '.join(missing)}"))
-    return table.rows[1:], columns, table
-
-
-def _number(table, number: int, header: str, text: str, problems: list[Problem], minimum: float = 0.0) -> float:
-    try:
-        value, _ = parse_number(text.replace("%", ""))
-    except ValueError:
-        problems.append(table.problem(number, header, text, "is not a number (expected e.g. 1,5)"))
-        return np.nan
-    if value < minimum:
-        problems.append(table.problem(number, header, text, f"is below {minimum:g} (expected a number ≥ {minimum:g})"))
-    return value
-
-
-def _component(table, number: int, header: str, text: str, problems: list[Problem]) -> str | None:
-    code = match_component(text)
-    if code is None:
-        problems.append(table.problem(number, header, text, "is not a known component (expected e.g. C6 or "
-                                                             "\"Cải cách tài chính công\")"))
-    return code
-
-
-def read_component_values(path: str | Path, value_column: tuple[str, ...], what: str) -> pd.Series:
-    """Read a two-column CSV of component and a number (ceilings, costs per point)."""
-    rows, cols, table = _table_rows(path, {"component": ("component", "chi so thanh phan", "chi so"),
-                                           what: value_column})
-    problems: list[Problem] = []
-    out = {}
-    for number, cells in rows:
-        if not any(cells):
-            continue
-        code = _component(table, number, table.rows[0][1][cols["component"]], cells[cols["component"]], problems)
-        value = _number(table, number, table.rows[0][1][cols[what]], cells[cols[what]], problems)
-        if code and code in out:
-            problems.append(table.problem(number, None, code, "repeats a component already given"))
-        if code:
-            out[code] = value
-    if problems:
-        raise InputError(problems)
-    return pd.Series(out, dtype=float, name=what)
-
-
-def read_ceilings(path: str | Path) -> pd.Series:
-    """Ceilings per component from a CSV (``component,ceiling``)."""
-    return read_component_values(path, ("ceiling", "tran", "gioi han", "max"), "ceiling")
-
-
-def read_costs(path: str | Path) -> pd.Series:
-    """Costs per percentage point per component from a CSV (``component,cost_per_pp``)."""
-    return read_component_values(path, ("cost per pp", "cost", "chi phi", "chi phi moi diem"), "cost_per_pp")
-
-
-def read_actions(path: str | Path) -> pd.DataFrame:
-    """A catalogue of actions (``action, component, gain, cost, lead_units, deadline``) from CSV/XLSX."""
-    rows, cols, table = _table_rows(path, {
-        "action": ("action", "hanh dong", "nhiem vu", "giai phap"),
-        "component": ("component", "chi so thanh phan", "chi so"),
-        "gain": ("gain", "gain pp", "muc tang", "tang"),
-        "cost": ("cost", "chi phi"),
-        "?lead_units": ("lead units", "lead office", "co quan chu tri", "don vi chu tri"),
-        "?deadline": ("deadline", "thoi han", "thoi gian"),
-    })
-    header = table.rows[0][1]
-    problems: list[Problem] = []
-    records = []
-    for number, cells in rows:
-        if not any(cells):
-            continue
-        rec = {"action": cells[cols["action"]],
-               "component": _component(table, number, header[cols["component"]], cells[cols["component"]], problems),
-               "gain": _number(table, number, header[cols["gain"]], cells[cols["gain"]], problems),
-               "cost": _number(table, number, header[cols["cost"]], cells[cols["cost"]], problems)}
-        for opt in ("lead_units", "deadline"):
-            rec[opt] = cells[cols[opt]] if opt in cols and cols[opt] < len(cells) else None
-        records.append(rec)
-    if problems:
-        raise InputError(problems)
-    return pd.DataFrame(records, columns=["action", "component", "gain", "cost", "lead_units", "deadline"])

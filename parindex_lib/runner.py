@@ -236,7 +236,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     _check_values(params, str(params_file or "parameters"))
     result = standardise(None, raw_dir)  # every problem in every file, before anything runs
     processed_dir = Path(processed_dir).resolve()
-    write_processed(result, processed_dir)
+    write_processed(result, processed_dir, raw_dir=raw_dir)
     params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
                "raw_dir": str(raw_dir)}
     defaults = {k: v["default"] for k, v in declared.items()}
@@ -244,7 +244,10 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     period = str(params.get("period", ast.literal_eval(defaults["period"])))
     params |= {"year": year, "period": period}
     scores = result.scores
-    known = sorted(scores.loc[scores["kind"] == "actual", "unit"].unique())
+    from parindex_lib.schema import UNIT_LEVELS
+
+    reportable = (scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)  # never averages
+    known = sorted(scores.loc[reportable, "unit"].unique())
     chosen = units or file_units or known
     unknown = [u for u in chosen if u not in known]
     if unknown:

@@ -13,13 +13,16 @@ from parindex_lib.components import codes
 from parindex_lib.errors import InputError, Problem
 
 PERIODS = ["Q1", "Q2", "Q3", "Q4", "FY"]
-LEVELS = ["province", "department", "district", "commune"]
+#: Levels a unit can be reported at, and the levels of reference rows (averages, never reported on).
+UNIT_LEVELS = ["province", "department", "district", "commune"]
+REFERENCE_LEVELS = ["national", "region"]
+LEVELS = UNIT_LEVELS + REFERENCE_LEVELS
 KINDS = ["actual", "target"]
 BOUNDS = ["=", ">", ">="]
 KEY = ["unit", "level", "year", "period", "component", "kind"]
 COLUMNS = KEY + [
     "value_pct", "bound", "points", "max_points", "rank", "rank_of", "lead_units",
-    "decimals", "illustrative", "source",
+    "decimals", "illustrative", "source", "note",
 ]
 
 SCORES_SCHEMA = pa.DataFrameSchema(
@@ -40,6 +43,7 @@ SCORES_SCHEMA = pa.DataFrameSchema(
         "decimals": pa.Column("Int64", pa.Check.in_range(0, 10), nullable=True),
         "illustrative": pa.Column(bool),
         "source": pa.Column(str),
+        "note": pa.Column(str, nullable=True),
     },
     checks=[
         pa.Check(lambda df: df["points"].isna() | (df["points"] <= df["max_points"]),
@@ -78,15 +82,16 @@ def coerce_dtypes(df: pd.DataFrame) -> pd.DataFrame:
     """Give a tidy table its contract dtypes (as read back from CSV); values are not altered."""
     df = df.copy()
     for col in ("unit", "level", "period", "component", "kind", "bound", "source"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None).astype(str)
-    df["lead_units"] = df["lead_units"].astype(object).where(df["lead_units"].notna(), None)
+        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
+    for col in ("lead_units", "note"):  # nullable text: object dtype, None where empty
+        df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(object) != ""), None)
     df["year"] = pd.to_numeric(df["year"]).astype("int64")
     for col in ("value_pct", "points", "max_points"):
         df[col] = pd.to_numeric(df[col]).astype(float)
     for col in ("rank", "rank_of", "decimals"):
         df[col] = pd.to_numeric(df[col]).astype("Int64")
-    df["illustrative"] = df["illustrative"].map(
-        lambda v: v if isinstance(v, bool) else str(v).strip().lower() in {"true", "1", "yes"}).astype(bool)
+    if df["illustrative"].dtype != bool:
+        df["illustrative"] = df["illustrative"].astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
     return df[COLUMNS]
 
 
@@ -120,6 +125,11 @@ def _problems_from(cases: pd.DataFrame, df: pd.DataFrame, file: str) -> list[Pro
                                     "period, component and kind)"))
         elif column in _EXPECTED:
             problems.append(Problem(str(where), None, str(column), case["failure_case"], _EXPECTED[column]))
+        elif "dtype" in check or "coerce" in check:
+            # A column's type is ours to get right, never the user's fault: say which table to rebuild.
+            problems.append(Problem(file, None, None if pd.isna(column) else str(column), "",
+                                    "does not hold the contract's type (re-run `parindex standardise` to rebuild "
+                                    "this table from data/raw)"))
         else:
             problems.append(Problem(str(where), None, None if pd.isna(column) else str(column),
                                     case["failure_case"], f"fails the check {check}"))

@@ -6,6 +6,7 @@ atomically, and only when every input is valid.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,22 +14,55 @@ import pandas as pd
 import yaml
 
 from parindex_lib import schema
-from parindex_lib.config import PROCESSED_DIR, RAW_DIR
-from parindex_lib.errors import InputError, Problem
-from parindex_lib.io import write_atomic
-from parindex_lib.readers import SUFFIXES, read_file, to_frame
+from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from parindex_lib.errors import InputError, ParindexError, Problem, row_ranges
+from parindex_lib.io import sha256, write_atomic
+from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
+from parindex_lib.readers.tidy import LEVEL_WORDS
+from parindex_lib.vn import fold
 
 MANIFEST = "manifest.yaml"
 TASK_COLUMNS = ["unit", "component", "task", "lead_units", "supporting_units", "timing", "source"]
 
 
+INPUTS_JSON = "inputs.json"
+
+
 @dataclass(frozen=True)
 class Standardised:
-    """The result of standardising: the tidy scores, the tasks, and the files read."""
+    """The result of standardising: the tidy scores, the tasks, the files read and what became of each row."""
 
     scores: pd.DataFrame
     tasks: pd.DataFrame
     files: tuple[Path, ...]
+    ledgers: tuple[Ledger, ...] = ()
+
+    def describe(self) -> str:
+        """What each file gave, which rows were skipped (blank, titles, headings) and what was assumed."""
+        lines = []
+        for ledger in self.ledgers:
+            line = f"{ledger.file}: {ledger.read} row(s) read"
+            if ledger.blank:
+                line += f"; blank rows skipped: {_rows_text(ledger.blank)}"
+            if ledger.skipped:
+                reasons: dict[str, list] = {}
+                for sheet, row, why in ledger.skipped:
+                    reasons.setdefault(why, []).append((sheet, row))
+                line += "; " + "; ".join(f"{why}: {_rows_text(rows)}" for why, rows in reasons.items())
+            lines.append(line)
+            lines += [f"  note: {n}" for n in ledger.notes]
+        return "\n".join(lines)
+
+
+def _rows_text(rows: list[tuple[str | None, int]]) -> str:
+    by_sheet: dict[str | None, list[int]] = {}
+    for sheet, row in rows:
+        by_sheet.setdefault(sheet, []).append(row)
+    parts = []
+    for sheet, numbers in by_sheet.items():
+        text = row_ranges(sorted(numbers))[len("rows "):]
+        parts.append(f'sheet "{sheet}" {text}' if sheet else text)
+    return ", ".join(parts)
 
 
 def raw_files(raw_dir: str | Path = RAW_DIR) -> list[Path]:
@@ -38,77 +72,213 @@ def raw_files(raw_dir: str | Path = RAW_DIR) -> list[Path]:
                   if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")))
 
 
+def expand_inputs(paths: list[str | Path]) -> list[Path]:
+    """Files as given, and every input file of each folder given (its manifest applies to them).
+
+    Raises
+    ------
+    InputError
+        For a path that does not exist, or a folder that holds no score table.
+    """
+    files: list[Path] = []
+    problems = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = raw_files(p)
+            if not found:
+                problems.append(Problem(str(p), None, None, "", "holds no score table (expected .tsv, .csv, "
+                                                                ".txt, .xlsx or .docx files)"))
+            files += found
+        elif p.exists():
+            files.append(p)
+        else:
+            problems.append(Problem(str(p), None, None, "", "does not exist (expected a score table file or a "
+                                                            "folder of them)"))
+    if problems:
+        raise InputError(problems)
+    return files
+
+
 def load_manifest(folder: Path) -> dict[str, dict]:
-    """The ``manifest.yaml`` of a raw folder: per file name, its unit, level and description."""
+    """The ``manifest.yaml`` of a raw folder: per file name, its unit, level and description.
+
+    Raises
+    ------
+    InputError
+        For a manifest that is not UTF-8 YAML, or an entry that is not a mapping of unit and level.
+    """
     path = folder / MANIFEST
     if not path.exists():
         return {}
+    name = _display(path)
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise InputError(Problem(name, None, None, "", "is not UTF-8 text (save it as UTF-8)")) from None
     except yaml.YAMLError as exc:
-        raise InputError(Problem(str(path), None, None, "", f"is not valid YAML ({exc})")) from None
+        raise InputError(Problem(name, None, None, "", f"is not valid YAML ({exc})")) from None
     files = spec.get("files", {}) if isinstance(spec, dict) else None
     if not isinstance(files, dict):
-        raise InputError(Problem(str(path), None, "files", "", "is not a mapping of file name → unit, level"))
-    return {str(k): (v or {}) for k, v in files.items()}
+        raise InputError(Problem(name, None, "files", "", "is not a mapping of file name → unit, level"))
+    problems, out = [], {}
+    for key, entry in files.items():
+        entry = entry or {}
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, None, f"files / {key}", entry, "is not a mapping (expected e.g. "
+                                                                         "{unit: Tam Đường, level: district})"))
+            continue
+        for field_name in ("unit", "level"):
+            if field_name in entry and not isinstance(entry[field_name], str):
+                problems.append(Problem(name, None, f"files / {key} / {field_name}", entry[field_name],
+                                        "is not text (expected a name)"))
+        if "level" in entry and isinstance(entry["level"], str):
+            level = LEVEL_WORDS.get(fold(entry["level"]))
+            if level is None:
+                problems.append(Problem(name, None, f"files / {key} / level", entry["level"],
+                                        f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
+            entry = {**entry, "level": level}
+        out[str(key)] = entry
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """A path as the user knows it: relative to the project (or the current folder) when inside it."""
+    resolved = path.resolve()
+    for base in (PROJECT_ROOT, Path.cwd()):
+        try:
+            return str(resolved.relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
 
 
-def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW_DIR) -> Standardised:
+def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW_DIR, *,
+                unit: str | None = None, level: str | None = None) -> Standardised:
     """Read and validate every raw file, reporting all problems of all files at once.
 
     Parameters
     ----------
     paths : list of path-like, optional
-        The files to read; default every file under ``raw_dir``.
+        Files and folders to read; default every file under ``raw_dir``.
     raw_dir : path-like
         Where the default files and their ``manifest.yaml`` live.
+    unit, level : str, optional
+        The unit and level of plan tables that do not name them (overriding the manifest).
 
     Raises
     ------
     InputError
         Every problem found, in every file, each located by file, row, column and value.
     """
-    files = [Path(p) for p in paths] if paths else raw_files(raw_dir)
+    files = expand_inputs(paths) if paths else raw_files(raw_dir)
     if not files:
         raise InputError(Problem(str(raw_dir), None, None, "", "holds no score table (expected .tsv, .csv, "
-                                                                  ".xlsx or .docx files)"))
+                                                                  ".txt, .xlsx or .docx files)"))
+    if level is not None and LEVEL_WORDS.get(fold(level)) is None:
+        raise InputError(Problem("--level", None, None, level,
+                                 f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
+    level = LEVEL_WORDS.get(fold(level)) if level else None
     problems: list[Problem] = []
-    scores: list[dict] = []
+    frames: list[pd.DataFrame] = []
     tasks: list[dict] = []
+    ledgers = []
     manifests: dict[Path, dict] = {}
     for path in files:
         folder = path.resolve().parent
         if folder not in manifests:
-            manifests[folder] = load_manifest(folder)
+            try:
+                manifests[folder] = load_manifest(folder)
+            except InputError as exc:
+                problems += exc.problems
+                manifests[folder] = {}
         meta = manifests[folder].get(path.name, {})
-        result = read_file(path, unit=meta.get("unit"), level=meta.get("level"), display_name=_display(path),
-                           illustrative=meta.get("illustrative"))
+        result = read_file(path, unit=unit or meta.get("unit"), level=level or meta.get("level"),
+                           display_name=_display(path), illustrative=meta.get("illustrative"))
         problems += result.problems
-        scores += result.scores
+        frames += result.frames
         tasks += result.tasks
-    frame = to_frame(scores)
-    try:
-        frame = schema.validate(frame)
-    except InputError as exc:
-        problems += exc.problems
+        ledgers += result.ledgers
+    frame = to_frame(frames)
+    if not problems:
+        try:
+            frame = schema.validate(frame)
+        except InputError as exc:
+            problems += exc.problems
     if problems:
         raise InputError(problems)
     task_frame = pd.DataFrame(tasks, columns=TASK_COLUMNS)
-    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files))
+    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(ledgers))
 
 
-def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR) -> list[Path]:
-    """Write ``scores.csv`` and ``tasks.csv`` atomically; return their paths."""
+def _fingerprint(files: list[Path] | tuple[Path, ...]) -> dict[str, dict]:
+    out = {}
+    for p in files:
+        st = p.stat()
+        out[str(p.resolve())] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256(p)}
+    return out
+
+
+def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
+                    raw_dir: str | Path | None = None) -> list[Path]:
+    """Write ``scores.csv``, ``tasks.csv`` and ``inputs.json`` (what they were made from) atomically.
+
+    Raises
+    ------
+    ParindexError
+        When ``out_dir`` is a file or cannot be written.
+    """
     out_dir = Path(out_dir)
-    return [write_atomic(out_dir / "scores.csv", result.scores.to_csv(index=False)),
-            write_atomic(out_dir / "tasks.csv", result.tasks.to_csv(index=False))]
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ParindexError(f"{out_dir}: is a file (expected a folder for the standardised tables)")
+    record = {"raw_dir": str(Path(raw_dir).resolve()) if raw_dir else None, "files": _fingerprint(result.files)}
+    try:
+        return [write_atomic(out_dir / "scores.csv", result.scores.to_csv(index=False)),
+                write_atomic(out_dir / "tasks.csv", result.tasks.to_csv(index=False)),
+                write_atomic(out_dir / INPUTS_JSON, json.dumps(record, ensure_ascii=False, indent=1,
+                                                               allow_nan=False))]
+    except OSError as exc:
+        raise ParindexError(f"{out_dir}: cannot write the standardised tables ({exc.strerror or exc})") from None
+
+
+def stale_reasons(processed_dir: str | Path = PROCESSED_DIR) -> list[str]:
+    """Why ``processed_dir`` no longer matches the raw folder it was made from (empty when it does).
+
+    Only a table standardised from a raw folder (``parindex standardise`` with no file arguments, or
+    ``parindex run``) can be checked; files added, changed or deleted since are named.
+    """
+    path = Path(processed_dir) / INPUTS_JSON
+    if not path.exists():
+        return []
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        raw_dir, before = record.get("raw_dir"), record.get("files", {})
+    except (ValueError, AttributeError, OSError):
+        return [f"{path} is unreadable"]
+    if not raw_dir or not Path(raw_dir).is_dir():
+        return []
+    now = {str(p.resolve()): p for p in raw_files(raw_dir)}
+    reasons = [f"{_display(Path(p))} was removed" for p in before if p not in now]
+    for key, p in now.items():
+        if key not in before:
+            reasons.append(f"{_display(p)} is new")
+            continue
+        st = p.stat()
+        old = before[key]
+        if (st.st_size, st.st_mtime_ns) != (old.get("size"), old.get("mtime_ns")) and sha256(p) != old.get("sha256"):
+            reasons.append(f"{_display(p)} changed")
+    return reasons
+
+
+def raw_dir_of(processed_dir: str | Path = PROCESSED_DIR) -> Path | None:
+    """The raw folder ``processed_dir`` was standardised from, when it was made from one."""
+    path = Path(processed_dir) / INPUTS_JSON
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8")).get("raw_dir")
+    except (ValueError, AttributeError, OSError):
+        return None
+    return Path(raw) if raw else None
 
 
 def load_scores(path: str | Path) -> pd.DataFrame:
@@ -117,17 +287,32 @@ def load_scores(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     InputError
-        If the file is missing (run ``parindex standardise``) or no longer matches the contract.
+        If the file is missing (run ``parindex standardise``), is not a table, or no longer matches
+        the contract.
     """
     path = Path(path)
+    name = _display(path)
     if not path.exists():
-        raise InputError(Problem(str(path), None, None, "", "does not exist (run `parindex standardise` first)"))
-    frame = pd.read_csv(path, dtype={"lead_units": object, "source": object}, keep_default_na=True)
+        raise InputError(Problem(name, None, None, "", "does not exist (run `parindex standardise` first)"))
+    if path.is_dir():
+        raise InputError(Problem(name, None, None, "", "is a folder (expected the standardised scores.csv)"))
+    text_columns = {c: object for c in ("unit", "level", "period", "component", "kind", "bound", "lead_units",
+                                        "source", "note")}
+    try:
+        frame = pd.read_csv(path, dtype=text_columns, keep_default_na=True)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(Problem(name, None, None, "", f"is not a standardised scores table ({exc}; re-run "
+                                                       "`parindex standardise`)")) from None
     missing = [c for c in schema.COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(Problem(str(path), 1, None, ", ".join(missing), "columns are missing (expected the "
+        raise InputError(Problem(name, 1, None, ", ".join(missing), "columns are missing (expected the "
                                  "tidy scores contract; re-run `parindex standardise`)"))
-    return schema.validate(schema.coerce_dtypes(frame), str(path))
+    try:
+        frame = schema.coerce_dtypes(frame)
+    except (ValueError, TypeError) as exc:
+        raise InputError(Problem(name, None, None, "", f"holds a value of the wrong type ({exc}; re-run "
+                                                       "`parindex standardise`)")) from None
+    return schema.validate(frame, name)
 
 
 def load_tasks(path: str | Path) -> pd.DataFrame:

@@ -1,0 +1,193 @@
+"""Readers: raw score tables, as offices send them, → tidy rows; and the analyst files of ``lift``.
+
+One reading layer for every input: :mod:`~parindex_lib.readers.text` (CSV/TSV/TXT through the csv
+module), :mod:`~parindex_lib.readers.xlsx` (openpyxl, numbers as Excel shows them) and
+:mod:`~parindex_lib.readers.docx` (python-docx) turn a file into tables of text cells;
+:mod:`~parindex_lib.readers.layout` finds the headers and the rows each owns; :mod:`.plan`,
+:mod:`.tidy` and :mod:`.tasks` parse those rows; :mod:`.analyst` reads the cost, action and ceiling
+files of ``parindex lift``.
+
+Nothing is dropped without being said: every non-blank row is a header, a row read, a located error,
+or a row skipped with its reason (a title, a section heading), and :class:`Ledger` counts them.
+Raw files are opened read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from parindex_lib import schema
+from parindex_lib.errors import InputError, Problem
+from parindex_lib.readers.docx import docx_tables
+from parindex_lib.readers.layout import Ledger, find_blocks
+from parindex_lib.readers.plan import read_plan
+from parindex_lib.readers.table import Limits, Table, check_size
+from parindex_lib.readers.tasks import read_tasks
+from parindex_lib.readers.text import text_tables
+from parindex_lib.readers.tidy import read_tidy
+from parindex_lib.readers.values import FractionCheck
+from parindex_lib.readers.xlsx import xlsx_tables
+from parindex_lib.vn import fold, nfc
+
+TEXT_SUFFIXES = {".tsv", ".txt", ".csv"}
+SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".docx"}
+
+__all__ = ["SUFFIXES", "Ledger", "Limits", "ReadResult", "Table", "read_file", "read_scores", "read_tables",
+           "to_frame"]
+
+
+@dataclass
+class ReadResult:
+    """What a file yields: tidy score rows, appendix task rows, every problem, and the row ledger."""
+
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    ledgers: list[Ledger] = field(default_factory=list)
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """The tidy score rows read (the contract's columns)."""
+        return to_frame(self.frames)
+
+    def extend(self, other: ReadResult) -> None:
+        self.frames += other.frames
+        self.tasks += other.tasks
+        self.problems += other.problems
+        self.ledgers += other.ledgers
+
+
+def read_tables(path: str | Path, display_name: str | None = None, limits: Limits | None = None) -> list[Table]:
+    """Read every table in a file as text cells (blank rows skipped and recorded).
+
+    Raises
+    ------
+    InputError
+        If the file does not exist, is a folder, is empty, too large, not UTF-8, or not a readable
+        workbook or document.
+    """
+    path = Path(path)
+    file = display_name or str(path)
+    limits = limits or Limits.from_env()
+    if not path.exists():
+        raise InputError(Problem(file, None, None, "", "does not exist (expected a score table file)"))
+    if path.is_dir():
+        raise InputError(Problem(file, None, None, "", "is a folder (expected a file)"))
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(Problem(file, None, None, suffix,
+                                 f"is not a supported file type (expected one of {', '.join(sorted(SUFFIXES))})"))
+    try:
+        if path.stat().st_size == 0:
+            raise InputError(Problem(file, None, None, "", "is empty (expected a table of scores)"))
+        check_size(path, file, limits)
+        if suffix == ".xlsx":
+            return xlsx_tables(path, file, limits)
+        if suffix == ".docx":
+            return docx_tables(path, file, limits)
+        return text_tables(path, file, limits)
+    except PermissionError:
+        raise InputError(Problem(file, None, None, "", "cannot be read (permission denied)")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(file, None, None, "", "is a folder (expected a file)")) from None
+
+
+def is_illustrative(path: Path) -> bool:
+    """Whether a file's name says it holds made-up values ("illustrative", "minh họa")."""
+    return "illustrative" in path.name.lower() or "minh_hoa" in fold(path.stem).replace(" ", "_")
+
+
+def read_file(path: str | Path, *, unit: str | None = None, level: str | None = None,
+              display_name: str | None = None, illustrative: bool | None = None) -> ReadResult:
+    """Read one raw file into tidy rows, collecting every problem and accounting for every row.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.tsv``/``.txt``/``.csv``, ``.xlsx`` or ``.docx`` file.
+    unit, level : str, optional
+        The unit and its level, for layouts that do not name them (the plan's table).
+    display_name : str, optional
+        How to name the file in messages and in ``source`` (default: the path as given).
+    illustrative : bool, optional
+        Mark the rows illustrative; by default a file is illustrative when its name says so.
+
+    Returns
+    -------
+    ReadResult
+        ``scores`` rows in the tidy contract, ``tasks`` rows from an appendix, ``problems``, and a
+        :class:`Ledger` saying what became of every row.
+    """
+    path = Path(path)
+    file = display_name or str(path)
+    result = ReadResult()
+    ledger = Ledger(file)
+    result.ledgers.append(ledger)
+    try:
+        tables = read_tables(path, display_name)
+    except InputError as exc:
+        result.problems += exc.problems
+        return result
+    if illustrative is None:
+        illustrative = is_illustrative(path)
+    context = {"unit": nfc(unit) if unit else None, "level": level, "illustrative": bool(illustrative)}
+    blocks, problems = find_blocks(tables, ledger)
+    result.problems += problems
+    fractions = FractionCheck()
+    plan_rows: list[dict] = []
+    for block in blocks:
+        if block.kind == "plan":
+            rows, problems = read_plan(block, context, ledger, fractions)
+            plan_rows += rows
+        elif block.kind == "tidy":
+            frame, problems = read_tidy(block, context, ledger, fractions)
+            if not frame.empty:
+                result.frames.append(frame)
+        else:
+            rows, problems = read_tasks(block, context, ledger)
+            result.tasks += rows
+        result.problems += problems
+    if plan_rows:
+        result.frames.append(pd.DataFrame(plan_rows))
+    result.problems += fractions.problems()
+    return result
+
+
+def to_frame(frames: list[pd.DataFrame] | pd.DataFrame) -> pd.DataFrame:
+    """Tidy frames → one DataFrame with the contract's columns and dtypes (missing fields as nulls)."""
+    if isinstance(frames, pd.DataFrame):
+        frames = [frames]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return schema.empty_scores()
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    for col in schema.COLUMNS:
+        if col not in frame.columns:
+            frame[col] = None
+    frame["illustrative"] = frame["illustrative"].fillna(False).astype(bool)
+    return schema.coerce_dtypes(frame)
+
+
+def read_scores(path: str | Path, *, unit: str | None = None, level: str | None = None,
+                display_name: str | None = None) -> pd.DataFrame:
+    """Read one raw file into a validated tidy ``scores`` table.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in the file (or in the table it gives).
+
+    Examples
+    --------
+    >>> from parindex_lib.config import RAW_DIR
+    >>> scores = read_scores(RAW_DIR / "tam_duong_2024_ke_hoach_chi_so.tsv", unit="Tam Đường", level="district")
+    >>> scores.query("component == 'C6' and kind == 'actual'")[["value_pct", "rank"]].to_numpy().tolist()
+    [[36.3, 7]]
+    """
+    result = read_file(path, unit=unit, level=level, display_name=display_name)
+    if result.problems:
+        raise InputError(result.problems)
+    return schema.validate(result.scores, display_name or str(path))

@@ -1,0 +1,253 @@
+"""Layout detection: which rows are headers, which layout each header starts, and which rows it owns.
+
+Three layouts: the plan's (a component column, year groups such as "Năm 2023" / "Mục tiêu năm 2024"
+over "Chỉ số" / "Thứ hạng", a lead-office column), the tidy one of the data contract (one column per
+field, Vietnamese or English headers; or one column per component), and the plan's appendix of tasks.
+
+A header owns every row after it up to the next header, across blank rows. A sheet or table with no
+header continues the previous one when it is no wider; otherwise it is refused by name. Rows before
+the first header are titles when they hold at most two cells, and an error otherwise: no row is ever
+dropped without being said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from parindex_lib.components import match_component
+from parindex_lib.errors import Problem
+from parindex_lib.readers.table import Table
+from parindex_lib.vn import fold
+
+Row = tuple[int, list[str]]
+
+NUMBER_HEADERS = {"stt", "tt", "so tt", "no", "#", "nr"}
+NAME_HEADERS = {"chi so thanh phan", "chi so", "ten chi so", "noi dung", "linh vuc", "component",
+                "components", "index", "area", "ten chi so thanh phan", "linh vuc danh gia"}
+LEAD_HEADERS = ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "lead", "owner", "theo doi", "responsible")
+ACTUAL_GROUP = re.compile(r"^(?:(?:nam|ket qua(?: nam)?|ket qua danh gia nam|thuc hien nam|year|result|results|actual)"
+                          r"\s*)?(\d{4})$")
+TARGET_GROUP = re.compile(r"^(?:muc tieu|chi tieu|ke hoach|target|targets)(?: nam| year)?\s*(\d{4})$")
+VALUE_SUB = {"chi so", "diem", "ty le", "gia tri", "ket qua", "value", "score", "index", "percent", "pct", "result",
+             "chi so pct", "diem so"}
+RANK_SUB = {"thu hang", "xep hang", "hang", "rank", "ranking"}
+TASK_HEADERS = ("nhiem vu", "task")
+
+#: Tidy columns: folded header aliases, and the names an error lists (Vietnamese, English).
+TIDY_COLUMNS: dict[str, tuple[list[str], str, str]] = {
+    "unit": (["unit", "don vi", "dia phuong", "ten don vi", "tinh", "tinh thanh pho", "ten tinh", "ten dia phuong",
+              "xa phuong", "ten xa", "co quan", "ten co quan"], "Đơn vị", "unit"),
+    "level": (["level", "cap", "cap hanh chinh"], "Cấp", "level"),
+    "year": (["year", "nam", "nam danh gia"], "Năm", "year"),
+    "period": (["period", "ky", "ky danh gia", "quy"], "Kỳ", "period"),
+    "component": (["component", "chi so thanh phan", "ma chi so", "code", "chi so", "noi dung", "linh vuc",
+                   "ten chi so"], "Chỉ số thành phần", "component"),
+    "kind": (["kind", "loai"], "Loại", "kind"),
+    "value_pct": (["value pct", "value", "gia tri", "ket qua", "ty le", "chi so pct", "diem pct", "percent"],
+                  "Giá trị", "value_pct"),
+    "bound": (["bound", "dieu kien"], "Điều kiện", "bound"),
+    "points": (["points", "diem", "diem dat", "diem dat duoc", "diem so"], "Điểm", "points"),
+    "max_points": (["max points", "diem toi da", "diem chuan", "thang diem"], "Điểm tối đa", "max_points"),
+    "rank": (["rank", "thu hang", "xep hang", "hang"], "Xếp hạng", "rank"),
+    "rank_of": (["rank of", "tong so don vi", "so don vi xep hang"], "Số đơn vị xếp hạng", "rank_of"),
+    "lead_units": (["lead units", "lead unit", "lead office", "don vi chu tri", "co quan chu tri",
+                    "don vi thuc hien theo doi"], "Đơn vị chủ trì", "lead_units"),
+    "illustrative": (["illustrative", "minh hoa"], "Minh họa", "illustrative"),
+    "note": (["note", "notes", "ghi chu"], "Ghi chú", "note"),
+    "source_cited": (["source", "nguon", "nguon so lieu"], "Nguồn", "source"),
+}
+TIDY_HEADERS = {alias: col for col, (aliases, _, _) in TIDY_COLUMNS.items() for alias in aliases}
+
+
+def expected_columns(lang: str) -> str:
+    """The tidy columns' names in the language of the file's headers, for error messages."""
+    i = 1 if lang == "vi" else 2
+    return ", ".join(spec[i] for spec in TIDY_COLUMNS.values())
+
+
+def header_language(cells: list[str]) -> str:
+    """``vi`` when a header is written in Vietnamese (diacritics, or more Vietnamese words than English)."""
+    words = [fold(c) for c in cells if c]
+    if any(not c.isascii() for c in cells if c):
+        return "vi"
+    english = {"unit", "level", "year", "period", "component", "kind", "value pct", "value", "bound", "points",
+               "max points", "rank", "rank of", "lead units", "lead unit", "lead office", "illustrative", "note",
+               "notes", "source", "code", "percent"}
+    vietnamese = {a for aliases, _, _ in TIDY_COLUMNS.values() for a in aliases} - english
+    return "vi" if sum(w in vietnamese for w in words) > sum(w in english for w in words) else "en"
+
+
+@cache
+def _is_header_word(cell: str) -> bool:
+    f = fold(cell)
+    return bool(f in TIDY_HEADERS or f in NAME_HEADERS or f in NUMBER_HEADERS or f in RANK_SUB or f in VALUE_SUB
+                or ACTUAL_GROUP.match(f) or TARGET_GROUP.match(f) or f.startswith(TASK_HEADERS)
+                or any(k in f for k in LEAD_HEADERS))
+
+
+def wide_components(cells: list[str]) -> dict[int, str]:
+    """Columns headed by a component's name (a table with one column per component, or a total column)."""
+    out = {}
+    for i, c in enumerate(cells):
+        f = fold(c)
+        if c and f not in TIDY_HEADERS and f not in NAME_HEADERS:
+            code = match_component(c)
+            if code:
+                out[i] = code
+    return out
+
+
+def header_kind(cells: list[str]) -> str | None:
+    """``plan``, ``tidy`` or ``tasks`` when ``cells`` is the header row of that layout, else ``None``."""
+    if sum(1 for c in cells if c and _is_header_word(c)) < 2 and not (
+            any(c and _is_header_word(c) for c in cells) and wide_components(cells)):
+        return None  # cheap test first: most rows are data
+    folded = [fold(c) for c in cells]
+    if any(f.startswith(TASK_HEADERS) for f in folded) and any("chu tri" in f or "lead" in f for f in folded):
+        return "tasks"
+    has_group = any(ACTUAL_GROUP.match(f) or TARGET_GROUP.match(f) for f in folded)
+    if has_group and any(f in NAME_HEADERS for f in folded):
+        return "plan"
+    tidy = {TIDY_HEADERS[f] for f in folded if f in TIDY_HEADERS}
+    if "component" in tidy and len(tidy) >= 3 and tidy & {"unit", "year", "level", "period", "kind"}:
+        return "tidy"
+    if tidy & {"unit", "year"} and wide_components(cells):
+        return "tidy"  # one column per component (or a total column): "Tỉnh | Năm | Chỉ số CCHC | Xếp hạng"
+    return None
+
+
+def width(cells: list[str]) -> int:
+    """Columns up to the last filled cell."""
+    n = len(cells)
+    while n and not cells[n - 1]:
+        n -= 1
+    return n
+
+
+@dataclass
+class Segment:
+    """Rows of one block that lie in one table (a block continues across sheets)."""
+
+    table: Table
+    rows: list[Row]
+
+
+@dataclass
+class Block:
+    """A header (one or two rows) and the rows it owns."""
+
+    kind: str
+    table: Table
+    header: list[Row]
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def header_width(self) -> int:
+        return max(width(cells) for _, cells in self.header)
+
+
+@dataclass
+class Ledger:
+    """What happened to every non-blank row of one file: header, read, error or skipped (with why)."""
+
+    file: str
+    rows: int = 0
+    headers: int = 0
+    read: int = 0
+    errors: set = field(default_factory=set)
+    skipped: list[tuple[str | None, int, str]] = field(default_factory=list)
+    blank: list[tuple[str | None, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accounted(self) -> int:
+        return self.headers + self.read + len(self.errors) + len(self.skipped)
+
+
+def _plan_subheader(table: Table, i: int) -> bool:
+    """Whether the row after a plan header names what each year column holds ("Chỉ số | Thứ hạng")."""
+    if i + 1 >= len(table.rows):
+        return False
+    folded = [fold(c) for c in table.rows[i + 1][1]]
+    return any(f in VALUE_SUB | RANK_SUB for f in folded) and not any(match_component(c) for c in
+                                                                         table.rows[i + 1][1][:3] if c
+                                                                         and fold(c) not in VALUE_SUB)
+
+
+def find_blocks(tables: list[Table], ledger: Ledger) -> tuple[list[Block], list[Problem]]:
+    """Split tables into header blocks, continuing a block across header-less sheets of its width."""
+    blocks: list[Block] = []
+    problems: list[Problem] = []
+    current: Block | None = None
+    for table in tables:
+        ledger.rows += len(table.rows)
+        ledger.blank += [(table.sheet, r) for r in table.blank]
+        starts = []
+        i = 0
+        while i < len(table.rows):
+            kind = header_kind(table.rows[i][1])
+            if kind:
+                n = 2 if kind == "plan" and _plan_subheader(table, i) else 1
+                starts.append((i, n, kind))
+                i += n
+            else:
+                i += 1
+        if not starts:
+            if current is not None and max(width(c) for _, c in table.rows) <= current.header_width:
+                current.segments.append(Segment(table, list(table.rows)))
+                ledger.notes.append(f'{_where(table)} has no header: read as a continuation of '
+                                    f'{_where(current.table)} ({current.header_width} columns)')
+            elif table.rows:
+                cont = f" or a continuation of {_where(current.table)} with at most {current.header_width} " \
+                       "columns" if current is not None else ""
+                problems.append(table.problem(table.rows[0][0], None, " | ".join(c for c in table.rows[0][1] if c)[:80],
+                                              "is not a recognised table header (expected "
+                                              "the plan's layout \"STT | Chỉ số thành phần | Năm 2023 | Mục tiêu "
+                                              "năm 2024 | Đơn vị thực hiện\", tidy columns such as "
+                                              f"{expected_columns(header_language(table.rows[0][1]))}{cont}"
+                                              + _delimiter_note(table) + ")"))
+                ledger.errors |= {(table.sheet, r) for r, _ in table.rows}
+            continue
+        for number, cells in table.rows[: starts[0][0]]:
+            if sum(1 for c in cells if c) <= 2:
+                ledger.skipped.append((table.sheet, number, "title above the table"))
+            else:
+                problems.append(table.problem(number, None, " | ".join(c for c in cells if c)[:80],
+                                              "comes before the table's header (expected a title of at most "
+                                              "two cells, or the header row first)"))
+                ledger.errors.add((table.sheet, number))
+        for k, (i, n, kind) in enumerate(starts):
+            end = starts[k + 1][0] if k + 1 < len(starts) else len(table.rows)
+            current = Block(kind, table, table.rows[i: i + n], [Segment(table, table.rows[i + n: end])])
+            ledger.headers += n
+            blocks.append(current)
+    return blocks, problems
+
+
+def _where(table: Table) -> str:
+    return f'sheet "{table.sheet}"' if table.sheet else "the table above"
+
+
+def _delimiter_note(table: Table) -> str:
+    if table.delimiter is None:
+        return ""
+    from parindex_lib.readers.text import DELIMITER_NAMES
+
+    return f"; read as {DELIMITER_NAMES[table.delimiter]}-separated"
+
+
+def cell(cells: list[str], i: int | None) -> str:
+    """The cell at ``i`` (empty when the row is shorter)."""
+    return cells[i] if i is not None and i < len(cells) else ""
+
+
+def extra_cells(table: Table, number: int, cells: list[str], header_width: int) -> Problem | None:
+    """A located problem when a row has values beyond the header's last column (never ignored)."""
+    if len(cells) > header_width and any(cells[header_width:]):
+        j = next(k for k in range(header_width, len(cells)) if cells[k])
+        return table.problem(number, f"column {j + 1}", cells[j],
+                             f"lies beyond the header's last column {header_width} (expected no value there: "
+                             "add a header for it, or move it into its column)")
+    return None

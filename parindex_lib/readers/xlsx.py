@@ -1,0 +1,102 @@
+"""Excel workbooks (``.xlsx``) read as Excel shows them.
+
+A number formatted as a percentage is that percentage (0,7052 shown as 70,52% reads as 70,52%);
+float noise from formulas (70.52000000000001) is rounded to the decimals the cell displays; text is
+NFC-normalised. Every sheet is one :class:`Table`; blank rows are skipped and recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from parindex_lib.errors import InputError, Problem
+from parindex_lib.readers.table import Limits, Table, check_rows, check_zip
+from parindex_lib.vn import nfc
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+#: "General" shows at most this many decimals of a number; beyond it is float noise.
+GENERAL_DECIMALS = 10
+
+
+def format_decimals(number_format: str | None) -> tuple[int | None, bool]:
+    """Decimals a number format displays (``None`` for General) and whether it is a percent format.
+
+    Examples
+    --------
+    >>> format_decimals("0.00%"), format_decimals('0.0"%"'), format_decimals("General")
+    ((2, True), (1, False), (None, False))
+    """
+    fmt = (number_format or "General").split(";")[0]
+    bare = _QUOTED.sub("", fmt)  # literal text ("%" in quotes is not a percent format), escapes, colours
+    if bare.strip().lower() in {"general", "@", ""}:
+        return None, False
+    percent = "%" in bare
+    m = re.search(r"\.([0#?]+)", bare)
+    return (len(m.group(1)) if m else 0), percent
+
+
+def _number_text(value: float | int, number_format: str | None) -> str:
+    decimals, percent = format_decimals(number_format)
+    if percent:
+        value = value * 100
+    if decimals is None:
+        decimals = GENERAL_DECIMALS
+        text = f"{round(value, decimals):.{decimals}f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{round(value, decimals):.{decimals}f}"
+    if text in {"-0", "-0.0"} or re.fullmatch(r"-0\.0+", text):
+        text = text[1:]
+    text = text.replace(".", ",")  # the Vietnamese decimal mark, read back by the number parser
+    return text + "%" if percent else text
+
+
+def cell_text(value: object, number_format: str | None) -> str:
+    """One cell's value as Excel displays it (numbers without thousands separators)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int | float):
+        return _number_text(value, number_format)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return nfc(str(value))
+
+
+def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
+    """Read every sheet of a workbook (values as last calculated by Excel) into tables."""
+    from openpyxl import load_workbook
+
+    check_zip(path, file, limits, ".xlsx")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # malformed XML, missing parts, encrypted workbooks: all unreadable here
+        raise InputError(Problem(file, None, None, "", f"is not a readable .xlsx workbook "
+                                                       f"({type(exc).__name__}: {str(exc)[:120]})")) from None
+    tables = []
+    try:
+        for sheet in book.worksheets:
+            rows, blank = [], []
+            for number, row in enumerate(sheet.iter_rows(), start=1):
+                cells = [cell_text(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    rows.append((number, cells))
+                    if len(rows) > limits.max_rows:
+                        check_rows(len(rows), file, limits, sheet.title)
+                else:
+                    blank.append(number)
+            tables.append(Table(file, rows, sheet.title, blank if rows else []))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(Problem(file, None, None, "", f"is not a readable .xlsx workbook "
+                                                       f"({type(exc).__name__}: {str(exc)[:120]})")) from None
+    finally:
+        book.close()
+    if not any(t.rows for t in tables):
+        raise InputError(Problem(file, None, None, "", "has no filled sheet (expected a table of scores)"))
+    return tables
