@@ -34,6 +34,7 @@ VALUE_SUB = {"chi so", "diem", "ty le", "gia tri", "ket qua", "value", "score", 
              "chi so pct", "diem so"}
 RANK_SUB = {"thu hang", "xep hang", "hang", "rank", "ranking"}
 TASK_HEADERS = ("nhiem vu", "task")
+_NUMERIC = re.compile(r"[\d\s.,%/<>=≥+\-\u2212]*\d[\d\s.,%/<>=≥+\-\u2212]*")
 
 #: Tidy columns: folded header aliases, and the names an error lists (Vietnamese, English).
 TIDY_COLUMNS: dict[str, tuple[list[str], str, str]] = {
@@ -101,19 +102,20 @@ def wide_components(cells: list[str]) -> dict[int, str]:
 
 def header_kind(cells: list[str]) -> str | None:
     """``plan``, ``tidy`` or ``tasks`` when ``cells`` is the header row of that layout, else ``None``."""
-    if sum(1 for c in cells if c and _is_header_word(c)) < 2 and not (
-            any(c and _is_header_word(c) for c in cells) and wide_components(cells)):
-        return None  # cheap test first: most rows are data
+    if sum(1 for c in cells if c and _is_header_word(c)) < 2:
+        return None  # cheap test first (cached per distinct cell): most rows are data
     folded = [fold(c) for c in cells]
     if any(f.startswith(TASK_HEADERS) for f in folded) and any("chu tri" in f or "lead" in f for f in folded):
         return "tasks"
     has_group = any(ACTUAL_GROUP.match(f) or TARGET_GROUP.match(f) for f in folded)
     if has_group and any(f in NAME_HEADERS for f in folded):
         return "plan"
+    if any(_NUMERIC.fullmatch(c) for c in cells if c):
+        return None  # a header names columns; a row holding a number or a percentage is data
     tidy = {TIDY_HEADERS[f] for f in folded if f in TIDY_HEADERS}
     if "component" in tidy and len(tidy) >= 3 and tidy & {"unit", "year", "level", "period", "kind"}:
         return "tidy"
-    if tidy & {"unit", "year"} and wide_components(cells):
+    if len(tidy) >= 2 and tidy & {"unit", "year"} and wide_components(cells):
         return "tidy"  # one column per component (or a total column): "Tỉnh | Năm | Chỉ số CCHC | Xếp hạng"
     return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 from pathlib import Path
 
 from parindex_lib.errors import InputError, Problem
@@ -71,14 +72,37 @@ def sniff_delimiter(text: str, suffix: str) -> str:
     return best
 
 
+def _encoding(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(3)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # Excel's "Unicode text" export
+    return "utf-8"
+
+
 def text_tables(path: Path, file: str, limits: Limits) -> list[Table]:
-    """Read a text file into one :class:`Table` (blank lines skipped and recorded, never ending it)."""
-    with open(path, "rb") as fh:  # read-only, never written
-        text = decode(fh.read(), file)
-    if not text.strip():
-        raise InputError(Problem(file, None, None, "", "is empty (expected a table of scores)"))
-    delimiter = sniff_delimiter(text, path.suffix.lower())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    """Read a text file into one :class:`Table` (blank lines skipped and recorded, never ending it).
+
+    The file is streamed through the csv module, so memory grows with the cells, not the file's text.
+    """
+    encoding = _encoding(path)
+    try:
+        with open(path, encoding=encoding, newline="") as fh:  # read-only, never written
+            sample = "".join(islice(fh, _SNIFF_LINES))
+            if not sample.strip() and not fh.read().strip():
+                raise InputError(Problem(file, None, None, "", "is empty (expected a table of scores)"))
+        delimiter = sniff_delimiter(sample, path.suffix.lower())
+        with open(path, encoding=encoding, newline="") as fh:
+            return [_read_records(csv.reader(fh, delimiter=delimiter, strict=True), file, delimiter, limits)]
+    except UnicodeDecodeError:
+        with open(path, "rb") as fh:
+            decode(fh.read(), file)  # raises, located at the exact line and bytes
+        raise
+
+
+def _read_records(reader, file: str, delimiter: str, limits: Limits) -> Table:
     cache: dict[str, str] = {}  # one NFC string per distinct cell: fast, and small in memory
 
     def clean(cell: str) -> str:
@@ -106,6 +130,9 @@ def text_tables(path: Path, file: str, limits: Limits) -> list[Table]:
                 blank.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(Problem(file, start, None, "", f"is not a valid {DELIMITER_NAMES[delimiter]}-separated "
-                                                       f"row ({exc})")) from None
-    return [Table(file, rows, None, blank, delimiter)]
+        why = ("opens a quoted cell that is never closed (expected its closing quote \")"
+               if "end of data" in str(exc) else
+               f"is not a valid {DELIMITER_NAMES[delimiter]}-separated row ({exc}; a cell that starts with a "
+               "quote must end with one)")
+        raise InputError(Problem(file, start, None, "", why)) from None
+    return Table(file, rows, None, blank, delimiter)

@@ -56,20 +56,50 @@ def _column(rows: list, i: int | None) -> pd.Series:
     return pd.Series([c[i] if i < len(c) else "" for _, c in rows], dtype=object)
 
 
-def _by_unique(values: pd.Series, parse) -> tuple[np.ndarray, np.ndarray]:
-    """Parse each distinct value once: (parsed per row, error message per row or None)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    parsed, errors = [], []
+class Parsed:
+    """A column parsed once per distinct value: ``codes`` map each row to its distinct value."""
+
+    def __init__(self, codes: np.ndarray, values: list, errors: list):
+        self.codes = codes
+        self.values = np.empty(len(values), dtype=object)
+        self.values[:] = values
+        self.errors_u = np.asarray(errors, dtype=object)
+
+    def rows(self) -> np.ndarray:
+        """The parsed value of every row (object array; None where the cell failed)."""
+        return self.values[self.codes]
+
+    def errors(self) -> np.ndarray:
+        """The error message of every row, or None."""
+        return self.errors_u[self.codes]
+
+    def field(self, get, mask: np.ndarray, dtype=float) -> np.ndarray:
+        """One field of the parsed values for the rows in ``mask``, built per distinct value."""
+        per_unique = np.array([get(v) for v in self.values], dtype=dtype)
+        return per_unique[self.codes[mask]]
+
+
+def _parse_each(uniques, parse) -> tuple[list, list]:
+    values, errors = [], []
     for u in uniques:
         try:
-            parsed.append(parse(u))
+            values.append(parse(*u) if isinstance(u, tuple) else parse(u))
             errors.append(None)
         except ValueError as exc:
-            parsed.append(None)
+            values.append(None)
             errors.append(str(exc))
-    parsed_arr = np.empty(len(parsed), dtype=object)
-    parsed_arr[:] = parsed
-    return parsed_arr[codes], np.asarray(errors, dtype=object)[codes]
+    return values, errors
+
+
+def _by_unique(values: pd.Series, parse) -> tuple[np.ndarray, np.ndarray]:
+    """Parse each distinct value once: (parsed per row, error message per row or None)."""
+    parsed = _parse_unique(values, parse)
+    return parsed.rows(), parsed.errors()
+
+
+def _parse_unique(values: pd.Series, parse) -> Parsed:
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return Parsed(codes, *_parse_each(list(uniques), parse))
 
 
 def _year(text: str) -> int:
@@ -230,9 +260,9 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
         fail(np.where(bad_bound, "is not a bound (expected =, > or >=)", None), head("bound"), bound_text)
         on_actual = (bound_text.isin([">", ">="]) & (kind_key == "actual")).to_numpy()
         fail(np.where(on_actual, "is a bound on an actual result (expected =)", None), head("bound"), bound_text)
-    rank_pairs, err = _by_unique(text("rank"), _rank) if "rank" in columns else (np.full(n, None), None)
-    if err is not None:
-        fail(err, head("rank"), text("rank"))
+    rank_parsed = _parse_unique(text("rank"), _rank)
+    if "rank" in columns:
+        fail(rank_parsed.errors(), head("rank"), text("rank"))
     rank_of_given, err = _by_unique(text("rank_of"), _rank_of) if "rank_of" in columns else (np.full(n, None), None)
     if err is not None:
         fail(err, head("rank_of"), text("rank_of"))
@@ -265,16 +295,15 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
             component = np.full(n, code, dtype=object)
             values_text = _column(sheet.rows, value_col)
             present = (values_text != "").to_numpy()
-        keyed = values_text.astype(str) + "\x1f" + kind_key.astype(str)
-        parsed, err = _by_unique(keyed, _parse_keyed)
-        err = np.where(present, err, None)
+        parsed = _by_pairs(values_text, kind_key, _parse_value_kind)
+        err = np.where(present, parsed.errors(), None)
         fail(err, value_head, values_text)
         if code is not None and rank_col is not None:
             r_text = _column(sheet.rows, rank_col)
-            ranks, r_err = _by_unique(r_text, _rank)
-            fail(np.where(present, r_err, None), header[rank_col], r_text)
+            ranks = _parse_unique(r_text, _rank)
+            fail(np.where(present, ranks.errors(), None), header[rank_col], r_text)
         else:
-            ranks = rank_pairs
+            ranks = rank_parsed
         frames.append((component, parsed, ranks, present, value_head))
         produced |= present
 
@@ -287,33 +316,33 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
     ledger.read += int(ok.sum())
     ledger.errors |= {sheet.key(k) for k in np.flatnonzero(bad)}
     out = []
-    sources = np.asarray([t.source(0)[: -len(", row 0")] for t in sheet.tables], dtype=object)[sheet.table_of]
+    sources = [t.source(0)[: -len(", row 0")] for t in sheet.tables]
     for component, parsed, ranks, present, value_head in frames:
         keep = ok & present
         if not keep.any():
             continue
-        recs = parsed[keep]
         frame = pd.DataFrame({
             "unit": common["unit"][keep], "level": common["level"][keep], "year": common["year"][keep],
             "period": common["period"][keep], "component": component[keep], "kind": common["kind"][keep],
-            "value_pct": [r["value_pct"] for r in recs], "bound": [r["bound"] for r in recs],
-            "points": [r.get("points") for r in recs], "max_points": [r.get("max_points") for r in recs],
-            "rank": [None if r is None else r[0] for r in ranks[keep]],
-            "rank_of": [None if r is None else r[1] for r in ranks[keep]],
-            "lead_units": common["lead_units"][keep], "decimals": [r["decimals"] for r in recs],
+            "value_pct": parsed.field(lambda r: np.nan if r is None else r["value_pct"], keep),
+            "bound": parsed.field(lambda r: None if r is None else r["bound"], keep, object),
+            "points": parsed.field(lambda r: np.nan if r is None else r.get("points", np.nan), keep),
+            "max_points": parsed.field(lambda r: np.nan if r is None else r.get("max_points", np.nan), keep),
+            "rank": ranks.field(lambda r: np.nan if r is None else r[0], keep),
+            "rank_of": ranks.field(lambda r: np.nan if r is None or r[1] is None else r[1], keep),
+            "lead_units": common["lead_units"][keep],
+            "decimals": parsed.field(lambda r: np.nan if r is None else r["decimals"], keep),
             "illustrative": common["illustrative"][keep], "note": common["note"][keep],
             "row_number": sheet.numbers[keep],
         })
         explicit_bound = bound_text[keep].to_numpy()
         frame["bound"] = np.where(explicit_bound != "", explicit_bound, frame["bound"])
         if "rank_of" in columns:
-            given = rank_of_given[keep]
-            frame["rank_of"] = [g if g is not None else r for g, r in zip(given, frame["rank_of"], strict=True)]
-        src = sources[keep] + ", row " + pd.Series(sheet.numbers[keep]).astype(str).to_numpy()
-        if cited is not None:
-            c = cited[keep]
-            src = np.where(pd.isna(c), src, src + "; " + pd.Series(c).fillna("").astype(str).to_numpy())
-        frame["source"] = src
+            given = pd.to_numeric(pd.Series(rank_of_given[keep]), errors="coerce").to_numpy(dtype=float)
+            frame["rank_of"] = np.where(np.isnan(given), frame["rank_of"].to_numpy(), given)
+        cites = cited[keep] if cited is not None else None
+        frame["source"] = [f"{sources[t]}, row {r}" + (f"; {cites[i]}" if cites is not None and cites[i] else "")
+                           for i, (t, r) in enumerate(zip(sheet.table_of[keep], sheet.numbers[keep], strict=True))]
         _add_fractions(frame, sheet, keep, value_head, fractions)
         out.append(frame)
     frame = pd.concat(out, ignore_index=True) if out else schema.empty_scores()
@@ -365,14 +394,23 @@ def _points_text(text, columns: dict[str, int]) -> pd.Series:
     return pts.where(~bare, "\x01" + pts)
 
 
-def _parse_keyed(key: str) -> dict:
-    text, kind = key.split("\x1f")
+def _parse_value_kind(text: str, kind: str) -> dict:
     if text.startswith("\x01"):
         raise ValueError("is points without a maximum (expected e.g. 12,75/13, or a column \"Điểm tối đa\" / "
                          "max_points); points are never read as a percentage")
     if not text:
         raise ValueError("is empty (expected a percentage such as 70,52%)")
     return parse_value(text, kind)
+
+
+def _by_pairs(values: pd.Series, kinds: pd.Series, parse) -> Parsed:
+    """Parse each distinct (value, kind) once: a value's reading depends on its kind (targets may be bounds)."""
+    v_codes, v_uniques = pd.factorize(values, use_na_sentinel=False)
+    k_codes, k_uniques = pd.factorize(kinds, use_na_sentinel=False)
+    pair = v_codes.astype(np.int64) * len(k_uniques) + k_codes
+    p_codes, p_uniques = pd.factorize(pair, use_na_sentinel=False)
+    k = len(k_uniques)
+    return Parsed(p_codes, *_parse_each([(v_uniques[p // k], k_uniques[p % k]) for p in p_uniques], parse))
 
 
 def _add_fractions(frame: pd.DataFrame, sheet: _Sheet, keep: np.ndarray, column: str,
