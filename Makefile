@@ -39,6 +39,7 @@ lab: standardise  ## open JupyterLab on the notebooks with the project's kernel
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(PY) benchmarks/bench_analyses.py
+	$(PY) benchmarks/bench_readers.py
 	$(PY) benchmarks/bench_batch.py
 
 clean:  ## remove generated files (reports/, data/processed/)

@@ -414,3 +414,19 @@ def test_rows_in_equal_rows_out_or_errors(tmp_path_factory, n_units, delimiter, 
     assert len(result.scores) == len(rows) - len(bad)
     assert len(ledger.errors) == len(bad) == len({p.row for p in result.problems})
     assert len(ledger.blank) == len([b for b in blanks if b < len(rows)])
+
+
+def test_the_plan_as_circulated_accounts_for_every_row():
+    """The whole plan as text: tables among prose; every line is read, skipped with a reason, or a header."""
+    from conftest import ROOT
+
+    seed = ROOT.parent / "shared" / "seed" / "tam_duong_par_index_plan_2024.txt"
+    if not seed.exists():
+        pytest.skip("the shared seed is not beside the repository")
+    result = read_file(seed, unit=UNIT, level="district")
+    assert not result.problems
+    accounted(result)
+    ledger = result.ledgers[0]
+    assert ledger.read == 10 + 7
+    assert {why for _, _, why in ledger.skipped} == {"title above the table", "text between tables",
+                                                      "section heading"}

@@ -1,0 +1,88 @@
+"""`parindex standardise` as a user runs it: files and folders, --unit/--level, the summary, and
+`lift` re-standardising when data/raw changed (never using rows of a deleted file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from conftest import PLAN_TSV, UNIT
+from parindex_lib.cli import main
+from parindex_lib.config import RAW_DIR
+from parindex_lib.standardise import load_scores, stale_reasons, standardise, write_processed
+
+
+def test_a_folder_is_its_files_and_its_manifest(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    out = tmp_path / "out"
+    assert main(["standardise", str(raw), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "47 score rows and 8 task rows from 3 file(s)" in printed
+    assert "tam_duong_2024_ke_hoach_chi_so.tsv: 10 row(s) read; blank rows skipped: 11" in printed
+    assert "section heading: 2" in printed
+    assert len(load_scores(out / "scores.csv")) == 47
+
+
+def test_unit_and_level_name_a_plan_table(tmp_path, capsys):
+    plan = tmp_path / "ke_hoach.tsv"
+    shutil.copy(PLAN_TSV, plan)
+    out = tmp_path / "out"
+    assert main(["standardise", str(plan), "--out", str(out)]) == 2
+    assert "does not name its unit" in capsys.readouterr().err
+    assert main(["standardise", str(plan), "--unit", "Tam Đường", "--level", "huyện", "--out", str(out)]) == 0
+    scores = load_scores(out / "scores.csv")
+    assert set(scores["unit"]) == {UNIT} and set(scores["level"]) == {"district"}
+    assert main(["standardise", str(plan), "--unit", "Tam Đường", "--out", str(out)]) == 2
+    assert main(["standardise", str(plan), "--unit", "X", "--level", "galaxy", "--out", str(out)]) == 2
+    assert "is not a level" in capsys.readouterr().err
+
+
+def test_missing_path_and_empty_folder(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["standardise", str(tmp_path / "nope.csv"), str(tmp_path / "empty"),
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.csv" in err and "does not exist" in err and "holds no score table" in err
+    assert "Traceback" not in err
+
+
+def test_manifest_entry_written_as_text_is_a_located_error(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(PLAN_TSV, raw / "plan.tsv")
+    (raw / "manifest.yaml").write_text("files:\n  plan.tsv: Tam Đường\n", encoding="utf-8")
+    with pytest.raises(Exception) as err:
+        standardise(None, raw)
+    assert "plan.tsv" in str(err.value) and "is not a mapping" in str(err.value)
+    (raw / "manifest.yaml").write_bytes("files:\n  plan.tsv: {unit: Tam Đường, level: district}\n".encode("utf-16-le"))
+    with pytest.raises(Exception) as err:
+        standardise(None, raw)
+    assert "manifest.yaml" in str(err.value) and "UTF-8" in str(err.value)
+
+
+def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    processed = tmp_path / "processed"
+    write_processed(standardise(None, raw), processed, raw_dir=raw)
+    assert stale_reasons(processed) == []
+    record = json.loads((processed / "inputs.json").read_text(encoding="utf-8"))
+    assert len(record["files"]) == 3
+    # A new quarter arrives as a file; the illustrative one is deleted.
+    extra = raw / "xa_moi.csv"
+    extra.write_text("unit,level,year,period,component,kind,value_pct\nXã Mới,commune,2024,FY,C1,actual,50%\n",
+                     encoding="utf-8")
+    (raw / "illustrative_tam_duong_2024_quarterly.csv").unlink()
+    os.utime(extra)
+    reasons = stale_reasons(processed)
+    assert any("xa_moi.csv is new" in r for r in reasons) and any("was removed" in r for r in reasons)
+    code = main(["lift", "--unit", UNIT, "--year", "2023", "--scores", str(processed / "scores.csv")])
+    assert code == 0
+    assert "out of date" in capsys.readouterr().err
+    scores = load_scores(processed / "scores.csv")
+    assert "Xã Mới" in set(scores["unit"]) and not (scores["period"] == "Q3").any()
+    assert stale_reasons(processed) == []
