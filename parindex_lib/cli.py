@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -16,11 +17,18 @@ from parindex_lib.config import PROCESSED_DIR, REPORTS_DIR, SCORES_CSV, TASKS_CS
 from parindex_lib.errors import ParindexError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that says a usage error in one line (and exits 2), like every other error here."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="parindex", description="PAR INDEX analysis workbench.")
+    parser = _Parser(prog="parindex", description="PAR INDEX analysis workbench.")
     parser.add_argument("--version", action="version", version=f"parindex {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    common = argparse.ArgumentParser(add_help=False)  # --debug also after the subcommand
+    common = _Parser(add_help=False)  # --debug also after the subcommand
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -36,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     lift.add_argument("--unit", required=True)
     lift.add_argument("--year", type=int, required=True, help="year of the results to start from")
     lift.add_argument("--period", default="FY", help="FY (default) or Q1..Q4")
-    lift.add_argument("--target", type=float, default=None, help="total to reach, in %% (default: the plan's)")
+    lift.add_argument("--target", type=_percent, default=None,
+                      help="total to reach, in %% (0, 100] (default: the plan's total target, else 80)")
     lift.add_argument("--scheme", default="equal-9")
     lift.add_argument("--cost-model", default="gap", choices=["gap", "linear", "actions"])
     lift.add_argument("--costs", type=Path, help="CSV: component, cost_per_pp (linear model)")
@@ -61,7 +70,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="any other notebook parameter, e.g. --set target=82")
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the machine's cores)")
+    run.add_argument("--force", action="store_true",
+                     help="write into a reports folder parindex did not create (its files are kept)")
     return parser
+
+
+def _percent(text: str) -> float:
+    """An argparse type: a finite percentage in (0, 100] ("80", "80,5")."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a number (expected e.g. 80)') from None
+    if not math.isfinite(value) or not 0 < value <= 100:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a percentage in (0, 100] (expected e.g. 80)')
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,6 +144,11 @@ def _lift(args: argparse.Namespace) -> int:
 
     scores = load_scores(_fresh_scores(args.scores))
     tasks = load_tasks(args.scores.parent / TASKS_CSV.name)
+    own = scores[(scores["unit"] == args.unit) & (scores["kind"] == "actual")]
+    if not own.empty and not ((own["year"] == args.year) & (own["period"] == args.period)).any():
+        have = ", ".join(f"{y} {p}" for y, p in sorted(set(zip(own["year"], own["period"], strict=True))))
+        raise ParindexError(f'--year {args.year} --period {args.period}: "{args.unit}" has no actual results '
+                            f"there (available: {have})")
     index = PARIndex.from_scores(scores, args.unit, args.year, args.period, scheme=args.scheme,
                                  target=args.target, bound=args.bound, tasks=tasks)
     if args.ceilings == "peers":
@@ -135,7 +162,7 @@ def _lift(args: argparse.Namespace) -> int:
         actions=analyst.read_actions(args.actions) if args.actions else None,
     )
     if args.format == "json":
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(lift_text(result, index, args.lang))
     return 0 if result.feasible else 1
@@ -153,8 +180,10 @@ def _run(args: argparse.Namespace) -> int:
     for name in ("year", "period", "lang"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
+    if args.workers is not None and args.workers < 1:
+        raise ParindexError(f"--workers {args.workers}: expected at least 1")
     summary = run_batch(params_file=args.params, units=args.unit, overrides=overrides, out_dir=args.out,
-                        raw_dir=args.raw, workers=args.workers, processed_dir=args.processed)
+                        raw_dir=args.raw, workers=args.workers, processed_dir=args.processed, force=args.force)
     print(summary.describe())
     return 0 if summary.ok else 1
 

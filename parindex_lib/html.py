@@ -57,9 +57,11 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-def _drop_noise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove notes meant for analysts (cells tagged ``analyst-note``) and stderr streams (warnings)."""
-    nb.cells = [c for c in nb.cells if "analyst-note" not in c.get("metadata", {}).get("tags", [])]
+def _drop_noise(nb: nbformat.NotebookNode, analyst_cells: bool = False) -> nbformat.NotebookNode:
+    """Remove cells meant for analysts (tagged ``analyst-note``, and ``analyst`` unless asked for) and
+    stderr streams (warnings)."""
+    drop = {"analyst-note"} | (set() if analyst_cells else {"analyst"})
+    nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
@@ -67,11 +69,14 @@ def _drop_noise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def render_html(executed: Path, out: Path, lang: str = "vi") -> Path:
-    """Render an executed notebook to a self-contained page without code cells, written atomically."""
+def render_html(executed: Path, out: Path, lang: str = "vi", analyst_cells: bool = False) -> Path:
+    """Render an executed notebook to a self-contained page without code cells, written atomically.
+
+    Cells tagged ``analyst`` (the lift page's what-if scenario) are shown only with ``analyst_cells``.
+    """
     from nbconvert import HTMLExporter
 
-    nb = _drop_noise(nbformat.read(str(executed), as_version=4))
+    nb = _drop_noise(nbformat.read(str(executed), as_version=4), analyst_cells)
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, exclude_raw=True)
     body, _ = exporter.from_notebook_node(nb)

@@ -81,17 +81,6 @@ class TotalCheck:
         return None if self.reported is None else self.reported - self.recomputed
 
 
-def target_or_plan(target: float | None) -> float | None:
-    """A notebook's ``target`` parameter: ≤ 0 (or none) means "the plan's own total target".
-
-    Examples
-    --------
-    >>> target_or_plan(0.0), target_or_plan(82.5)
-    (None, 82.5)
-    """
-    return float(target) if target is not None and target > 0 else None
-
-
 def resolve_basis(scores: pd.DataFrame, unit: str, year: int, period: str) -> tuple[int, str]:
     """The actual results a report for (``year``, ``period``) starts from.
 

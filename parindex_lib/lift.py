@@ -57,23 +57,30 @@ class LiftResult:
         return required_value(self.target, self.bound)
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``parindex lift --format json``."""
+        """The JSON shape of ``parindex lift --format json``: strict JSON (no NaN or Infinity).
+
+        A number that does not exist is ``null`` with a ``*_reason`` beside it saying why.
+        """
         def clean(v):
+            if isinstance(v, bool | np.bool_):
+                return bool(v)
             if isinstance(v, float | np.floating):
-                return round(float(v), 6)
+                return round(float(v), 6) if np.isfinite(v) else None
             if isinstance(v, np.integer):
                 return int(v)
             return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
 
         changes = [{k: clean(v) for k, v in row.items()} for row in self.changes.reset_index().to_dict("records")]
         out = {
-            "unit": self.unit, "year": self.year, "period": self.period, "scheme": self.scheme,
-            "cost_model": self.cost_model, "target": self.target,
+            "unit": self.unit, "year": int(self.year), "period": self.period, "scheme": self.scheme,
+            "cost_model": self.cost_model, "target": clean(self.target),
             "bound": "gt" if self.bound == ">" else "ge",
             "total_before": clean(self.total_before), "total_after": clean(self.total_after),
-            "feasible": self.feasible, "max_reachable": clean(self.max_reachable),
+            "feasible": bool(self.feasible), "max_reachable": clean(self.max_reachable),
             "total_cost": clean(self.total_cost), "changes": changes,
         }
+        if out["total_cost"] is None:
+            out["total_cost_reason"] = "the target cannot be reached within the ceilings"
         if not self.actions.empty:
             out["actions"] = [{k: clean(v) for k, v in r.items()} for r in self.actions.to_dict("records")]
         return out

@@ -14,11 +14,11 @@ import pandas as pd
 from IPython.display import HTML
 
 from parindex_lib import __version__, lift, report, trends, weighting
+from parindex_lib.config import PROJECT_ROOT
 from parindex_lib.i18n import check_lang, component_name, t
-from parindex_lib.index import PARIndex, met, target_or_plan
-from parindex_lib.io import sha256
+from parindex_lib.index import PARIndex, met
 from parindex_lib.report import escape
-from parindex_lib.standardise import load_scores, load_tasks, raw_files
+from parindex_lib.standardise import load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_pp
 
 PAGES = {"summary": "00_summary", "trends": "10_trends", "weighting": "20_weighting", "lift": "30_lift"}
@@ -43,14 +43,11 @@ class Context:
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,
           target: float, bound: str, scheme: str, lang: str) -> Context:
-    """Load the standardised data and run the analyses for one unit's pages.
-
-    ``target`` ≤ 0 means "the plan's own total target" (80 in the seed).
-    """
+    """Load the standardised data and run the analyses for one unit's pages (``target`` in (0, 100])."""
     check_lang(lang)
     scores = load_scores(scores_path)
     tasks = load_tasks(tasks_path)
-    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme, target=target_or_plan(target),
+    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme, target=float(target),
                                  bound=bound, tasks=tasks)
     params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, year=year,
                   period=period, target=target, bound=bound, scheme=scheme, lang=lang)
@@ -237,7 +234,7 @@ def trends_table(ctx: Context):
             value, change = history.loc[(y, p), c], diff.loc[(y, p), c]
             cell = format_number(value, ctx.lang) if not pd.isna(value) else ""
             if not pd.isna(change):
-                cell += f" ({format_pp(change, ctx.lang).replace(' điểm', '').replace(' points', '')})"
+                cell += f" ({format_pp(change, ctx.lang, unit=False)})"
             row[label] = cell
         rows.append(row)
     return report.styled(pd.DataFrame(rows))
@@ -259,15 +256,37 @@ def history_frame(ctx: Context) -> pd.DataFrame:
     return trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
 
 
+def provenance(ctx: Context) -> dict:
+    """What the page was made from: the raw files actually read (relative to the project, with their
+    SHA-256), the parameters (paths relative to the project), the library version and the time."""
+    from parindex_lib.standardise import input_files
+
+    files = input_files(Path(ctx.params["scores_path"]).parent)
+    return {
+        "inputs": [(relative(p), digest) for p, digest in files],
+        "params": [(k, relative(v) if k.endswith(("_path", "_dir")) else v) for k, v in ctx.params.items()],
+        "version": __version__,
+        "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def relative(path: str | Path) -> str:
+    """A path as the project knows it (``data/raw/x.csv``), never an absolute machine path."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return p.name
+
+
 def footer(ctx: Context) -> HTML:
     """Scheme and check, then provenance: input hashes, parameters, library version, run time."""
-    files = raw_files(ctx.params["raw_dir"]) if Path(ctx.params["raw_dir"]).exists() else []
-    inputs = "".join(f"<li><code>{escape(p.name)}</code> {sha256(p)}</li>" for p in files)
-    params = "".join(f"<li><code>{escape(k)}</code> = {escape(v)}</li>" for k, v in ctx.params.items())
-    when = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+    prov = provenance(ctx)
+    inputs = "".join(f"<li><code>{escape(p)}</code> {escape(h)}</li>" for p, h in prov["inputs"])
+    params = "".join(f"<li><code>{escape(k)}</code> = {escape(v)}</li>" for k, v in prov["params"])
     return ctx.html(
         f'<p class="scheme">{escape(report.check_sentence(ctx.index, ctx.lang))}</p>'
         f'<div class="provenance"><h2>{escape(t("provenance_title", ctx.lang))}</h2>'
         f"<p>{escape(t('provenance_inputs', ctx.lang))}</p><ul>{inputs}</ul>"
         f"<p>{escape(t('provenance_params', ctx.lang))}</p><ul>{params}</ul>"
-        f"<p>{escape(t('provenance_version', ctx.lang, version=__version__, time=when))}</p></div>")
+        f"<p>{escape(t('provenance_version', ctx.lang, version=prov['version'], time=prov['time']))}</p></div>")

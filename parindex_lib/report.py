@@ -133,7 +133,9 @@ def lift_text(result: LiftResult, index: PARIndex, lang: str = "vi") -> str:
         t("lift_header", lang, unit=result.unit, basis=basis_label(index, lang), scheme=result.scheme,
           cost_model=result.cost_model),
         t("lift_before_after", lang, before=format_pct(index.display_total, lang),
-          after=format_pct(result.total_after, lang), target_text=target_text(result.target, result.bound, lang)),
+          # nothing to change: the total stays the one the reader knows, not its recomputation
+          after=format_pct(index.display_total if result.changes.empty else result.total_after, lang),
+          target_text=target_text(result.target, result.bound, lang)),
         "",
         recommendation_sentence(result, lang),
     ]

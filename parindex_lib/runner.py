@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures as cf
+import ctypes
 import datetime as dt
+import fcntl
+import hashlib
+import math
 import multiprocessing as mp
 import os
 import re
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +32,7 @@ from parindex_lib.errors import ParindexError
 from parindex_lib.html import render_html, render_index
 from parindex_lib.io import write_atomic
 from parindex_lib.pages import PAGES
-from parindex_lib.vn import fold
+from parindex_lib.vn import fold, nfc
 
 KERNEL = "parindex"
 # The kernel's own start-up warnings (e.g. about its local TCP transport) are not the user's business;
@@ -35,16 +40,28 @@ KERNEL = "parindex"
 KERNEL_QUIET = ["--IPKernelApp.log_level=ERROR"]
 
 
+#: The longest readable part of a unit's folder name (the whole stays well under any file system's limit).
+SLUG_CHARS = 48
+
+
 def slugify(unit: str) -> str:
-    """A folder name for a unit that cannot leave ``reports/``: ASCII letters, digits and hyphens.
+    """A unit's folder name: readable ASCII, capped in length, plus a hash of the exact name.
+
+    The hash makes the folder unique by construction ("A", "a" and "A-2" never share one) and stable
+    across runs (it depends on the unit's name only); the name can never leave ``reports/``.
 
     Examples
     --------
-    >>> slugify("Tam Đường"), slugify("../../x"), slugify("<script>")
-    ('tam-duong', 'x', 'script')
+    >>> slugify("Tam Đường")
+    'tam-duong-33b3307b'
+    >>> slugify("../../x").startswith("x-"), slugify("<script>").startswith("script-")
+    (True, True)
+    >>> slugify("A") != slugify("a")
+    True
     """
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(unit)).strip("-")
-    return slug or "unit"
+    readable = re.sub(r"[^a-z0-9]+", "-", fold(unit)).strip("-")[:SLUG_CHARS].strip("-") or "unit"
+    digest = hashlib.sha256(nfc(unit).encode("utf-8")).hexdigest()[:8]
+    return f"{readable}-{digest}"
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
@@ -54,14 +71,55 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
     return papermill.inspect_notebook(str(notebook))
 
 
+#: Parameters the batch sets itself for every page: never taken from a params file or the command line.
+BATCH_SET = ("unit", "scores_path", "tasks_path", "raw_dir")
+
+
+def _cast(name: str, value: object, kind: str, origin: str) -> object:
+    what = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text"}.get(kind, kind)
+    bad = ParindexError(f'{origin}: parameter {name} = "{value}" is not {what}')
+    if isinstance(value, bool) and kind != "bool":
+        raise bad
+    if kind == "int":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+            return int(value)
+        raise bad
+    if kind == "float":
+        if isinstance(value, int | float) or (isinstance(value, str) and value.strip()):
+            try:
+                number = float(value.replace(",", ".") if isinstance(value, str) else value)
+            except ValueError:
+                raise bad from None
+            if not math.isfinite(number):
+                raise ParindexError(f'{origin}: parameter {name} = "{value}" is not a finite number')
+            return number
+        raise bad
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in {"true", "false", "1", "0", "yes", "no"}:
+            return value.strip().lower() in {"true", "1", "yes"}
+        raise bad
+    if not isinstance(value, str):
+        raise bad
+    return value
+
+
 def coerce_parameters(given: dict, declared: dict[str, dict], origin: str) -> dict:
-    """Check names against the notebook's parameters and cast CLI strings to the declared types.
+    """Check names against the notebook's parameters and cast values to the declared types.
 
     Raises
     ------
     ParindexError
-        For an unknown (e.g. misspelt) name, before anything runs — papermill alone only warns.
+        For an unknown (e.g. misspelt) name, a parameter the batch sets itself, or a value of the wrong
+        type — before anything runs (papermill alone only warns).
     """
+    reserved = sorted(set(given) & set(BATCH_SET))
+    if reserved:
+        raise ParindexError(f"{origin}: parameter(s) {', '.join(reserved)} are set by the batch for every unit "
+                            "(choose units with --unit, data with --raw and --processed)")
     unknown = sorted(set(given) - set(declared))
     if unknown:
         import difflib
@@ -69,17 +127,9 @@ def coerce_parameters(given: dict, declared: dict[str, dict], origin: str) -> di
         hints = [f'"{u}"' + (f' (did you mean "{m[0]}"?)' if (m := difflib.get_close_matches(u, declared, 1)) else "")
                  for u in unknown]
         raise ParindexError(f"{origin}: unknown parameter(s) {', '.join(hints)}; the notebooks take: "
-                            f"{', '.join(declared)}")
-    casts = {"int": int, "float": float, "str": str}
-    out = {}
-    for name, value in given.items():
-        kind = (declared[name].get("inferred_type_name") or "str").split("[")[0]
-        try:
-            out[name] = casts.get(kind, str)(value) if isinstance(value, str) or kind == "float" else value
-        except (TypeError, ValueError):  # e.g. a YAML list where a number belongs
-            what = {"int": "a whole number", "float": "a number"}.get(kind, kind)
-            raise ParindexError(f'{origin}: parameter {name} = "{value}" is not {what}') from None
-    return out
+                            f"{', '.join(k for k in declared if k not in BATCH_SET)}")
+    return {name: _cast(name, value, (declared[name].get("inferred_type_name") or "str").split("[")[0], origin)
+            for name, value in given.items()}
 
 
 @dataclass
@@ -110,10 +160,11 @@ class BatchSummary:
 
     out_dir: Path
     outcomes: list[Outcome] = field(default_factory=list)
+    index_error: str = ""
 
     @property
     def ok(self) -> bool:
-        return all(o.ok for o in self.outcomes)
+        return all(o.ok for o in self.outcomes) and not self.index_error
 
     @property
     def failures(self) -> list[Outcome]:
@@ -125,6 +176,8 @@ class BatchSummary:
         for o in self.failures:
             cell = f", cell {o.cell}" if o.cell is not None else ""
             lines.append(f"FAILED: unit {o.task.unit!r}, notebook {o.task.notebook.name}{cell}: {o.error}")
+        if self.index_error:
+            lines.append(f"FAILED: {self.index_error}")
         return "\n".join(lines)
 
 
@@ -144,10 +197,19 @@ def _run_task(task: Task) -> Outcome:
     except Exception as exc:  # a kernel that died, a notebook that cannot be read…
         return Outcome(task, False, f"{type(exc).__name__}: {exc}")
     try:
-        render_html(executed, task.stage / f"{task.page}.html", task.parameters.get("lang", "vi"))
+        render_html(executed, task.stage / f"{task.page}.html", task.parameters.get("lang", "vi"),
+                    analyst_cells=bool(task.parameters.get("analyst_cells", False)))
     except Exception as exc:
         return Outcome(task, False, f"rendering HTML failed: {type(exc).__name__}: {exc}")
     return Outcome(task, True)
+
+
+def _die_with_parent() -> None:
+    """A worker process ends when the batch does, even when the batch is killed (Linux ``PR_SET_PDEATHSIG``)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
 
 
 def execute_tasks(tasks: list[Task], workers: int | None = None, progress: bool = True) -> list[Outcome]:
@@ -156,7 +218,7 @@ def execute_tasks(tasks: list[Task], workers: int | None = None, progress: bool 
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
     outcomes = []
-    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_die_with_parent) as pool:
         futures = [pool.submit(_run_task, t) for t in tasks]
         for fut in tqdm(cf.as_completed(futures), total=len(futures), desc="pages", unit="page",
                         disable=not progress):
@@ -180,25 +242,66 @@ def _ensure_kernel() -> None:
 
 
 def load_params(path: Path | None) -> dict:
-    """A params/*.yaml file: a mapping of notebook parameters (and optionally ``units``)."""
+    """A params/*.yaml file: a mapping of notebook parameters (and optionally ``units``).
+
+    Raises
+    ------
+    ParindexError
+        For a missing file, a folder, a file that is not UTF-8 YAML, or one that is not a mapping.
+    """
     if path is None:
         return {}
-    if not Path(path).exists():
+    path = Path(path)
+    if not path.exists():
         raise ParindexError(f"{path}: parameter file does not exist")
+    if path.is_dir():
+        raise ParindexError(f"{path}: is a folder (expected a params/*.yaml file)")
     try:
-        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise ParindexError(f"{path}: is not UTF-8 text (save the parameter file as UTF-8)") from None
     except yaml.YAMLError as exc:
         raise ParindexError(f"{path}: not valid YAML ({exc})") from None
+    except OSError as exc:
+        raise ParindexError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not isinstance(spec, dict):
         raise ParindexError(f"{path}: expected a mapping of parameter names to values")
+    units = spec.get("units")
+    if units is not None and not (isinstance(units, list) and all(isinstance(u, str) for u in units)):
+        raise ParindexError(f'{path}: units = "{units}" is not a list of unit names')
     return spec
+
+
+def check_output_dir(path: Path, what: str) -> None:
+    """Refuse an output folder that is a file, or that cannot be created or written, before any work."""
+    path = Path(path)
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    if path.exists() and not path.is_dir():
+        raise ParindexError(f"{path}: is a file (expected a folder for {what})")
+    if not probe.is_dir():
+        raise ParindexError(f"{path}: {probe} is a file (expected a folder for {what})")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ParindexError(f"{path}: cannot write there (permission denied; expected a writable folder for {what})")
+
+
+OWNER_MARK = ".parindex-owned"
+LOCK_NAME = ".parindex.lock"
+#: The files a run writes into a unit's folder; anything else there is the user's and is kept.
+OWN_FILES = {OWNER_MARK} | {f"{page}.{ext}" for page in PAGES for ext in ("html", "ipynb")}
 
 
 def run_batch(params_file: Path | None = None, units: list[str] | None = None, overrides: dict | None = None,
               out_dir: Path = REPORTS_DIR, raw_dir: Path | None = None, workers: int | None = None,
               notebooks_dir: Path = NOTEBOOKS_DIR, processed_dir: Path = PROCESSED_DIR,
-              progress: bool = True) -> BatchSummary:
+              progress: bool = True, force: bool = False) -> BatchSummary:
     """Standardise, execute every notebook for every unit, render HTML and move reports into place.
+
+    The work is four steps: plan (every parameter, path and unit checked before anything runs),
+    execute (the unit × notebook tasks), promote (each unit's complete folder swapped in atomically),
+    index (``index.html``). The reports folder is the project's: a run replaces only folders it
+    created, keeps any file it did not write, and holds a lock so two runs never write at once.
 
     Parameters
     ----------
@@ -212,18 +315,60 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         Where reports go, raw inputs come from, notebooks live and standardised tables are written.
     workers : int, optional
         Parallel processes (default: the machine's cores).
+    force : bool
+        Write into a reports folder this project did not create (its files are kept).
 
     Raises
     ------
     ParindexError
-        Before anything runs: bad parameters, unreadable inputs, no notebooks.
+        Before anything runs: bad parameters, paths or inputs, an unknown unit, a folder the run does
+        not own, or another run writing to the same folder.
     """
-    from parindex_lib.index import PARIndex, target_or_plan
+    plan = _plan(params_file, units, overrides, Path(out_dir), raw_dir, Path(notebooks_dir), Path(processed_dir),
+                 force)
+    with _locked(plan.out_dir):
+        _clean_stale(plan.out_dir)
+        stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{plan.year}-{plan.period}-", dir=plan.out_dir))
+        summary = BatchSummary(plan.run_dir)
+        try:
+            tasks = [Task(unit, slug, page, nb, plan.params | {"unit": unit}, stage_root / slug)
+                     for unit, slug in plan.slugs.items() for page, nb in plan.notebooks.items()]
+            summary.outcomes = execute_tasks(tasks, workers, progress)
+            _promote(plan, summary, stage_root)
+            try:
+                rows = _index_rows(plan)
+                write_atomic(plan.run_dir / "index.html",
+                             render_index(rows, plan.year, plan.period, plan.lang, plan.scores))
+            except OSError as exc:
+                summary.index_error = f"index.html could not be written: {exc.strerror or exc}"
+        finally:
+            shutil.rmtree(stage_root, ignore_errors=True)
+    return summary
+
+
+@dataclass
+class _Plan:
+    """Everything a run needs, checked before any work starts."""
+
+    params: dict
+    year: int
+    period: str
+    lang: str
+    out_dir: Path
+    run_dir: Path
+    notebooks: dict[str, Path]
+    slugs: dict[str, str]
+    scores: object
+
+
+def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: Path, processed_dir: Path,
+          force: bool) -> _Plan:
+    from parindex_lib.schema import UNIT_LEVELS
     from parindex_lib.standardise import standardise, write_processed
 
     raw_dir = Path(raw_dir or RAW_DIR).resolve()
-    out_dir = Path(out_dir).resolve()
-    notebooks = {page: Path(notebooks_dir).resolve() / f"{name}.ipynb" for page, name in PAGES.items()}
+    out_dir, processed_dir = out_dir.resolve(), processed_dir.resolve()
+    notebooks = {page: notebooks_dir.resolve() / f"{name}.ipynb" for page, name in PAGES.items()}
     missing = [str(p) for p in notebooks.values() if not p.exists()]
     if missing:
         raise ParindexError(f"notebook(s) not found: {', '.join(missing)}")
@@ -232,71 +377,164 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     file_units = spec.pop("units", None)
     params = coerce_parameters(spec, declared, str(params_file or "parameters"))
     params |= coerce_parameters(overrides or {}, declared, "command line")
-
     _check_values(params, str(params_file or "parameters"))
+    check_output_dir(out_dir, "the reports")
+    check_output_dir(processed_dir, "the standardised tables")
+    if not raw_dir.is_dir():
+        raise ParindexError(f"{raw_dir}: the raw folder does not exist (expected data/raw or --raw FOLDER)")
     result = standardise(None, raw_dir)  # every problem in every file, before anything runs
-    processed_dir = Path(processed_dir).resolve()
-    write_processed(result, processed_dir, raw_dir=raw_dir)
-    params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
-               "raw_dir": str(raw_dir)}
-    defaults = {k: v["default"] for k, v in declared.items()}
-    year = int(params.get("year", ast.literal_eval(defaults["year"])))
-    period = str(params.get("period", ast.literal_eval(defaults["period"])))
-    params |= {"year": year, "period": period}
-    scores = result.scores
-    from parindex_lib.schema import UNIT_LEVELS
 
+    defaults = {k: ast.literal_eval(v["default"]) for k, v in declared.items()}
+    year = int(params.get("year", defaults["year"]))
+    period = str(params.get("period", defaults["period"]))
+    lang = str(params.get("lang", defaults["lang"]))
+    scores = result.scores
+    years = scores["year"]
+    if not years.empty and not years.min() <= year <= years.max():
+        raise ParindexError(f"year {year} is outside the data's years {years.min()}–{years.max()} "
+                            f"(in {raw_dir})")
     reportable = (scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)  # never averages
     known = sorted(scores.loc[reportable, "unit"].unique())
-    chosen = units or file_units or known
+    chosen = list(dict.fromkeys(units or file_units or known))
     unknown = [u for u in chosen if u not in known]
     if unknown:
         raise ParindexError(f"unit(s) {', '.join(repr(u) for u in unknown)} have no results in {raw_dir} "
                             f"(units with results: {', '.join(known)})")
-
-    _ensure_kernel()
-    lang = params.get("lang", ast.literal_eval(defaults["lang"]))
     # Vietnamese is the reports' home; another language sits beside it, so both can be read together.
     run_dir = out_dir / (f"{year}-{period}" if lang == "vi" else f"{year}-{period}-{lang}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{year}-{period}-", dir=out_dir))
-    slugs: dict[str, str] = {}
-    tasks = []
-    for unit in chosen:
-        slug = slugify(unit)
-        if slug in slugs.values():
-            slug = f"{slug}-{len(slugs)}"
-        slugs[unit] = slug
-        for page, nb in notebooks.items():
-            tasks.append(Task(unit, slug, page, nb, params | {"unit": unit}, stage_root / slug))
-    summary = BatchSummary(run_dir)
+    slugs = {unit: slugify(unit) for unit in chosen}
+    if len(set(slugs.values())) != len(slugs):
+        raise ParindexError("two units would share a report folder: " + ", ".join(
+            u for u in slugs if list(slugs.values()).count(slugs[u]) > 1))
+    if not force:
+        foreign = [p for p in (run_dir, *(run_dir / s for s in slugs.values()))
+                   if p.is_dir() and any(p.iterdir()) and not (p / OWNER_MARK).exists()]
+        if foreign:
+            raise ParindexError(f"{foreign[0]}: this folder was not written by parindex; its files are left "
+                                "alone (choose another --out, or add --force to write into it — its files are "
+                                "kept)")
+    _ensure_kernel()
+    write_processed(result, processed_dir, raw_dir=raw_dir)
+    params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
+               "raw_dir": str(raw_dir), "year": year, "period": period}
+    return _Plan(params, year, period, lang, out_dir, run_dir, notebooks, slugs, scores)
+
+
+def _mark(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / OWNER_MARK).write_text("Written by parindex run: this folder is replaced by the next run.\n",
+                                     encoding="utf-8")
+
+
+def _promote(plan: _Plan, summary: BatchSummary, stage_root: Path) -> None:
+    """Swap each unit's complete staged folder into place (a failed unit's goes under ``_failed/``)."""
+    _mark(plan.run_dir)
+    for unit, slug in plan.slugs.items():
+        outs = [o for o in summary.outcomes if o.task.unit == unit]
+        staged = stage_root / slug
+        if not staged.exists():
+            continue
+        _mark(staged)
+        if all(o.ok for o in outs):
+            _swap_in(staged, plan.run_dir / slug)
+            failed = plan.run_dir / "_failed" / slug
+            if (failed / OWNER_MARK).exists():
+                _remove_own(failed)
+        else:
+            _mark(plan.run_dir / "_failed")
+            _swap_in(staged, plan.run_dir / "_failed" / slug)
+    failed_dir = plan.run_dir / "_failed"
+    if failed_dir.is_dir() and {p.name for p in failed_dir.iterdir()} <= {OWNER_MARK}:
+        _remove_own(failed_dir)
+
+
+def _index_rows(plan: _Plan) -> list:
+    from parindex_lib.index import PARIndex
+
+    rows = []
+    for unit, slug in plan.slugs.items():
+        if (plan.run_dir / slug / "summary.html").exists():
+            try:
+                index = PARIndex.from_scores(plan.scores, unit, plan.year, plan.period,
+                                             scheme=plan.params.get("scheme", "equal-9"),
+                                             bound=plan.params.get("bound", "ge"), target=plan.params.get("target"))
+            except ParindexError:
+                continue
+            rows.append((unit, slug, index))
+    return rows
+
+
+class _locked:
+    """An exclusive lock on a reports folder: a second run on it fails at once with a clear message."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / LOCK_NAME
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.path, "a+")  # noqa: SIM115 - held for the run
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.fh.close()
+            raise ParindexError(f"{self.path.parent}: another parindex run is writing these reports; wait for it "
+                                "to finish, or choose another --out") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def _clean_stale(out_dir: Path) -> None:
+    """Remove staging folders left by a run that was killed (the lock says no run is using them)."""
+    for p in list(out_dir.glob(".staging-*")) + list(out_dir.glob("**/.old-*")):
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _remove_own(folder: Path) -> None:
+    """Delete what a run wrote in ``folder``; any other file is the user's and stays (with the folder)."""
+    for p in folder.iterdir():
+        if p.name in OWN_FILES and p.is_file():
+            p.unlink()
+        elif p.is_dir() and (p / OWNER_MARK).exists():
+            _remove_own(p)
+    if not any(folder.iterdir()):
+        folder.rmdir()
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux ``renameat2(RENAME_EXCHANGE)``); False where unavailable."""
     try:
-        summary.outcomes = execute_tasks(tasks, workers, progress)
-        run_dir.mkdir(parents=True, exist_ok=True)
-        for unit, slug in slugs.items():
-            outs = [o for o in summary.outcomes if o.task.unit == unit]
-            if all(o.ok for o in outs):
-                _replace_dir(stage_root / slug, run_dir / slug)
-                shutil.rmtree(run_dir / "_failed" / slug, ignore_errors=True)
-            else:
-                _replace_dir(stage_root / slug, run_dir / "_failed" / slug)
-        failed_dir = run_dir / "_failed"
-        if failed_dir.exists() and not any(failed_dir.iterdir()):
-            failed_dir.rmdir()
-        rows = []
-        for unit, slug in slugs.items():
-            if (run_dir / slug / "summary.html").exists():
-                try:
-                    index = PARIndex.from_scores(scores, unit, year, period, scheme=params.get("scheme", "equal-9"),
-                                                 bound=params.get("bound", "ge"),
-                                                 target=target_or_plan(params.get("target")))
-                except ParindexError:
-                    continue
-                rows.append((unit, slug, index))
-        write_atomic(run_dir / "index.html", render_index(rows, year, period, lang, scores))
-    finally:
-        shutil.rmtree(stage_root, ignore_errors=True)
-    return summary
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def _swap_in(new: Path, dest: Path) -> None:
+    """Put ``new`` at ``dest`` with no moment where ``dest`` is missing; keep files there the run did not write."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.exists():
+        new.rename(dest)
+        return
+    for p in dest.iterdir():  # the user's files (and folders) move into the new folder, never deleted
+        if p.name not in OWN_FILES and not (p / OWNER_MARK).exists() and not (new / p.name).exists():
+            shutil.move(str(p), str(new / p.name))
+    if _exchange(new, dest):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old pages
+        return
+    old = dest.with_name(f".old-{dest.name}-{dt.datetime.now().strftime('%H%M%S%f')}")
+    dest.rename(old)
+    new.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _check_values(params: dict, origin: str) -> None:
@@ -313,17 +551,6 @@ def _check_values(params: dict, origin: str) -> None:
         raise ParindexError(f'{origin}: bound "{params["bound"]}" is not ge or gt')
     if "scheme" in params:
         load_scheme(params["scheme"]).weights()  # unknown or incomplete: the scheme's own message
-
-
-def _replace_dir(new: Path, dest: Path) -> None:
-    """Move ``new`` to ``dest``, replacing any old one only once the new one is complete."""
-    if not new.exists():
-        return
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if dest.exists():
-        old = dest.with_name(f".old-{dest.name}-{dt.datetime.now().strftime('%H%M%S%f')}")
-        dest.rename(old)
-    new.rename(dest)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    if "target" in params and not 0 < params["target"] <= 100:
+        raise ParindexError(f'{origin}: target = {params["target"]} is not a percentage in (0, 100] '
+                            "(expected e.g. 80)")

@@ -271,6 +271,16 @@ def stale_reasons(processed_dir: str | Path = PROCESSED_DIR) -> list[str]:
     return reasons
 
 
+def input_files(processed_dir: str | Path = PROCESSED_DIR) -> list[tuple[Path, str]]:
+    """The raw files a standardised table was actually made from, with their SHA-256 (for provenance)."""
+    path = Path(processed_dir) / INPUTS_JSON
+    try:
+        files = json.loads(path.read_text(encoding="utf-8")).get("files", {})
+    except (ValueError, AttributeError, OSError):
+        return []
+    return [(Path(p), str(info.get("sha256", ""))) for p, info in files.items()]
+
+
 def raw_dir_of(processed_dir: str | Path = PROCESSED_DIR) -> Path | None:
     """The raw folder ``processed_dir`` was standardised from, when it was made from one."""
     path = Path(processed_dir) / INPUTS_JSON

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
@@ -201,10 +202,32 @@ def parse_rank(text: str) -> tuple[int, int | None]:
     return rank, of
 
 
+def round_half_up(value: float, decimals: int = 2) -> Decimal:
+    """Round as the plan, Excel and the Ministry print: halves away from zero (76,165 → 76,17).
+
+    The float's shortest decimal form is rounded, so 76.165 (stored as 76.16499999…) rounds up as printed.
+
+    Examples
+    --------
+    >>> str(round_half_up(76.165)), str(round_half_up(0.125)), str(round_half_up(-2.5, 0))
+    ('76.17', '0.13', '-3')
+    """
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: float, lang: str = "vi", decimals: int = 2) -> str:
-    """Format a number for ``lang`` with Babel (``76,17`` in Vietnamese, ``76.17`` in English)."""
+    """Format a number for ``lang`` with Babel, rounded half-up (``76,17`` in Vietnamese, ``76.17`` in English).
+
+    Examples
+    --------
+    >>> format_number(76.165, "vi"), format_number(1234.5, "en", 1)
+    ('76,17', '1,234.5')
+    """
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+    rounded = round_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # never print "-0,00"
+    return format_decimal(rounded, format=pattern, locale=LOCALES[lang])
 
 
 def format_pct(value: float, lang: str = "vi", decimals: int = 2) -> str:
@@ -212,14 +235,56 @@ def format_pct(value: float, lang: str = "vi", decimals: int = 2) -> str:
 
     Examples
     --------
-    >>> format_pct(76.1756, "vi"), format_pct(76.1756, "en")
-    ('76,18%', '76.18%')
+    >>> format_pct(76.1756, "vi"), format_pct(76.1756, "en"), format_pct(76.165, "vi")
+    ('76,18%', '76.18%', '76,17%')
     """
     return f"{format_number(value, lang, decimals)}%"
 
 
-def format_pp(value: float, lang: str = "vi", decimals: int = 2) -> str:
-    """Format a signed change in percentage points: ``+3,83 điểm`` or ``+3.83 points``."""
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    unit = "điểm" if lang == "vi" else "points"
-    return f"{sign}{format_number(abs(value), lang, decimals)} {unit}"
+def format_pp(value: float, lang: str = "vi", decimals: int = 2, unit: bool = True) -> str:
+    """Format a signed change in percentage points: ``+3,83 điểm phần trăm`` / ``+3.83 percentage points``.
+
+    A change that rounds to zero prints as ``±0,00``. With ``unit=False`` only the signed number.
+
+    Examples
+    --------
+    >>> format_pp(2.5, "vi"), format_pp(-0.004, "en", unit=False)
+    ('+2,50 điểm phần trăm', '±0.00')
+    """
+    rounded = round_half_up(value, decimals)
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    number = f"{sign}{format_number(abs(value), lang, decimals)}"
+    if not unit:
+        return number
+    return f"{number} {'điểm phần trăm' if lang == 'vi' else 'percentage points'}"
+
+
+def format_points(points: float, max_points: float | None = None, lang: str = "vi", decimals: int = 2) -> str:
+    """Format points, with their maximum when known: ``3,36/16,5 điểm`` / ``3.36/16.5 points``.
+
+    Trailing zeros of the maximum are dropped, as the Ministry prints it (16,5 not 16,50).
+
+    Examples
+    --------
+    >>> format_points(3.355, 16.5, "vi"), format_points(9.56, None, "en")
+    ('3,36/16,5 điểm', '9.56 points')
+    """
+    word = "điểm" if lang == "vi" else "points"
+    text = format_number(points, lang, decimals)
+    if max_points is not None:
+        top = round_half_up(max_points, decimals).normalize()
+        text += "/" + format_decimal(top, locale=LOCALES[lang], decimal_quantization=False)
+    return f"{text} {word}"
+
+
+def format_rank(rank: int | None, rank_of: int | None = None) -> str:
+    """Format a rank: ``4``, or ``24/63`` when the number ranked is known; empty when unknown.
+
+    Examples
+    --------
+    >>> format_rank(24, 63), format_rank(4), format_rank(None)
+    ('24/63', '4', '')
+    """
+    if rank is None or rank != rank:  # None or NaN
+        return ""
+    return f"{int(rank)}/{int(rank_of)}" if rank_of is not None and rank_of == rank_of else str(int(rank))

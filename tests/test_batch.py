@@ -17,6 +17,8 @@ from parindex_lib.runner import run_batch, slugify
 
 PAGES = ("summary", "trends", "weighting", "lift")
 
+TD = slugify("Tam Đường")  # Tam Đường's report folder
+
 
 def text_of(path: Path) -> str:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ", strip=True)
@@ -29,13 +31,13 @@ def test_batch_writes_every_page(batch):
         folder = batch["out"] / run
         assert (folder / "index.html").exists() and not (folder / "_failed").exists()
         for page in PAGES:
-            assert (folder / "tam-duong" / f"{page}.html").exists()
-            assert (folder / "tam-duong" / f"{page}.ipynb").exists()  # the executed notebook, for debugging
+            assert (folder / TD / f"{page}.html").exists()
+            assert (folder / TD / f"{page}.ipynb").exists()  # the executed notebook, for debugging
         assert not list(batch["out"].glob(".staging-*"))
 
 
 def test_summary_in_vietnamese_shows_the_key_figures(batch):
-    text = text_of(batch["out"] / "2024-FY" / "tam-duong" / "summary.html")
+    text = text_of(batch["out"] / "2024-FY" / TD / "summary.html")
     assert "76,17%" in text and "từ 80,00% trở lên" in text and "xếp hạng 4" in text
     assert "Còn thiếu 3,83 điểm tổng" in text  # 80 − 76,17, as the reader would count
     # The recommendations: component, from → to, points gained, lead office.
@@ -49,20 +51,20 @@ def test_summary_in_vietnamese_shows_the_key_figures(batch):
 
 
 def test_the_same_report_in_both_languages(batch):
-    vi = text_of(batch["out"] / "2024-FY" / "tam-duong" / "summary.html")
-    en = text_of(batch["out"] / "2024-FY-en" / "tam-duong" / "summary.html")
+    vi = text_of(batch["out"] / "2024-FY" / TD / "summary.html")
+    en = text_of(batch["out"] / "2024-FY-en" / TD / "summary.html")
     assert "76,17%" in vi and "+2,67 điểm" in vi and "76.17%" not in vi
-    assert "76.17%" in en and "+2.67 points" in en and "76,17%" not in en
+    assert "76.17%" in en and "+2.67 percentage points" in en and "76,17%" not in en
     assert "Leadership summary: Tam Đường" in en and "Public finance reform from 36.30% to 60.36%" in en
 
 
 def test_english_report_uses_english_notation(batch):
-    text = text_of(batch["out"] / "2024-Q3-en" / "tam-duong" / "summary.html")
+    text = text_of(batch["out"] / "2024-Q3-en" / TD / "summary.html")
     assert "79.80%" in text and "80.00% or more" in text and "79,80%" not in text
     assert "Public finance reform" in text and "Phòng Tài chính" in text
     assert "the projected year-end total is 81.09%: the target would be met" in text
     for page in PAGES:  # illustrative data is labelled on every page where it appears
-        assert "ILLUSTRATIVE DATA" in text_of(batch["out"] / "2024-Q3-en" / "tam-duong" / f"{page}.html")
+        assert "ILLUSTRATIVE DATA" in text_of(batch["out"] / "2024-Q3-en" / TD / f"{page}.html")
 
 
 def test_index_pages_list_units_with_total_target_and_status(batch):
@@ -73,15 +75,15 @@ def test_index_pages_list_units_with_total_target_and_status(batch):
 
 
 def test_lift_page_names_components_and_owners(batch):
-    text = text_of(batch["out"] / "2024-FY" / "tam-duong" / "lift.html")
+    text = text_of(batch["out"] / "2024-FY" / TD / "lift.html")
     assert "Cải cách tài chính công" in text and "Phòng Tài chính" in text
-    assert "Kịch bản C6 = 55,00%, SIPAS = 82,00%" in text
+    assert "Kịch bản" not in text and "55,00%" not in text  # the analysts' what-if stays in the notebook
 
 
 def test_trends_and_weighting_pages(batch):
-    trends = text_of(batch["out"] / "2024-Q3-en" / "tam-duong" / "trends.html")
+    trends = text_of(batch["out"] / "2024-Q3-en" / TD / "trends.html")
     assert "Theil–Sen" in trends and "Off track" in trends and "On track" in trends
-    weighting = text_of(batch["out"] / "2024-FY" / "tam-duong" / "weighting.html")
+    weighting = text_of(batch["out"] / "2024-FY" / TD / "weighting.html")
     assert "76,1756%" in weighting and "không xác định được 9 trọng số" in weighting
     assert "provincial-2024" in weighting and "incomplete" in weighting
 
@@ -99,7 +101,7 @@ def test_every_page_is_self_contained_and_shows_no_code(batch):
         assert "pages.build(" not in soup.get_text() and "import " not in soup.get_text()
         for img in soup.find_all("img"):
             assert img["src"].startswith("data:image/png;base64,")
-    assert len(BeautifulSoup((batch["out"] / "2024-FY/tam-duong/summary.html").read_text(), "html.parser")
+    assert len(BeautifulSoup((batch["out"] / "2024-FY" / TD / "summary.html").read_text(), "html.parser")
                .find_all("img")) == 2
 
 
@@ -109,8 +111,10 @@ def test_provenance_on_every_page(batch):
 
     digest = sha256(RAW_DIR / "tam_duong_2024_ke_hoach_chi_so.tsv")
     for page in PAGES:
-        text = text_of(batch["out"] / "2024-FY" / "tam-duong" / f"{page}.html")
+        text = text_of(batch["out"] / "2024-FY" / TD / f"{page}.html")
         assert digest in text and "equal-9" in text and "parindex 0." in text
+        assert "data/raw/tam_duong_2024_ke_hoach_chi_so.tsv" in text
+        assert str(ROOT) not in text and "/tmp/" not in text  # no machine paths for leadership
 
 
 def test_notebooks_are_committed_clean_and_thin():
@@ -126,9 +130,14 @@ def test_notebooks_are_committed_clean_and_thin():
             assert len([line for line in src.splitlines() if line.strip() and not line.startswith("#")]) <= 15
 
 
-def test_slugs_stay_inside_reports():
-    assert slugify("Tam Đường") == "tam-duong"
-    assert slugify("../../x") == "x" and slugify("<script>") == "script" and slugify("..") == "unit"
+def test_slugs_stay_inside_reports_and_are_unique_by_construction():
+    assert TD.startswith("tam-duong-") and slugify("Tam Đường") == TD  # stable across runs
+    assert slugify("../../x").startswith("x-") and slugify("<script>").startswith("script-")
+    assert slugify("..").startswith("unit-")
+    look_alike = ["A", "A-2", "a", "a 2", "Á"]
+    assert len({slugify(u) for u in look_alike}) == len(look_alike)
+    long = slugify("Xã " + "Đường" * 60)
+    assert len(long) <= 60 and "/" not in long
 
 
 @pytest.fixture()
@@ -157,9 +166,10 @@ def test_small_fixture_escaping_and_one_failing_unit(tmp_path, fixture_raw):
     assert failed == {("Xã Thiếu", p) for p in PAGES}
     assert "Xã Thiếu" in summary.describe() and "SIPAS" in summary.describe() and "cell" in summary.describe()
     run = out / "2025-FY"
-    assert sorted(p.name for p in run.iterdir()) == ["_failed", "index.html", "script-alert-1-script", "x"]
-    assert (run / "_failed" / "xa-thieu" / "summary.ipynb").exists()  # kept for debugging
-    html = (run / "script-alert-1-script" / "summary.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in run.iterdir()) == sorted([".parindex-owned", "_failed", "index.html",
+                                                            slugify("<script>alert(1)</script>"), slugify("../../x")])
+    assert (run / "_failed" / slugify("Xã Thiếu") / "summary.ipynb").exists()  # kept for debugging
+    html = (run / slugify("<script>alert(1)</script>") / "summary.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>Văn phòng</b>" not in html and "&lt;b&gt;Văn phòng&lt;/b&gt;" in html
     index = (run / "index.html").read_text(encoding="utf-8")
@@ -179,7 +189,8 @@ def test_a_failing_notebook_never_replaces_a_good_report(tmp_path, fixture_raw):
     kw = dict(overrides={"year": "2025"}, units=["../../x"], raw_dir=fixture_raw, out_dir=tmp_path / "r",
               processed_dir=tmp_path / "p", notebooks_dir=notebooks, progress=False)
     assert run_batch(**kw).ok
-    good = (tmp_path / "r" / "2025-FY" / "x" / "lift.html").read_bytes()
+    x = slugify("../../x")
+    good = (tmp_path / "r" / "2025-FY" / x / "lift.html").read_bytes()
     nb = json.loads((notebooks / "30_lift.ipynb").read_text(encoding="utf-8"))
     nb["cells"].insert(4, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
                            "id": "boom", "source": ["raise RuntimeError('boom')"]})
@@ -188,8 +199,8 @@ def test_a_failing_notebook_never_replaces_a_good_report(tmp_path, fixture_raw):
     assert not summary.ok
     (failure,) = summary.failures
     assert failure.task.page == "lift" and "RuntimeError: boom" in failure.error and failure.cell is not None
-    assert (tmp_path / "r" / "2025-FY" / "x" / "lift.html").read_bytes() == good
-    assert (tmp_path / "r" / "2025-FY" / "_failed" / "x" / "lift.ipynb").exists()
+    assert (tmp_path / "r" / "2025-FY" / x / "lift.html").read_bytes() == good
+    assert (tmp_path / "r" / "2025-FY" / "_failed" / x / "lift.ipynb").exists()
 
 
 def test_cli_run_exits_non_zero_on_failure(tmp_path, fixture_raw, capsys):
@@ -234,6 +245,14 @@ def test_unknown_unit_fails_before_anything_runs(tmp_path):
     ({"scheme": "provincial-2024"}, "incomplete"),
     ({"year": "twenty"}, 'year = "twenty" is not a whole number'),
     ({"target": [80]}, r'target = "\[80\]" is not a number'),
+    ({"target": "0"}, r"target = 0.0 is not a percentage in \(0, 100\]"),
+    ({"target": "nan"}, "is not a finite number"),
+    ({"target": "150"}, r"not a percentage in \(0, 100\]"),
+    ({"year": "9999"}, "year 9999 is outside the data's years 2023–2024"),
+    ({"unit": "Tam Đường"}, "set by the batch"),
+    ({"scores_path": "/etc/passwd"}, "set by the batch"),
+    ({"scheme": 5}, 'scheme = "5" is not text'),
+    ({"analyst_cells": "maybe"}, "is not true or false"),
 ])
 def test_bad_parameter_values_fail_before_anything_runs(tmp_path, overrides, message):
     with pytest.raises(ParindexError, match=message):

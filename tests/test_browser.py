@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from parindex_lib.runner import slugify
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("PARINDEX_REQUIRE_BROWSER") == "1"
@@ -20,6 +21,7 @@ if not CHROMIUM and not REQUIRED:
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
+TD = slugify("Tam Đường")  # Tam Đường's report folder
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +71,7 @@ def test_every_page_loads_cleanly_offline(browser, batch, tmp_path):
 
 
 def test_vietnamese_summary_renders_and_prints(browser, batch, tmp_path):
-    path = batch["out"] / "2024-FY" / "tam-duong" / "summary.html"
+    path = batch["out"] / "2024-FY" / TD / "summary.html"
     errors, requests, text = open_page(browser, path, tmp_path / "summary.png")
     assert "Tóm tắt cho lãnh đạo: Tam Đường" in text and "76,17%" in text
     if os.environ.get("PARINDEX_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture

@@ -59,7 +59,7 @@ def test_charts_render_vietnamese_without_missing_glyphs(idx, scores):
 
 
 @pytest.mark.parametrize("lang, total, target, gain", [("vi", "76,17%", "từ 80,00% trở lên", "+2,67 điểm"),
-                                                       ("en", "76.17%", "80.00% or more", "+2.67 points")])
+                                                       ("en", "76.17%", "80.00% or more", "+2.67 percentage points")])
 def test_sentences_per_language(idx, lang, total, target, gain):
     assert total in report.total_sentence(idx, lang) and target in report.total_sentence(idx, lang)
     table = report.recommendation_table(lift.lift(idx), lang)

@@ -7,7 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parindex_lib.components import find_components, match_component
-from parindex_lib.vn import Percent, format_pct, format_pp, parse_percent, parse_points, parse_rank
+from parindex_lib.vn import (
+    Percent,
+    format_pct,
+    format_points,
+    format_pp,
+    format_rank,
+    parse_percent,
+    parse_points,
+    parse_rank,
+)
 
 
 @given(st.integers(min_value=0, max_value=10000))
@@ -50,8 +59,25 @@ def test_points_and_ranks():
 
 def test_formatting_per_language():
     assert format_pct(76.17, "vi") == "76,17%" and format_pct(76.17, "en") == "76.17%"
-    assert format_pp(3.83, "vi") == "+3,83 điểm" and format_pp(3.83, "en") == "+3.83 points"
-    assert format_pp(-1.5, "en") == "−1.50 points"
+    assert format_pp(3.83, "vi") == "+3,83 điểm phần trăm" and format_pp(3.83, "en") == "+3.83 percentage points"
+    assert format_pp(-1.5, "en") == "−1.50 percentage points"
+    assert format_points(3.355, 16.5, "vi") == "3,36/16,5 điểm" and format_points(12.75, 13, "en") == "12.75/13 points"
+    assert format_rank(24, 63) == "24/63" and format_rank(4, None) == "4"
+
+
+@pytest.mark.parametrize("value, vi, en", [
+    (76.165, "76,17%", "76.17%"), (76.175, "76,18%", "76.18%"), (0.125, "0,13%", "0.13%"),
+    (99.995, "100,00%", "100.00%"), (80.005, "80,01%", "80.01%"), (2.675, "2,68%", "2.68%"),
+    (76.1649, "76,16%", "76.16%"), (1.005, "1,01%", "1.01%"),
+])
+def test_half_up_at_the_xx5_boundaries(value, vi, en):
+    """As the plan, Excel and the Ministry print (Babel alone rounds half-to-even: 76,165 → 76,16)."""
+    assert format_pct(value, "vi") == vi and format_pct(value, "en") == en
+
+
+@pytest.mark.parametrize("value, text", [(0.005, "+0,01"), (-0.005, "−0,01"), (0.004, "±0,00"), (-0.004, "±0,00")])
+def test_changes_round_half_up_with_their_sign(value, text):
+    assert format_pp(value, "vi", unit=False) == text
 
 
 @pytest.mark.parametrize("name, code", [
