@@ -17,7 +17,7 @@ from parindex_lib import __version__, lift, report, trends, weighting
 from parindex_lib.config import PROJECT_ROOT
 from parindex_lib.i18n import check_lang, component_name, t
 from parindex_lib.index import PARIndex, met
-from parindex_lib.report import escape
+from parindex_lib.render import fragment
 from parindex_lib.standardise import load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_pp
 
@@ -37,8 +37,8 @@ class Context:
     lang: str
 
     def html(self, markup: str) -> HTML:
-        """Display markup assembled here from escaped pieces (never raw text from the data)."""
-        return HTML(markup)
+        """Display markup rendered from the templates (data text escaped by autoescape)."""
+        return HTML(str(markup))
 
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,
@@ -59,26 +59,23 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
 def header(ctx: Context, page: str) -> HTML:
     """Title, the illustrative banner where it applies, and one sentence of context."""
     idx = ctx.index
-    parts = [f"<h1>{escape(t(page + '_title', ctx.lang, unit=idx.unit))}</h1>"]
     shown_illustrative = page == "trends" and ctx.scores.loc[ctx.scores["unit"] == idx.unit, "illustrative"].any()
-    if idx.illustrative or shown_illustrative:
-        parts.append(f'<p class="illustrative">{escape(t("illustrative_banner", ctx.lang))}</p>')
-    parts.append("<p>" + escape(t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang),
-                                  target_year=idx.target_year, scheme=idx.scheme.name)) + "</p>")
-    if page != "summary":
-        parts.append(f'<p class="nav"><a href="summary.html">← {escape(t("back_to_summary", ctx.lang))}</a></p>')
-    return ctx.html("\n".join(parts))
+    banner = t("illustrative_banner", ctx.lang) if idx.illustrative or shown_illustrative else None
+    context = t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang), target_year=idx.target_year,
+                scheme=idx.scheme.name)
+    back = t("back_to_summary", ctx.lang) if page != "summary" else None
+    return ctx.html(fragment("header", t(page + "_title", ctx.lang, unit=idx.unit), banner, context, back))
 
 
 def headline(ctx: Context) -> HTML:
     """The total against the target, last rank, and what is missing."""
     projected = trends.projected_total(ctx.index, ctx.status)
-    extra = "" if projected is None else "<p>" + escape(t(
-        "projected_total_line", ctx.lang, total=format_pct(projected, ctx.lang),
-        verdict=t("projection_meets" if met(projected, ctx.index.target, ctx.index.bound) else "projection_short",
-                  ctx.lang))) + "</p>"
-    return ctx.html(f'<p class="headline">{escape(report.total_sentence(ctx.index, ctx.lang))}</p>'
-                    f"<p>{escape(report.gap_sentence(ctx.index, ctx.lang))}</p>{extra}")
+    paragraphs = [report.gap_sentence(ctx.index, ctx.lang)]
+    if projected is not None:
+        verdict = "projection_meets" if met(projected, ctx.index.target, ctx.index.bound) else "projection_short"
+        paragraphs.append(t("projected_total_line", ctx.lang, total=format_pct(projected, ctx.lang),
+                            verdict=t(verdict, ctx.lang)))
+    return ctx.html(fragment("section", lead=report.total_sentence(ctx.index, ctx.lang), paragraphs=paragraphs))
 
 
 def status_table(ctx: Context):
@@ -95,22 +92,21 @@ def status_note(ctx: Context) -> HTML:
         text = t("projection_note", ctx.lang)
     else:
         text = t("no_projection_note", ctx.lang, basis=report.basis_label(ctx.index, ctx.lang))
-    return ctx.html(f'<p class="note">{escape(text)}</p>')
+    return ctx.html(fragment("section", note=text))
 
 
 def recommendations(ctx: Context) -> HTML:
     """The recommendation sentence, the table of improvements and the cost model, in plain words."""
     table = report.recommendation_table(ctx.lift, ctx.lang)
-    html_table = report.styled(table).to_html() if not table.empty else ""
-    return ctx.html(f"<h2>{escape(t('recommend_title', ctx.lang))}</h2>"
-                    f"<p>{escape(report.recommendation_sentence(ctx.lift, ctx.lang))}</p>{html_table}"
-                    f'<p class="note">{escape(report.cost_sentence(ctx.lift, ctx.lang))}</p>')
+    return ctx.html(fragment("section", title=t("recommend_title", ctx.lang),
+                             paragraphs=[report.recommendation_sentence(ctx.lift, ctx.lang)],
+                             table=None if table.empty else report.styled(table).to_html(),
+                             note=report.cost_sentence(ctx.lift, ctx.lang)))
 
 
 def plan_targets(ctx: Context, detailed: bool = False) -> HTML:
     """The total at the plan's targets and which single misses would break the goal."""
-    sentences = report.plan_targets_sentences(ctx.plan, ctx.index, ctx.lang)
-    body = "".join(f"<p>{escape(s)}</p>" for s in sentences)
+    table = None
     if detailed:
         rows = [{t("col_component", ctx.lang): component_name(c, ctx.lang),
                  t("col_value", ctx.lang): format_pct(r.current, ctx.lang),
@@ -118,15 +114,16 @@ def plan_targets(ctx: Context, detailed: bool = False) -> HTML:
                  t("col_total_if_missed", ctx.lang): format_pct(r.total_if_missed, ctx.lang),
                  t("col_breaks", ctx.lang): t("answer_yes" if r.breaks_goal else "answer_no", ctx.lang),
                  t("col_lead", ctx.lang): r.lead_units or ""} for c, r in ctx.plan.table.iterrows()]
-        body += report.styled(pd.DataFrame(rows)).to_html()
-    return ctx.html(f"<h2>{escape(t('plan_targets_title', ctx.lang))}</h2>{body}")
+        table = report.styled(pd.DataFrame(rows)).to_html()
+    return ctx.html(fragment("section", title=t("plan_targets_title", ctx.lang),
+                             paragraphs=report.plan_targets_sentences(ctx.plan, ctx.index, ctx.lang), table=table))
 
 
 def links(ctx: Context) -> HTML:
     """Links to the three detailed pages."""
-    items = "".join(f'<li><a href="{page}.html">{escape(t(page + "_title", ctx.lang, unit=ctx.index.unit))}</a></li>'
-                    for page in ("trends", "weighting", "lift"))
-    return ctx.html(f"<h2>{escape(t('links_title', ctx.lang))}</h2><ul>{items}</ul>")
+    items = [(f"{page}.html", t(page + "_title", ctx.lang, unit=ctx.index.unit)) for page in ("trends", "weighting",
+                                                                                              "lift")]
+    return ctx.html(fragment("links", t("links_title", ctx.lang), items))
 
 
 def single_component(ctx: Context):
@@ -147,7 +144,7 @@ def scenario(ctx: Context, **values: float) -> HTML:
                  t("scenario_remaining", ctx.lang, gap=format_number(new.required_total - new.total, ctx.lang)))
     sentence = t("scenario_sentence", ctx.lang, desc=desc, total=format_pct(new.total, ctx.lang),
                  delta=format_pp(new.total - ctx.index.total, ctx.lang), remaining=remaining)
-    return ctx.html(f"<h2>{escape(t('scenario_title', ctx.lang))}</h2><p>{escape(sentence)}</p>")
+    return ctx.html(fragment("section", title=t("scenario_title", ctx.lang), paragraphs=[sentence]))
 
 
 def contributions_table(ctx: Context):
@@ -167,7 +164,7 @@ def weighting_reading(ctx: Context) -> HTML:
     table = weighting.contributions(ctx.index).sort_values("points_lost", ascending=False).head(3)
     items = "; ".join(f"{component_name(c, ctx.lang)} ({format_number(r.points_lost, ctx.lang)})"
                       for c, r in table.iterrows())
-    return ctx.html(f"<p>{escape(t('weighting_reading', ctx.lang, items=items))}</p>")
+    return ctx.html(fragment("section", paragraphs=[t("weighting_reading", ctx.lang, items=items)]))
 
 
 def consistency_table(ctx: Context):
@@ -197,13 +194,13 @@ def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000)
     text = t("sensitivity_sentence", ctx.lang, concentration=format_number(concentration, ctx.lang, 0),
              draws=format_number(draws, ctx.lang, 0), low=format_pct(sens.quantiles["q025"], ctx.lang),
              high=format_pct(sens.quantiles["q975"], ctx.lang), p=format_pct(100 * sens.p_meets_target, ctx.lang, 1))
-    table = ""
+    table = None
     if sens.rank_intervals is not None:
         rows = [{t("col_unit", ctx.lang): r.Index, t("col_total", ctx.lang): format_pct(r.total_at_scheme, ctx.lang),
                  t("col_rank", ctx.lang): f"{r.rank_median} ({r.rank_low}–{r.rank_high})"}
                 for r in sens.rank_intervals.itertuples()]
         table = report.styled(pd.DataFrame(rows)).to_html()
-    return ctx.html(f"<h2>{escape(t('sensitivity_title', ctx.lang))}</h2><p>{escape(text)}</p>{table}")
+    return ctx.html(fragment("section", title=t("sensitivity_title", ctx.lang), paragraphs=[text], table=table))
 
 
 def inference(ctx: Context) -> HTML:
@@ -218,7 +215,7 @@ def inference(ctx: Context) -> HTML:
                  rmse=format_number(result.rmse, ctx.lang, 3))
     else:
         text = t("inference_not_identifiable", ctx.lang, n=result.n_rows, k=len(result.weights), rank=result.rank)
-    return ctx.html(f"<h2>{escape(t('inference_title', ctx.lang))}</h2><p>{escape(text)}</p>")
+    return ctx.html(fragment("section", title=t("inference_title", ctx.lang), paragraphs=[text]))
 
 
 def trends_table(ctx: Context):
@@ -247,8 +244,8 @@ def trends_reading(ctx: Context) -> HTML:
         return ctx.html("")
     change = float(history["TOTAL"].iloc[-1] - history["TOTAL"].iloc[-2])
     direction = t("up" if change > 0 else "down" if change < 0 else "flat", ctx.lang)
-    return ctx.html("<p>" + escape(t("trends_reading", ctx.lang, direction=direction,
-                                     change=format_pp(abs(change), ctx.lang).lstrip("+"))) + "</p>")
+    return ctx.html(fragment("section", paragraphs=[t("trends_reading", ctx.lang, direction=direction,
+                                                      change=format_pp(abs(change), ctx.lang).lstrip("+"))]))
 
 
 def history_frame(ctx: Context) -> pd.DataFrame:
@@ -282,11 +279,7 @@ def relative(path: str | Path) -> str:
 def footer(ctx: Context) -> HTML:
     """Scheme and check, then provenance: input hashes, parameters, library version, run time."""
     prov = provenance(ctx)
-    inputs = "".join(f"<li><code>{escape(p)}</code> {escape(h)}</li>" for p, h in prov["inputs"])
-    params = "".join(f"<li><code>{escape(k)}</code> = {escape(v)}</li>" for k, v in prov["params"])
-    return ctx.html(
-        f'<p class="scheme">{escape(report.check_sentence(ctx.index, ctx.lang))}</p>'
-        f'<div class="provenance"><h2>{escape(t("provenance_title", ctx.lang))}</h2>'
-        f"<p>{escape(t('provenance_inputs', ctx.lang))}</p><ul>{inputs}</ul>"
-        f"<p>{escape(t('provenance_params', ctx.lang))}</p><ul>{params}</ul>"
-        f"<p>{escape(t('provenance_version', ctx.lang, version=prov['version'], time=prov['time']))}</p></div>")
+    return ctx.html(fragment(
+        "footer", report.check_sentence(ctx.index, ctx.lang), t("provenance_title", ctx.lang),
+        t("provenance_inputs", ctx.lang), prov["inputs"], t("provenance_params", ctx.lang), prov["params"],
+        t("provenance_version", ctx.lang, version=prov["version"], time=prov["time"])))

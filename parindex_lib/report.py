@@ -6,14 +6,13 @@ language (through :mod:`parindex_lib.i18n`), formatted with Babel.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 
 from parindex_lib.i18n import component_name, status_label, t, target_text
 from parindex_lib.index import PARIndex, met
 from parindex_lib.lift import LiftResult, PlanTargets
+from parindex_lib.render import Table
 from parindex_lib.vn import format_number, format_pct, format_pp
 
 
@@ -107,15 +106,12 @@ STATUS_COLOURS = {"met": "#1b7837", "on_track": "#5aae61", "at_risk": "#e08214",
                   "needs_change": "#e08214", None: "#777777"}
 
 
-def styled(table: pd.DataFrame, status_column: str | None = None, statuses: list | None = None):
-    """An HTML-escaped pandas Styler without the index, with status cells coloured (and labelled)."""
-    styler = table.style.hide(axis="index").format(escape="html")
+def styled(table: pd.DataFrame, status_column: str | None = None, statuses: list | None = None) -> Table:
+    """A report table (rendered from ``table.html.j2``, escaped), with status cells coloured and labelled."""
+    out = Table(table)
     if status_column and statuses is not None:
-        colours = [STATUS_COLOURS.get(s, "#777777") for s in statuses]
-        styler = styler.apply(
-            lambda col: [f"background-color: {c}; color: white; font-weight: bold" for c in colours],
-            subset=[status_column])
-    return styler.set_table_attributes('class="parindex-table"')
+        out = out.colour_column(status_column, [STATUS_COLOURS.get(s, "#777777") for s in statuses])
+    return out
 
 
 def plan_targets_sentences(plan: PlanTargets, index: PARIndex, lang: str = "vi") -> list[str]:
@@ -154,8 +150,3 @@ def lift_text(result: LiftResult, index: PARIndex, lang: str = "vi") -> str:
         lines.append(t("lift_cost", lang, cost=format_number(result.total_cost, lang, 3)))
     lines.append(cost_sentence(result, lang))
     return "\n".join(lines)
-
-
-def escape(text: object) -> str:
-    """HTML-escape text that comes from the data (unit and office names, notes)."""
-    return html.escape("" if text is None else str(text))
