@@ -39,11 +39,12 @@ SCORES_SCHEMA = pa.DataFrameSchema(
         "max_points": pa.Column(float, pa.Check.gt(0), nullable=True),
         "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         "rank_of": pa.Column("Int64", pa.Check.ge(1), nullable=True),
-        "lead_units": pa.Column(str, nullable=True),
+        # nullable text is held as object (None where empty): one dtype whether or not any value is given
+        "lead_units": pa.Column(object, nullable=True),
         "decimals": pa.Column("Int64", pa.Check.in_range(0, 10), nullable=True),
         "illustrative": pa.Column(bool),
         "source": pa.Column(str),
-        "note": pa.Column(str, nullable=True),
+        "note": pa.Column(object, nullable=True),
     },
     checks=[
         pa.Check(lambda df: df["points"].isna() | (df["points"] <= df["max_points"]),
@@ -84,7 +85,7 @@ def coerce_dtypes(df: pd.DataFrame) -> pd.DataFrame:
     for col in ("unit", "level", "period", "component", "kind", "bound", "source"):
         df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
     for col in ("lead_units", "note"):  # nullable text: object dtype, None where empty
-        df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(object) != ""), None)
+        df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(object) != ""), None).astype(object)
     df["year"] = pd.to_numeric(df["year"]).astype("int64")
     for col in ("value_pct", "points", "max_points"):
         df[col] = pd.to_numeric(df[col]).astype(float)

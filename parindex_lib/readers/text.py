@@ -77,6 +77,9 @@ def _encoding(path: Path) -> str:
         head = fh.read(3)
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    with open(path, "rb") as fh:
+        if fh.read(4) in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+            return "utf-32"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"  # Excel's "Unicode text" export
     return "utf-8"
@@ -108,6 +111,10 @@ def _read_records(reader, file: str, delimiter: str, limits: Limits) -> Table:
     def clean(cell: str) -> str:
         got = cache.get(cell)
         if got is None:
+            if "\x00" in cell:
+                raise InputError(Problem(file, start, None, cell.replace("\x00", "\\0")[:40],
+                                         "contains NUL bytes (expected text: is this a binary file, or UTF-16 "
+                                         "saved without its byte-order mark?)"))
             got = cache[cell] = nfc(cell) if cell else ""
         return got
 
