@@ -586,3 +586,26 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
     with _locked(out):
         _clean_stale(out)  # …and cleaned by the next run, which holds the lock
     assert not list(out.glob(".staging-*"))
+
+
+def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from parindex_lib import runner
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "xa.csv").write_text(HEADER + good_rows("Xã A") + "".join(
+        f"Xã Thiếu,commune,2024,FY,{c},actual,70%\n" for c in CODES[:-1]), encoding="utf-8")
+    real = runner.write_atomic
+
+    def full(path, data):
+        if Path(path).name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(runner, "write_atomic", full)
+    code, out, err = run_cli(["run", "--raw", str(raw), "--out", str(tmp_path / "r"), "--processed",
+                              str(tmp_path / "p"), "--year", "2024"], capsys)
+    assert code == 1 and "Traceback" not in err
+    assert "FAILED: unit 'Xã Thiếu'" in out and "index.html could not be written: No space left on device" in out
