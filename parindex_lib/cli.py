@@ -41,12 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     std.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output folder (default data/processed)")
 
     lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
-    lift.add_argument("--unit", required=True)
+    lift.add_argument("--unit", required=True, help="the unit (diacritics and case may be left out when unique)")
+    lift.add_argument("--level", help="its level, when the name is found at several (province, commune…)")
     lift.add_argument("--year", type=int, required=True, help="year of the results to start from")
     lift.add_argument("--period", default="FY", help="FY (default) or Q1..Q4")
     lift.add_argument("--target", type=_percent, default=None,
                       help="total to reach, in %% (0, 100] (default: the plan's total target, else 80)")
-    lift.add_argument("--scheme", default="equal-9")
+    lift.add_argument("--scheme", default=None,
+                      help="weighting scheme (default: the points in the data, else the unit's level and year)")
     lift.add_argument("--cost-model", default="gap", choices=["gap", "linear", "actions"])
     lift.add_argument("--costs", type=Path, help="CSV: component, cost_per_pp (linear model)")
     lift.add_argument("--actions", type=Path, help="CSV/XLSX: action, component, gain, cost, lead_units, deadline")
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="standardise, execute every notebook per unit, render HTML reports")
     run.add_argument("--params", type=Path, help="a params/*.yaml file")
     run.add_argument("--unit", action="append", help="unit(s) to report on (default: every unit with results)")
+    run.add_argument("--level", help="report only on units of this level (province, department, district, commune)")
     run.add_argument("--year", type=int, help="reporting year (default: the params file's, else 2024)")
     run.add_argument("--period", help="FY or Q1..Q4 (default: the params file's, else FY)")
     run.add_argument("--lang", choices=["vi", "en"], help="report language (default vi; en goes to <year>-<period>-en)")
@@ -137,19 +140,20 @@ def _fresh_scores(scores_path: Path) -> Path:
 
 def _lift(args: argparse.Namespace) -> int:
     from parindex_lib import lift as lift_mod
-    from parindex_lib.index import PARIndex
+    from parindex_lib.index import PARIndex, resolve_unit
     from parindex_lib.readers import analyst
     from parindex_lib.report import lift_text
     from parindex_lib.standardise import load_scores, load_tasks
 
     scores = load_scores(_fresh_scores(args.scores))
     tasks = load_tasks(args.scores.parent / TASKS_CSV.name)
-    own = scores[(scores["unit"] == args.unit) & (scores["kind"] == "actual")]
-    if not own.empty and not ((own["year"] == args.year) & (own["period"] == args.period)).any():
+    unit, level = resolve_unit(scores, args.unit, args.level)
+    own = scores[(scores["unit"] == unit) & (scores["level"] == level) & (scores["kind"] == "actual")]
+    if not ((own["year"] == args.year) & (own["period"] == args.period)).any():
         have = ", ".join(f"{y} {p}" for y, p in sorted(set(zip(own["year"], own["period"], strict=True))))
-        raise ParindexError(f'--year {args.year} --period {args.period}: "{args.unit}" has no actual results '
+        raise ParindexError(f'--year {args.year} --period {args.period}: "{unit}" has no actual results '
                             f"there (available: {have})")
-    index = PARIndex.from_scores(scores, args.unit, args.year, args.period, scheme=args.scheme,
+    index = PARIndex.from_scores(scores, unit, args.year, args.period, scheme=args.scheme, level=level,
                                  target=args.target, bound=args.bound, tasks=tasks)
     if args.ceilings == "peers":
         ceilings = lift_mod.peer_ceilings(scores, index)
@@ -183,7 +187,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise ParindexError(f"--workers {args.workers}: expected at least 1")
     summary = run_batch(params_file=args.params, units=args.unit, overrides=overrides, out_dir=args.out,
-                        raw_dir=args.raw, workers=args.workers, processed_dir=args.processed, force=args.force)
+                        raw_dir=args.raw, workers=args.workers, processed_dir=args.processed, force=args.force,
+                        level=args.level)
     print(summary.describe())
     return 0 if summary.ok else 1
 

@@ -35,9 +35,25 @@ def catalogue() -> pd.DataFrame:
 
 
 def codes(include_total: bool = False) -> list[str]:
-    """Canonical component codes in reporting order (``C1``…``C8``, ``SIPAS`` and maybe ``TOTAL``)."""
-    all_codes = list(catalogue().index)
-    return all_codes if include_total else [c for c in all_codes if c != TOTAL]
+    """Codes of what a total is made of, in reporting order: the components ``C1``…``C8``, ``SIPAS``, and
+    the blocks of older methodologies (``APPRAISAL``, ``SURVEY``…); with ``TOTAL`` if asked.
+
+    Adjustments (``BONUS``, ``PENALTY``) are not parts of the total's weighting: see :func:`adjustments`.
+    """
+    table = catalogue()
+    roles = {"component", "block"} | ({"total"} if include_total else set())
+    return list(table.index[table["role"].isin(roles)])
+
+
+def adjustments() -> list[str]:
+    """Codes of bonus and penalty points (điểm thưởng, điểm trừ): added to the points, not to the maximum."""
+    table = catalogue()
+    return list(table.index[table["role"] == "adjustment"])
+
+
+def all_codes() -> list[str]:
+    """Every code a tidy row may carry."""
+    return list(catalogue().index)
 
 
 @cache

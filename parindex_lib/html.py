@@ -45,17 +45,39 @@ def render_html(executed: Path, out: Path, lang: str = "vi", analyst_cells: bool
     return write_atomic(out, page)
 
 
-def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataFrame) -> str:
-    """``reports/<year>-<period>/index.html``: every unit with its total, target and status, linked to its pages."""
+def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataFrame,
+                 missing: list | None = None) -> str:
+    """``reports/<year>-<period>/index.html``: one table per level, units ranked by their total (the reported
+    one where there is one), each linked to its own pages; a chart when a level has several units; and
+    every unit that could not be reported, with the reason.
+
+    ``rows`` holds (unit, level, slug, index); ``missing`` (unit, level, reason).
+    """
+    from parindex_lib.plots import plot_index_totals
     from parindex_lib.report import basis_label
+    from parindex_lib.schema import UNIT_LEVELS
     from parindex_lib.trends import total_status
+    from parindex_lib.vn import format_rank
 
     label = str(year) if period == "FY" else f"{period}/{year}"
-    table = [{"href": f"{slug}/summary.html", "unit": unit,
-              "total": f"{format_pct(index.display_total, lang)} ({basis_label(index, lang)})",
-              "target": target_text(index.target, index.bound, lang),
-              "status": status_label(total_status(index, scores), lang)} for unit, slug, index in rows]
+    levels = []
+    for level in UNIT_LEVELS:
+        units = sorted((r for r in rows if r[1] == level), key=lambda r: -r[3].display_total)
+        if not units:
+            continue
+        table = [{"href": f"{slug}/summary.html", "unit": unit, "rank": str(i),
+                  "total": f"{format_pct(index.display_total, lang)} ({basis_label(index, lang)})"
+                           + (f" · {format_rank(index.total_rank, index.total_rank_of)}" if index.total_rank else ""),
+                  "target": target_text(index.target, index.bound, lang),
+                  "status": status_label(total_status(index, scores), lang)}
+                 for i, (unit, _, slug, index) in enumerate(units, start=1)]
+        chart = plot_index_totals([(u, ix.display_total) for u, _, _, ix in units], lang) if len(units) > 1 else None
+        levels.append({"title": t("index_level_title", lang, level=t(f"level_{level}", lang)), "rows": table,
+                       "chart": None if chart is None else chart.data_uri()})
     heading = t("index_title", lang, label=label)
-    banner = t("illustrative_banner", lang) if any(index.illustrative for _, _, index in rows) else None
-    return render("index.html.j2", lang=lang, title=heading, heading=heading, banner=banner, rows=table,
-                  columns=[t(k, lang) for k in ("col_unit", "col_total", "col_target", "col_status")])
+    banner = t("illustrative_banner", lang) if any(index.illustrative for *_, index in rows) else None
+    return render("index.html.j2", lang=lang, title=heading, heading=heading, banner=banner, levels=levels,
+                  columns=[t(k, lang) for k in ("col_rank", "col_unit", "col_total", "col_target", "col_status")],
+                  missing=[{"unit": u, "level": t(f"level_{lv}", lang), "reason": why} for u, lv, why in missing or []],
+                  missing_title=t("index_not_reported", lang),
+                  missing_columns=[t("col_unit", lang), t("col_level", lang), t("col_reason", lang)])

@@ -13,9 +13,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from parindex_lib.components import TOTAL, codes
+from parindex_lib.components import TOTAL, adjustments, codes
 from parindex_lib.errors import MethodError
-from parindex_lib.schemes import Scheme, load_scheme
+from parindex_lib.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
+from parindex_lib.vn import fold, nfc
 
 #: The index is published to two decimals: the smallest step a strict target ("Trên 80%") needs.
 PUBLISHED_STEP = 0.01
@@ -81,16 +82,51 @@ class TotalCheck:
         return None if self.reported is None else self.reported - self.recomputed
 
 
+def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> tuple[str, str]:
+    """The unit a user means, and its level.
+
+    Names are compared after NFC normalisation, then — when that finds nothing — ignoring diacritics, case
+    and punctuation ("Lai Chau" finds "Lai Châu"). Reference rows (national and regional averages) are
+    never units.
+
+    Raises
+    ------
+    MethodError
+        When no unit matches, or the name is found at two levels (or as two spellings): the message lists
+        each, so ``--level`` (or the exact name) can choose.
+    """
+    from parindex_lib.readers.tidy import LEVEL_WORDS
+    from parindex_lib.schema import UNIT_LEVELS
+
+    units = scores.loc[scores["level"].isin(UNIT_LEVELS), ["unit", "level"]].drop_duplicates()
+    if level:
+        wanted = LEVEL_WORDS.get(fold(level))
+        if wanted is None:
+            raise MethodError(f'level "{level}" is not known (expected one of {", ".join(UNIT_LEVELS)})')
+        units = units[units["level"] == wanted]
+    found = units[units["unit"] == nfc(name)]
+    if found.empty:
+        found = units[units["unit"].map(fold) == fold(name)]
+    if len(found) == 1:
+        return str(found["unit"].iloc[0]), str(found["level"].iloc[0])
+    if found.empty:
+        where = f" at the {level} level" if level else ""
+        known = ", ".join(sorted(units["unit"].unique())) or "none"
+        raise MethodError(f'no actual results for unit "{name}"{where} (units in the data: {known})')
+    listed = "; ".join(f"{u} ({lv})" for u, lv in found.itertuples(index=False))
+    raise MethodError(f'"{name}" is ambiguous: {listed}. Choose one with --level (or the exact name)')
+
+
 def resolve_basis(scores: pd.DataFrame, unit: str, year: int, period: str) -> tuple[int, str]:
     """The actual results a report for (``year``, ``period``) starts from.
 
     The results of that period when they exist; for a final (``FY``) report whose year has no final
     result yet, the latest earlier final result (the plan's case: reporting on 2024 from 2023).
+    ``scores`` holds one unit's rows.
     """
-    rows = scores[(scores["unit"] == unit) & (scores["kind"] == "actual")]
+    rows = scores[scores["kind"] == "actual"]
     if rows.empty:
-        units = ", ".join(sorted(scores["unit"].unique())) or "none"
-        raise MethodError(f'no actual results for unit "{unit}" (units in the data: {units})')
+        raise MethodError(f'no actual results for unit "{unit}"')
     if ((rows["year"] == year) & (rows["period"] == period)).any():
         return year, period
     finals = rows[(rows["period"] == "FY") & (rows["year"] < year)]
@@ -100,11 +136,46 @@ def resolve_basis(scores: pd.DataFrame, unit: str, year: int, period: str) -> tu
     raise MethodError(f'no actual results for "{unit}" in {year} {period} (available: {have})')
 
 
+def choose_scheme(actual: pd.DataFrame, level: str, year: int, scheme: str | Scheme | None) -> Scheme | None:
+    """The scheme that totals a unit's results: the one asked for (of the unit's level), else the points
+    and maxima in the data (the Ministry's rule), else the default scheme of the unit's level and year.
+
+    Raises
+    ------
+    SchemeError
+        For an unknown scheme, or one made for another level.
+    """
+    if scheme is not None and scheme != "":
+        chosen = load_scheme(scheme) if isinstance(scheme, str) else scheme
+        check_level(chosen, level)
+        return chosen
+    parts = actual[actual.index.isin(codes())]
+    if not parts.empty and parts["points"].notna().all() and parts["max_points"].notna().all():
+        adjust = [c for c in adjustments() if c in actual.index]
+        return from_points(parts["max_points"].astype(float).to_dict(), level, year, {c: None for c in adjust})
+    return default_scheme(level, year)
+
+
+def _totals_reason(scheme: Scheme | None, present: list[str], level: str, year: int) -> str | None:
+    """Why a unit's components cannot be totalled (None when they can)."""
+    if scheme is None:
+        return f"no scheme of the {level} level is known for {year}"
+    if not scheme.complete or scheme.unknown:
+        return (f'scheme "{scheme.name}" does not publish the maximum points of {", ".join(scheme.unknown)}, '
+                "and the data gives no points with maxima")
+    missing = [c for c in scheme.components if c not in present]
+    if missing:
+        return f'the data lacks {", ".join(missing)}, which scheme "{scheme.name}" needs'
+    return None
+
+
 @dataclass(frozen=True, eq=False)  # holds Series: compare indices by their fields, not with ==
 class PARIndex:
-    """One unit's component scores at one point, with the scheme that totals them and the target.
+    """One unit's scores at one point, with the scheme that totals them and the target.
 
-    Build it with :meth:`from_scores`; analyses take it and never re-check it.
+    Build it with :meth:`from_scores`; analyses take it and never re-check it. A unit whose components
+    cannot be totalled (a province's series of totals, a commune's headline) is still an index: its
+    ``total`` is the reported one and ``can_total`` is False, so weighting and lift say what they need.
 
     Examples
     --------
@@ -118,7 +189,7 @@ class PARIndex:
     unit: str
     year: int
     period: str
-    scheme: Scheme
+    scheme: Scheme | None
     values: pd.Series
     target: float = 80.0
     bound: str = ">="
@@ -132,12 +203,17 @@ class PARIndex:
     total_rank: int | None = None
     illustrative: bool = False
     level: str = ""
+    points: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    max_points: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    adjust_points: dict = field(default_factory=dict)
+    total_rank_of: int | None = None
+    no_totals_reason: str | None = None
 
     @classmethod
     def from_scores(cls, scores: pd.DataFrame, unit: str, year: int, period: str = "FY", *,
-                    scheme: str | Scheme = "equal-9", target: float | None = None,
+                    scheme: str | Scheme | None = None, target: float | None = None,
                     bound: str = "ge", target_year: int | None = None,
-                    tasks: pd.DataFrame | None = None) -> PARIndex:
+                    tasks: pd.DataFrame | None = None, level: str | None = None) -> PARIndex:
         """Build the index of ``unit`` from a validated tidy table.
 
         Parameters
@@ -145,11 +221,12 @@ class PARIndex:
         scores : DataFrame
             The tidy ``scores`` table.
         unit : str
-            The unit, as named in the table.
+            The unit (matched exactly, else ignoring diacritics and case when that is unique).
         year, period : int, str
             The reporting point; see :func:`resolve_basis` for which actual results it uses.
-        scheme : str or Scheme
-            The weighting scheme (name or object).
+        scheme : str or Scheme, optional
+            The weighting scheme; by default the points and maxima in the data, else the scheme of the
+            unit's level and year (:func:`choose_scheme`). A scheme of another level is refused.
         target : float, optional
             The total to reach, in %; default the table's total target for the target year, else 80.
         bound : {"ge", "gt"}
@@ -159,27 +236,36 @@ class PARIndex:
             reporting year of an interim one.
         tasks : DataFrame, optional
             The appendix's tasks: lead offices for components the score table leaves without one.
+        level : str, optional
+            The unit's level, when its name is found at several.
 
         Raises
         ------
         MethodError
-            If the unit has no results at that point, or a component the scheme needs is missing.
+            If the unit is unknown or ambiguous, has no results at that point, or has neither a reported
+            total nor components its scheme can total; or if an explicit scheme lacks a component.
         SchemeError
-            If the scheme is unknown or incomplete.
+            If the scheme is unknown, of another level, or (when asked for explicitly) incomplete.
         """
-        scheme = load_scheme(scheme) if isinstance(scheme, str) else scheme
         if bound not in BOUNDS:
             raise MethodError(f'bound "{bound}" is not known (expected ge or gt)')
-        basis_year, basis_period = resolve_basis(scores, unit, year, period)
-        own = scores[scores["unit"] == unit]
+        unit, level = resolve_unit(scores, unit, level)
+        own = scores[(scores["unit"] == unit) & (scores["level"] == level)]
+        basis_year, basis_period = resolve_basis(own, unit, year, period)
         actual = own[(own["kind"] == "actual") & (own["year"] == basis_year) & (own["period"] == basis_period)]
         actual = actual.set_index("component")
-        weights = scheme.weights()  # raises for an incomplete scheme
-        missing = [c for c in weights.index if c not in actual.index]
-        if missing:
-            raise MethodError(f'"{unit}" {basis_year} {basis_period} lacks {", ".join(missing)}, which scheme '
-                              f'"{scheme.name}" needs')
-        present = [c for c in codes() if c in actual.index]  # kept, so other schemes can be tried
+        present = [c for c in codes() if c in actual.index]
+        explicit = scheme is not None and scheme != ""
+        chosen = choose_scheme(actual, level, basis_year, scheme)
+        reason = _totals_reason(chosen, present, level, basis_year)
+        if reason and explicit:
+            if chosen is not None and (not chosen.complete or chosen.unknown):
+                chosen.weights()  # the scheme's own message: which maxima are unknown
+            raise MethodError(f'"{unit}" {basis_year} {basis_period}: {reason}')
+        reported = actual.loc[TOTAL] if TOTAL in actual.index else None
+        if reason and reported is None:
+            raise MethodError(f'"{unit}" {basis_year} {basis_period} has no reported total, and its components '
+                              f"cannot be totalled: {reason}")
         target_rows = own[own["kind"] == "target"]
         if target_year is None:
             later = basis_year + 1 if basis_period == "FY" else basis_year
@@ -187,54 +273,64 @@ class PARIndex:
         tgt = target_rows[target_rows["year"] == target_year].set_index("component")
         if target is None:
             target = float(tgt.loc[TOTAL, "value_pct"]) if TOTAL in tgt.index else 80.0
-        lead = pd.Series({c: None for c in present}, dtype=object)
-        for c in present:
-            for frame in (tgt, actual, own[own["component"] == c].set_index("component")):
-                if c in frame.index:
-                    found = frame.loc[[c], "lead_units"].dropna()
-                    if not found.empty:
-                        lead[c] = found.iloc[0]
-                        break
-            if lead[c] is None and tasks is not None and not tasks.empty:
-                match = tasks[(tasks["component"] == c) & (tasks["unit"].isna() | (tasks["unit"] == unit))]
-                if not match.empty:
-                    lead[c] = match["lead_units"].iloc[0]
-        reported = actual.loc[TOTAL] if TOTAL in actual.index else None
+        adjust = {c: float(actual.loc[c, "points"]) for c in adjustments()
+                  if c in actual.index and pd.notna(actual.loc[c, "points"])}
         return cls(
-            unit=unit, year=basis_year, period=basis_period, scheme=scheme,
+            unit=unit, year=basis_year, period=basis_period, scheme=chosen,
             values=actual.loc[present, "value_pct"].astype(float),
             target=float(target), bound=BOUNDS[bound],
             decimals=actual.loc[present, "decimals"].astype("Int64"),
             targets=tgt.loc[[c for c in present if c in tgt.index], ["value_pct", "bound"]],
-            target_year=int(target_year), lead_units=lead,
+            target_year=int(target_year), lead_units=_lead_units(present, tgt, actual, own, tasks, unit),
             ranks=actual.loc[present, "rank"].astype("Int64"),
             reported_total=None if reported is None else float(reported["value_pct"]),
             reported_decimals=None if reported is None or pd.isna(reported["decimals"]) else int(reported["decimals"]),
             total_rank=None if reported is None or pd.isna(reported["rank"]) else int(reported["rank"]),
+            total_rank_of=None if reported is None or pd.isna(reported["rank_of"]) else int(reported["rank_of"]),
             illustrative=bool(actual["illustrative"].any() or tgt.get("illustrative", pd.Series([False])).any()),
-            level=str(actual["level"].iloc[0]),
+            level=level,
+            points=actual.loc[present, "points"].astype(float),
+            max_points=actual.loc[present, "max_points"].astype(float),
+            adjust_points=adjust, no_totals_reason=reason,
         )
 
     # -- the methodology ----------------------------------------------------------------------
 
+    @property
+    def can_total(self) -> bool:
+        """Whether the components can be totalled (else only the reported total is known)."""
+        return self.no_totals_reason is None
+
     @cached_property
     def weights(self) -> pd.Series:
-        """The scheme's weights (summing to 1), in component order."""
+        """The scheme's weights (summing to 1), in component order; empty when the index cannot total."""
+        if not self.can_total:
+            return pd.Series(dtype=float)
         return self.scheme.weights().loc[self.components]
 
     @property
     def components(self) -> list[str]:
-        """The components the scheme totals, in catalogue order."""
+        """The components the scheme totals (or, for a unit that cannot be totalled, those in the data)."""
+        if not self.can_total:
+            return list(self.values.index)
         return self.scheme.components
 
     @property
+    def adjustment(self) -> float:
+        """Bonus minus penalty points, in percentage points of the total."""
+        return self.scheme.adjustment_pct(self.adjust_points) if self.can_total and self.adjust_points else 0.0
+
+    @property
     def total(self) -> float:
-        """The total Σ wᵢ·pctᵢ, in %."""
-        return float(np.dot(self.weights.to_numpy(), self.values.loc[self.components].to_numpy()))
+        """The total Σ wᵢ·pctᵢ (+ bonus − penalty), in %; the reported total when the index cannot total."""
+        if not self.can_total:
+            return float(self.reported_total)
+        weighted = float(np.dot(self.weights.to_numpy(), self.values.loc[self.components].to_numpy()))
+        return float(min(100.0, max(0.0, weighted + self.adjustment)))
 
     @property
     def display_total(self) -> float:
-        """The total to show a reader: the reported (official) figure when there is one, else recomputed."""
+        """The total that decides everything a reader sees: the reported (official) one when there is one."""
         return self.reported_total if self.reported_total is not None else self.total
 
     @property
@@ -244,8 +340,13 @@ class PARIndex:
 
     @property
     def meets_target(self) -> bool:
-        """Whether the total already meets the target."""
-        return met(self.total, self.target, self.bound)
+        """Whether the total (the reported one, when there is one) meets the target."""
+        return met(self.display_total, self.target, self.bound)
+
+    @property
+    def from_points(self) -> bool:
+        """Whether the weights come from the points and maxima in the data."""
+        return self.scheme is not None and self.scheme.from_data
 
     def check_total(self) -> TotalCheck:
         """Compare the recomputed total with the reported one, within the printed rounding.
@@ -256,11 +357,13 @@ class PARIndex:
         >>> round(check.low, 3), round(check.high, 3), check.consistent
         (76.156, 76.195, True)
         """
+        if not self.can_total:
+            raise MethodError(f'"{self.unit}" cannot be totalled: {self.no_totals_reason}')
         v = self.values.loc[self.components].to_numpy()
         h = np.array([half_width(self.decimals.get(c)) for c in self.components])
         w = self.weights.to_numpy()
-        low = float(np.dot(w, np.clip(v - h, 0, 100)))
-        high = float(np.dot(w, np.clip(v + h, 0, 100)))
+        low = float(np.dot(w, np.clip(v - h, 0, 100))) + self.adjustment
+        high = float(np.dot(w, np.clip(v + h, 0, 100))) + self.adjustment
         rh = None if self.reported_total is None else half_width(self.reported_decimals)
         return TotalCheck(self.total, low, high, self.reported_total, rh, self.scheme.name)
 
@@ -274,8 +377,10 @@ class PARIndex:
         Raises
         ------
         MethodError
-            For a component the scheme does not total, or a value outside 0–100.
+            For a component the scheme does not total, a value outside 0–100, or an index that cannot total.
         """
+        if not self.can_total:
+            raise MethodError(f'"{self.unit}" cannot be totalled: {self.no_totals_reason}')
         new = self.values.copy()
         for code, value in values.items():
             if code not in new.index:
@@ -284,16 +389,28 @@ class PARIndex:
             if not 0 <= float(value) <= 100:
                 raise MethodError(f"{code} = {value} is outside 0–100")
             new[code] = float(value)
-        return replace(self, values=new, reported_total=None, reported_decimals=None, total_rank=None)
+        points = self.points.copy()
+        for code in values:
+            if code in points.index and pd.notna(self.max_points.get(code)):
+                points[code] = new[code] * self.max_points[code] / 100.0
+        return replace(self, values=new, points=points, reported_total=None, reported_decimals=None,
+                       total_rank=None, total_rank_of=None)
 
     def with_scheme(self, scheme: str | Scheme) -> PARIndex:
-        """A copy totalled with another scheme (components must be present)."""
+        """A copy totalled with another scheme (components must be present).
+
+        Raises
+        ------
+        MethodError
+            If the scheme needs a component this index lacks.
+        SchemeError
+            If the scheme is incomplete.
+        """
         scheme = load_scheme(scheme) if isinstance(scheme, str) else scheme
         missing = [c for c in scheme.weights().index if c not in self.values.index]
         if missing:
             raise MethodError(f'scheme "{scheme.name}" needs {", ".join(missing)}, which this index lacks')
-        obj = replace(self, scheme=scheme)
-        return obj
+        return replace(self, scheme=scheme, no_totals_reason=None)
 
     def target_of(self, code: str) -> tuple[float, str] | None:
         """The component's target and bound for the target year, if the data gives one."""
@@ -306,3 +423,21 @@ class PARIndex:
     def label(self) -> str:
         """``2023`` for a final result, ``2024 Q3`` for an interim one."""
         return str(self.year) if self.period == "FY" else f"{self.year} {self.period}"
+
+
+def _lead_units(present: list[str], tgt: pd.DataFrame, actual: pd.DataFrame, own: pd.DataFrame,
+                tasks: pd.DataFrame | None, unit: str) -> pd.Series:
+    """Each component's lead office: from its target row, its result, any row of it, else the appendix."""
+    lead = pd.Series({c: None for c in present}, dtype=object)
+    for c in present:
+        for frame in (tgt, actual, own[own["component"] == c].set_index("component")):
+            if c in frame.index:
+                found = frame.loc[[c], "lead_units"].dropna()
+                if not found.empty:
+                    lead[c] = found.iloc[0]
+                    break
+        if lead[c] is None and tasks is not None and not tasks.empty:
+            match = tasks[(tasks["component"] == c) & (tasks["unit"].isna() | (tasks["unit"] == unit))]
+            if not match.empty:
+                lead[c] = match["lead_units"].iloc[0]
+    return lead

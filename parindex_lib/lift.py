@@ -130,10 +130,14 @@ def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict
     """
     if cost_model not in COST_MODELS:
         raise MethodError(f'cost model "{cost_model}" is not known (expected one of {", ".join(COST_MODELS)})')
+    require_components(index)
     u = _ceilings(index, ceilings)
     s = index.values.loc[index.components].astype(float)
     w = index.weights
-    need = required_value(index.target, index.bound)
+    # The optimiser moves the components, so it works on the recomputed total (a scenario's total is always
+    # recomputed); what is not their weighted sum — bonus and penalty points — carries over.
+    base = index.total - float(np.dot(w, s))
+    need = required_value(index.target, index.bound) - base
     if cost_model == "gap":
         x, cost, feasible, reach = _solve_gap(s, u, w, need)
         chosen = pd.DataFrame()
@@ -160,9 +164,23 @@ def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict
     })
     changes.index.name = "component"
     changes = changes.sort_values("gain_total", ascending=False)
-    total_after = float(np.dot(w, x))
+    total_after = float(np.dot(w, x)) + base
     return LiftResult(index.unit, index.year, index.period, index.scheme.name, cost_model, index.target,
-                      index.bound, index.total, total_after, feasible, reach, changes, float(cost), chosen)
+                      index.bound, index.display_total, total_after, feasible, reach + base, changes, float(cost),
+                      chosen)
+
+
+def require_components(index: PARIndex) -> None:
+    """Refuse, in one sentence, an analysis that needs the components of a unit that has only its total.
+
+    Raises
+    ------
+    MethodError
+        Saying which data the analysis needs.
+    """
+    if not index.can_total:
+        raise MethodError(f'"{index.unit}" {index.label}: this needs the components of the total and a scheme '
+                          f"that totals them ({index.no_totals_reason})")
 
 
 def _solve_gap(s: pd.Series, u: pd.Series, w: pd.Series, need: float) -> tuple[pd.Series, float, bool, float]:
@@ -266,11 +284,12 @@ def plan_targets(index: PARIndex) -> PlanTargets:
     >>> round(plan_targets(idx).total_at_targets, 2)
     81.89
     """
+    require_components(index)
     s = index.values.loc[index.components]
     t = pd.Series({c: (index.target_of(c) or (s[c], "="))[0] for c in index.components})
     b = pd.Series({c: (index.target_of(c) or (None, None))[1] for c in index.components})
     w = index.weights
-    at_targets = float(np.dot(w, t))
+    at_targets = float(np.dot(w, t)) + index.adjustment
     rows = []
     for c in index.components:
         missed = at_targets - w[c] * (t[c] - s[c])
@@ -302,6 +321,7 @@ def single_component(index: PARIndex, ceilings: pd.Series | dict | None = None) 
         Indexed by component: ``current, needed, rise, ceiling, feasible`` (``needed`` is NaN when
         the ceiling is too low for that component alone).
     """
+    require_components(index)
     u = _ceilings(index, ceilings)
     s = index.values.loc[index.components]
     short = required_value(index.target, index.bound) - index.total

@@ -19,7 +19,7 @@ from parindex_lib.i18n import check_lang, component_name, t
 from parindex_lib.index import PARIndex, met
 from parindex_lib.render import fragment
 from parindex_lib.standardise import load_scores, load_tasks
-from parindex_lib.vn import format_number, format_pct, format_pp
+from parindex_lib.vn import format_number, format_pct, format_points, format_pp, format_rank
 
 PAGES = {"summary": "00_summary", "trends": "10_trends", "weighting": "20_weighting", "lift": "30_lift"}
 
@@ -32,28 +32,50 @@ class Context:
     scores: pd.DataFrame
     index: PARIndex
     status: pd.DataFrame
-    lift: lift.LiftResult
-    plan: lift.PlanTargets
+    lift: lift.LiftResult | None
+    plan: lift.PlanTargets | None
     lang: str
 
     def html(self, markup: str) -> HTML:
         """Display markup rendered from the templates (data text escaped by autoescape)."""
         return HTML(str(markup))
 
+    @property
+    def totals_only(self) -> bool:
+        """Whether only the unit's total is known (no components its scheme can total)."""
+        return not self.index.can_total
+
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,
-          target: float, bound: str, scheme: str, lang: str) -> Context:
-    """Load the standardised data and run the analyses for one unit's pages (``target`` in (0, 100])."""
+          target: float, bound: str, scheme: str, lang: str, level: str = "", **_ignored: object) -> Context:
+    """Load the standardised data and run the analyses for one unit's pages (``target`` in (0, 100]).
+
+    ``scheme`` empty: the unit's own (the points in the data, else its level's scheme for the year).
+    A unit with only totals gets a context without lift and plan targets: its pages say what they need.
+    """
     check_lang(lang)
     scores = load_scores(scores_path)
     tasks = load_tasks(tasks_path)
-    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme, target=float(target),
-                                 bound=bound, tasks=tasks)
-    params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, year=year,
-                  period=period, target=target, bound=bound, scheme=scheme, lang=lang)
-    result = lift.lift(index, "gap")  # the pages use the default model; `parindex lift` offers the others
-    return Context(params, scores, index, trends.target_status(index, scores), result,
-                   lift.plan_targets(index), lang)
+    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme or None, target=float(target),
+                                 bound=bound, tasks=tasks, level=level or None)
+    params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, level=index.level,
+                  year=year, period=period, target=target, bound=bound,
+                  scheme=index.scheme.name if index.scheme else "", lang=lang)
+    result = lift.lift(index, "gap") if index.can_total else None  # `parindex lift` offers the other models
+    plan = lift.plan_targets(index) if index.can_total else None
+    return Context(params, scores, index, trends.target_status(index, scores), result, plan, lang)
+
+
+def needs_components(ctx: Context) -> HTML:
+    """The one sentence a page shows instead of an analysis that needs the components."""
+    idx = ctx.index
+    return ctx.html(fragment("section", note=t("needs_components", ctx.lang, unit=idx.unit,
+                                               basis=report.basis_label(idx, ctx.lang),
+                                               level=t(f"level_{idx.level}", ctx.lang), year=idx.year)))
+
+
+def _blank(ctx: Context) -> HTML:
+    return ctx.html("")
 
 
 def header(ctx: Context, page: str) -> HTML:
@@ -61,8 +83,13 @@ def header(ctx: Context, page: str) -> HTML:
     idx = ctx.index
     shown_illustrative = page == "trends" and ctx.scores.loc[ctx.scores["unit"] == idx.unit, "illustrative"].any()
     banner = t("illustrative_banner", ctx.lang) if idx.illustrative or shown_illustrative else None
-    context = t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang), target_year=idx.target_year,
-                scheme=idx.scheme.name)
+    if idx.can_total:
+        scheme = t("scheme_from_points", ctx.lang) if idx.from_points else idx.scheme.name
+        context = t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang),
+                    target_year=idx.target_year, scheme=scheme)
+    else:
+        context = t("context_totals_only", ctx.lang, basis=report.basis_label(idx, ctx.lang),
+                    target_year=idx.target_year)
     back = t("back_to_summary", ctx.lang) if page != "summary" else None
     return ctx.html(fragment("header", t(page + "_title", ctx.lang, unit=idx.unit), banner, context, back))
 
@@ -79,7 +106,9 @@ def headline(ctx: Context) -> HTML:
 
 
 def status_table(ctx: Context):
-    """The components' status table (coloured and labelled)."""
+    """The components' status table (coloured and labelled); nothing when only the total is known."""
+    if ctx.status.empty:
+        return _blank(ctx)
     projected = ctx.status["projected"].notna().any()
     table = report.status_table(ctx.status, ctx.lang, projected=projected)
     styler = report.styled(table, t("col_status", ctx.lang), list(ctx.status["status"]))
@@ -88,6 +117,8 @@ def status_table(ctx: Context):
 
 def status_note(ctx: Context) -> HTML:
     """How the status was judged: from a projection, or the change still needed."""
+    if ctx.status.empty:
+        return _blank(ctx)
     if ctx.status["projected"].notna().any():
         text = t("projection_note", ctx.lang)
     else:
@@ -97,6 +128,8 @@ def status_note(ctx: Context) -> HTML:
 
 def recommendations(ctx: Context) -> HTML:
     """The recommendation sentence, the table of improvements and the cost model, in plain words."""
+    if ctx.lift is None:
+        return needs_components(ctx)
     table = report.recommendation_table(ctx.lift, ctx.lang)
     return ctx.html(fragment("section", title=t("recommend_title", ctx.lang),
                              paragraphs=[report.recommendation_sentence(ctx.lift, ctx.lang)],
@@ -106,6 +139,8 @@ def recommendations(ctx: Context) -> HTML:
 
 def plan_targets(ctx: Context, detailed: bool = False) -> HTML:
     """The total at the plan's targets and which single misses would break the goal."""
+    if ctx.plan is None:
+        return _blank(ctx)
     table = None
     if detailed:
         rows = [{t("col_component", ctx.lang): component_name(c, ctx.lang),
@@ -128,6 +163,8 @@ def links(ctx: Context) -> HTML:
 
 def single_component(ctx: Context):
     """How far each component alone would have to rise."""
+    if ctx.totals_only:
+        return _blank(ctx)
     table = lift.single_component(ctx.index)
     rows = [{t("col_component", ctx.lang): component_name(c, ctx.lang),
              t("col_value", ctx.lang): format_pct(r.current, ctx.lang),
@@ -138,6 +175,8 @@ def single_component(ctx: Context):
 
 def scenario(ctx: Context, **values: float) -> HTML:
     """A what-if in one line: set some components, see the new total and what is still missing."""
+    if ctx.totals_only:
+        return _blank(ctx)
     new = ctx.index.scenario(**values)
     desc = ", ".join(f"{c} = {format_pct(v, ctx.lang)}" for c, v in values.items())
     remaining = (t("scenario_done", ctx.lang) if new.meets_target else
@@ -147,28 +186,48 @@ def scenario(ctx: Context, **values: float) -> HTML:
     return ctx.html(fragment("section", title=t("scenario_title", ctx.lang), paragraphs=[sentence]))
 
 
+def contributions(ctx: Context) -> pd.DataFrame:
+    """Each component's weight, contribution and points lost (empty when only the total is known)."""
+    return pd.DataFrame() if ctx.totals_only else weighting.contributions(ctx.index)
+
+
 def contributions_table(ctx: Context):
-    """Weight, contribution, points lost and marginal value per component."""
+    """Weight, contribution, points lost and marginal value per component; in points too where the data
+    carries points ("mất 3,36/16,5 điểm")."""
+    if ctx.totals_only:
+        return needs_components(ctx)
     table = weighting.contributions(ctx.index)
-    rows = [{t("col_component", ctx.lang): component_name(c, ctx.lang),
-             t("col_value", ctx.lang): format_pct(r.value, ctx.lang),
-             t("col_weight", ctx.lang): format_pct(100 * r.weight, ctx.lang),
-             t("col_contribution", ctx.lang): format_number(r.contribution, ctx.lang),
-             t("col_lost", ctx.lang): format_number(r.points_lost, ctx.lang),
-             t("col_marginal", ctx.lang): format_number(r.marginal, ctx.lang, 3)} for c, r in table.iterrows()]
+    rows = []
+    for c, r in table.iterrows():
+        row = {t("col_component", ctx.lang): component_name(c, ctx.lang),
+               t("col_value", ctx.lang): format_pct(r.value, ctx.lang)}
+        if ctx.index.from_points:
+            row[t("col_points", ctx.lang)] = format_points(r.points, r.max_points, ctx.lang)
+            row[t("col_points_lost", ctx.lang)] = format_points(r.max_points - r.points, r.max_points, ctx.lang)
+        row |= {t("col_weight", ctx.lang): format_pct(100 * r.weight, ctx.lang),
+                t("col_contribution", ctx.lang): format_number(r.contribution, ctx.lang),
+                t("col_lost", ctx.lang): format_number(r.points_lost, ctx.lang),
+                t("col_marginal", ctx.lang): format_number(r.marginal, ctx.lang, 3)}
+        rows.append(row)
     return report.styled(pd.DataFrame(rows))
 
 
 def weighting_reading(ctx: Context) -> HTML:
-    """One sentence: where most points were lost."""
+    """One sentence: where most points were lost (in points of the maximum where the data gives them)."""
+    if ctx.totals_only:
+        return _blank(ctx)
     table = weighting.contributions(ctx.index).sort_values("points_lost", ascending=False).head(3)
-    items = "; ".join(f"{component_name(c, ctx.lang)} ({format_number(r.points_lost, ctx.lang)})"
-                      for c, r in table.iterrows())
+    items = "; ".join(
+        f"{component_name(c, ctx.lang)} ("
+        + (format_points(r.max_points - r.points, r.max_points, ctx.lang) if ctx.index.from_points
+           else format_number(r.points_lost, ctx.lang)) + ")" for c, r in table.iterrows())
     return ctx.html(fragment("section", paragraphs=[t("weighting_reading", ctx.lang, items=items)]))
 
 
 def consistency_table(ctx: Context):
-    """Which schemes reproduce the reported total."""
+    """Which schemes (of the unit's level) reproduce the reported total."""
+    if ctx.totals_only:
+        return _blank(ctx)
     table = weighting.scheme_consistency(ctx.index)
     rows = [{t("col_scheme", ctx.lang): f"{r.scheme} — {r.title_vi if ctx.lang == 'vi' else r.title_en}",
              t("col_recomputed", ctx.lang): "" if pd.isna(r.recomputed) else format_pct(r.recomputed, ctx.lang, 4),
@@ -189,6 +248,8 @@ def _consistency_cell(row, lang: str) -> str:
 
 def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000) -> HTML:
     """The total's spread when weights vary around the scheme, and the chance of meeting the target."""
+    if ctx.totals_only:
+        return _blank(ctx)
     peers = weighting.peer_values(ctx.scores, ctx.index)
     sens = weighting.weight_sensitivity(ctx.index, concentration=concentration, draws=draws, peers=peers)
     text = t("sensitivity_sentence", ctx.lang, concentration=format_number(concentration, ctx.lang, 0),
@@ -205,6 +266,8 @@ def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000)
 
 def inference(ctx: Context) -> HTML:
     """Weights estimated from every reported total in the data, or why they cannot be."""
+    if ctx.totals_only:
+        return _blank(ctx)
     X, totals = weighting.inference_rows(ctx.scores, ctx.index.components)
     if X.empty:
         return ctx.html("")
@@ -219,38 +282,72 @@ def inference(ctx: Context) -> HTML:
 
 
 def trends_table(ctx: Context):
-    """Every result by period (columns) and component (rows), each with its change from the period before."""
-    history = trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
-    diff = history.diff()
-    periods = [(y, p, str(y) if p == "FY" else f"{p}/{y}") for y, p in history.index]
+    """Every result by period (columns) and component (rows): the value, its change in percentage points
+    (since the previous period, or across a gap, "2016 → 2022"), the total's rank ("24/63"), and the
+    distance to each published average."""
+    idx = ctx.index
+    history = history_frame(ctx)
+    own = ctx.scores[(ctx.scores["unit"] == idx.unit) & (ctx.scores["level"] == idx.level)
+                     & (ctx.scores["component"] == "TOTAL") & (ctx.scores["kind"] == "actual")]
+    total_ranks = {(y, p): format_rank(r, o) for y, p, r, o in
+                   zip(own["year"], own["period"], own["rank"], own["rank_of"], strict=True) if not pd.isna(r)}
+    periods = list(history.index)
     rows = []
     for c in history.columns:
         name = t("col_total", ctx.lang) if c == "TOTAL" else component_name(c, ctx.lang, short=True)
         row = {t("col_component", ctx.lang): name}
-        for y, p, label in periods:
-            value, change = history.loc[(y, p), c], diff.loc[(y, p), c]
+        for k, key in enumerate(periods):
+            value = history.loc[key, c]
             cell = format_number(value, ctx.lang) if not pd.isna(value) else ""
-            if not pd.isna(change):
-                cell += f" ({format_pp(change, ctx.lang, unit=False)})"
-            row[label] = cell
+            before = next((periods[j] for j in range(k - 1, -1, -1) if not pd.isna(history.loc[periods[j], c])),
+                          None)
+            if cell and before is not None:
+                step = trends.step_label(before, key)
+                change = format_pp(value - history.loc[before, c], ctx.lang, unit=False)
+                cell += f" ({change}" + (f", {step})" if step else ")")
+            if c == "TOTAL" and key in total_ranks:
+                cell += f" · {t('col_rank_total', ctx.lang).lower()} {total_ranks[key]}"
+            row[trends.period_label(*key)] = cell
         rows.append(row)
+    reference = trends.reference_history(ctx.scores, idx.level)
+    if "TOTAL" in history.columns:
+        for ref in reference.columns:
+            row = {t("col_component", ctx.lang): t("col_reference_gap", ctx.lang, reference=ref)}
+            for key in periods:
+                own, avg = history.loc[key, "TOTAL"], reference[ref].get(key)
+                row[trends.period_label(*key)] = "" if pd.isna(own) or avg is None or pd.isna(avg) else \
+                    f"{format_pp(own - avg, ctx.lang, unit=False)} ({format_number(avg, ctx.lang)})"
+            rows.append(row)
     return report.styled(pd.DataFrame(rows))
 
 
 def trends_reading(ctx: Context) -> HTML:
-    """One sentence on the total's latest move."""
-    history = trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
-    if len(history) < 2 or "TOTAL" not in history:
-        return ctx.html("")
-    change = float(history["TOTAL"].iloc[-1] - history["TOTAL"].iloc[-2])
+    """One sentence on the total's latest move, in percentage points (and across a gap, said as one)."""
+    history = history_frame(ctx)
+    if "TOTAL" not in history:
+        return _blank(ctx)
+    totals = history["TOTAL"].dropna()
+    if len(totals) < 2:
+        return _blank(ctx)
+    change = float(totals.iloc[-1] - totals.iloc[-2])
     direction = t("up" if change > 0 else "down" if change < 0 else "flat", ctx.lang)
+    step = trends.step_label(totals.index[-2], totals.index[-1])
+    text = format_pp(abs(change), ctx.lang).lstrip("+±")
+    if step:
+        return ctx.html(fragment("section", paragraphs=[t("trends_reading_gap", ctx.lang, direction=direction,
+                                                          change=text, step=step)]))
     return ctx.html(fragment("section", paragraphs=[t("trends_reading", ctx.lang, direction=direction,
-                                                      change=format_pp(abs(change), ctx.lang).lstrip("+"))]))
+                                                      change=text)]))
 
 
 def history_frame(ctx: Context) -> pd.DataFrame:
-    """The unit's results by period (for the trends chart)."""
-    return trends.history(ctx.scores, ctx.index.unit, ctx.index.weights)
+    """The unit's results by period (for the trends table and chart): reported totals as reported."""
+    return trends.history(ctx.scores, ctx.index.unit, ctx.index.weights, ctx.index.level)
+
+
+def reference_frame(ctx: Context) -> pd.DataFrame:
+    """Published averages to draw beside the unit's total (national, regional), by period."""
+    return trends.reference_history(ctx.scores, ctx.index.level)
 
 
 def provenance(ctx: Context) -> dict:

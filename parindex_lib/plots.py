@@ -16,6 +16,7 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from parindex_lib.components import TOTAL
 from parindex_lib.i18n import component_name, t
 from parindex_lib.index import PARIndex
 from parindex_lib.lift import LiftResult
@@ -51,6 +52,12 @@ class Chart:
 
     figure: Figure
 
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URI, for a page that must open offline."""
+        import base64
+
+        return "data:image/png;base64," + base64.b64encode(self._repr_png_()).decode("ascii")
+
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", bbox_inches="tight")
@@ -76,7 +83,9 @@ def _component_axes(codes: list[str], lang: str, xlabel: str, title: str):
 
 
 def plot_components(status: pd.DataFrame, lang: str = "vi"):
-    """Each component's result (bar, coloured by status) against its target (marker)."""
+    """Each component's result (bar, coloured by status) against its target (marker); None without components."""
+    if status.empty:
+        return None
     fig, ax, y = _component_axes(list(status.index), lang, "axis_pct", "chart_components_title")
     # Bars are coloured by status (the table beside the chart names each status); the legend names the marker.
     ax.barh(y, status["value"], color=[STATUS_COLOURS.get(s, "#777") for s in status["status"]])
@@ -91,7 +100,11 @@ def plot_components(status: pd.DataFrame, lang: str = "vi"):
 
 
 def plot_bridge(index: PARIndex, result: LiftResult, lang: str = "vi"):
-    """A bridge (waterfall) from the current total to the target: each improvement's contribution."""
+    """A bridge (waterfall) from the current total to the target: each improvement's contribution.
+
+    None when there is no lift (a unit with only its total)."""
+    if result is None:
+        return None
     use_style()
     steps = [(component_name(c, lang, short=True), r.gain_total) for c, r in result.changes.iterrows()]
     names = [t("bridge_start", lang)] + [s[0] for s in steps] + [t("bridge_end", lang)]
@@ -113,17 +126,34 @@ def plot_bridge(index: PARIndex, result: LiftResult, lang: str = "vi"):
     return _done(fig)
 
 
-def plot_trends(history: pd.DataFrame, status: pd.DataFrame, lang: str = "vi"):
-    """Each component's results by period, with its target as a dashed line (small multiples)."""
+def plot_trends(history: pd.DataFrame, status: pd.DataFrame, lang: str = "vi", target: float | None = None,
+                reference: pd.DataFrame | None = None):
+    """The total and each component by period, with targets as dashed lines (small multiples); the total's
+    panel also draws published averages (national, regional) as comparison lines."""
     use_style()
-    comps = [c for c in status.index if c in history.columns]
+    comps = ([TOTAL] if TOTAL in history.columns and history[TOTAL].notna().any() else []) + \
+        [c for c in status.index if c in history.columns]
+    if not comps or history.empty:
+        return None
     cols = 3
     rows = int(np.ceil(len(comps) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(A4_WIDTH_IN, 1.9 * rows + 0.6), sharex=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(A4_WIDTH_IN, 1.9 * rows + 0.6), sharex=True, squeeze=False)
     periods = [f"{p}/{y}" if p != "FY" else str(y) for y, p in history.index]
     x = np.arange(len(periods))
     for ax, c in zip(np.ravel(axes), comps, strict=False):
         ax.plot(x, history[c].to_numpy(), marker="o", color="#4c72b0")
+        if c == TOTAL:
+            if target is not None:
+                ax.axhline(target, color="#b2182b", linestyle="--", linewidth=1)
+            for k, ref in enumerate(reference.columns if reference is not None else []):
+                line = reference[ref].reindex(history.index).to_numpy(dtype=float)
+                ax.plot(x, line, linestyle="-.", linewidth=1, color=["#777777", "#8172b3", "#55a868"][k % 3],
+                        label=check_font(ref))
+            if reference is not None and len(reference.columns):
+                ax.legend(fontsize=6, loc="lower right")
+            ax.set_title(t("col_total", lang), fontsize=9)
+            ax.tick_params(labelsize=7)
+            continue
         if not pd.isna(status.loc[c, "target"]):
             ax.axhline(status.loc[c, "target"], color="#b2182b", linestyle="--", linewidth=1)
         if "projected" in status and not pd.isna(status.loc[c, "projected"]):
@@ -140,11 +170,29 @@ def plot_trends(history: pd.DataFrame, status: pd.DataFrame, lang: str = "vi"):
 
 
 def plot_contributions(table: pd.DataFrame, lang: str = "vi"):
-    """Stacked bars: each component's contribution to the total and the points it lost."""
+    """Stacked bars: each component's contribution to the total and the points it lost; None when empty."""
+    if table.empty:
+        return None
     fig, ax, y = _component_axes(list(table.index), lang, "axis_total_points", "chart_lost_title")
     ax.barh(y, table["contribution"], color="#4c72b0", label=t("col_contribution", lang))
     ax.barh(y, table["points_lost"], left=table["contribution"], color="#dd8452", label=t("col_lost", lang))
     for yi, lost, start in zip(y, table["points_lost"], table["contribution"], strict=True):
         ax.text(start + lost + 0.1, yi, format_number(lost, lang), va="center", fontsize=8)
     ax.legend(loc="lower right", fontsize=8)
+    return _done(fig)
+
+
+def plot_index_totals(totals: list[tuple[str, float]], lang: str = "vi"):
+    """The index page's chart: each unit's total (ranked, highest first) as a horizontal bar."""
+    use_style()
+    names = [check_font(u if len(u) <= 40 else u[:38] + "…") for u, _ in totals]
+    values = [v for _, v in totals]
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.28 * len(totals) + 1.0))
+    y = np.arange(len(totals))[::-1]
+    ax.barh(y, values, color="#4c72b0")
+    ax.set_yticks(y, names, fontsize=7)
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v + 0.3, yi, format_number(v, lang), va="center", fontsize=7)
+    ax.set_xlim(min(values) - 5 if min(values) > 10 else 0, 100)
+    ax.set_title(t("chart_index_title", lang), fontweight="bold")
     return _done(fig)

@@ -13,7 +13,7 @@ from parindex_lib.i18n import component_name, status_label, t, target_text
 from parindex_lib.index import PARIndex, met
 from parindex_lib.lift import LiftResult, PlanTargets
 from parindex_lib.render import Table
-from parindex_lib.vn import format_number, format_pct, format_pp
+from parindex_lib.vn import format_number, format_pct, format_pp, format_rank
 
 
 def basis_label(index: PARIndex, lang: str = "vi") -> str:
@@ -25,7 +25,7 @@ def basis_label(index: PARIndex, lang: str = "vi") -> str:
 
 def total_sentence(index: PARIndex, lang: str = "vi") -> str:
     """The headline: the total against the target, with last year's rank."""
-    rank = t("rank_text", lang, rank=index.total_rank) if index.total_rank else ""
+    rank = t("rank_text", lang, rank=format_rank(index.total_rank, index.total_rank_of)) if index.total_rank else ""
     return t("total_line", lang, basis=basis_label(index, lang), total=format_pct(index.display_total, lang),
              target_year=index.target_year, target_text=target_text(index.target, index.bound, lang),
              rank_text=rank)
@@ -41,6 +41,8 @@ def gap_sentence(index: PARIndex, lang: str = "vi") -> str:
 
 def check_sentence(index: PARIndex, lang: str = "vi") -> str:
     """Which scheme the page used and whether the reported total matched it."""
+    if not index.can_total:
+        return t("check_totals_only", lang, reported=format_pct(index.display_total, lang))
     check = index.check_total()
     if check.reported is None:
         text = t("check_none", lang, recomputed=format_pct(check.recomputed, lang))
@@ -48,7 +50,8 @@ def check_sentence(index: PARIndex, lang: str = "vi") -> str:
         key = "check_consistent" if check.consistent else "check_inconsistent"
         text = t(key, lang, reported=format_pct(check.reported, lang), low=format_pct(check.low, lang, 3),
                  high=format_pct(check.high, lang, 3))
-    return t("scheme_line", lang, scheme=f"{index.scheme.name} — {index.scheme.title(lang)}", check=text)
+    scheme = t("scheme_from_points", lang) if index.from_points else f"{index.scheme.name} — {index.scheme.title(lang)}"
+    return t("scheme_line", lang, scheme=scheme, check=text)
 
 
 def recommendation_sentence(result: LiftResult, lang: str = "vi") -> str:

@@ -32,6 +32,7 @@ from parindex_lib.errors import ParindexError
 from parindex_lib.html import render_html, render_index
 from parindex_lib.io import write_atomic
 from parindex_lib.pages import PAGES
+from parindex_lib.schemes import check_level, load_scheme
 from parindex_lib.vn import fold, nfc
 
 KERNEL = "parindex"
@@ -44,23 +45,25 @@ KERNEL_QUIET = ["--IPKernelApp.log_level=ERROR"]
 SLUG_CHARS = 48
 
 
-def slugify(unit: str) -> str:
-    """A unit's folder name: readable ASCII, capped in length, plus a hash of the exact name.
+def slugify(unit: str, level: str = "") -> str:
+    """A unit's folder name: readable ASCII, capped in length, plus a hash of the exact name and level.
 
-    The hash makes the folder unique by construction ("A", "a" and "A-2" never share one) and stable
-    across runs (it depends on the unit's name only); the name can never leave ``reports/``.
+    The hash makes the folder unique by construction ("A", "a" and "A-2" never share one, nor Lai Châu
+    the province and Lai Châu the city) and stable across runs (it depends on the unit only); the name
+    can never leave ``reports/``.
 
     Examples
     --------
-    >>> slugify("Tam Đường")
-    'tam-duong-33b3307b'
+    >>> slugify("Tam Đường", "district")
+    'tam-duong-4b0c7147'
     >>> slugify("../../x").startswith("x-"), slugify("<script>").startswith("script-")
     (True, True)
-    >>> slugify("A") != slugify("a")
-    True
+    >>> slugify("A") != slugify("a"), slugify("Lai Châu", "province") != slugify("Lai Châu", "district")
+    (True, True)
     """
     readable = re.sub(r"[^a-z0-9]+", "-", fold(unit)).strip("-")[:SLUG_CHARS].strip("-") or "unit"
-    digest = hashlib.sha256(nfc(unit).encode("utf-8")).hexdigest()[:8]
+    key = nfc(unit) + (f"\x1f{level}" if level else "")
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
     return f"{readable}-{digest}"
 
 
@@ -72,7 +75,7 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
 
 
 #: Parameters the batch sets itself for every page: never taken from a params file or the command line.
-BATCH_SET = ("unit", "scores_path", "tasks_path", "raw_dir")
+BATCH_SET = ("unit", "level", "scores_path", "tasks_path", "raw_dir")
 
 
 def _cast(name: str, value: object, kind: str, origin: str) -> object:
@@ -295,7 +298,7 @@ OWN_FILES = {OWNER_MARK} | {f"{page}.{ext}" for page in PAGES for ext in ("html"
 def run_batch(params_file: Path | None = None, units: list[str] | None = None, overrides: dict | None = None,
               out_dir: Path = REPORTS_DIR, raw_dir: Path | None = None, workers: int | None = None,
               notebooks_dir: Path = NOTEBOOKS_DIR, processed_dir: Path = PROCESSED_DIR,
-              progress: bool = True, force: bool = False) -> BatchSummary:
+              progress: bool = True, force: bool = False, level: str | None = None) -> BatchSummary:
     """Standardise, execute every notebook for every unit, render HTML and move reports into place.
 
     The work is four steps: plan (every parameter, path and unit checked before anything runs),
@@ -317,6 +320,8 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         Parallel processes (default: the machine's cores).
     force : bool
         Write into a reports folder this project did not create (its files are kept).
+    level : str, optional
+        Report only on units of this level (also ``level:`` in the params file).
 
     Raises
     ------
@@ -325,20 +330,20 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         not own, or another run writing to the same folder.
     """
     plan = _plan(params_file, units, overrides, Path(out_dir), raw_dir, Path(notebooks_dir), Path(processed_dir),
-                 force)
+                 force, level)
     with _locked(plan.out_dir):
         _clean_stale(plan.out_dir)
         stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{plan.year}-{plan.period}-", dir=plan.out_dir))
         summary = BatchSummary(plan.run_dir)
         try:
-            tasks = [Task(unit, slug, page, nb, plan.params | {"unit": unit}, stage_root / slug)
-                     for unit, slug in plan.slugs.items() for page, nb in plan.notebooks.items()]
+            tasks = [Task(unit, slug, page, nb, plan.params | {"unit": unit, "level": level}, stage_root / slug)
+                     for (unit, level), slug in plan.slugs.items() for page, nb in plan.notebooks.items()]
             summary.outcomes = execute_tasks(tasks, workers, progress)
             _promote(plan, summary, stage_root)
             try:
-                rows = _index_rows(plan)
+                rows, missing = _index_rows(plan, summary)
                 write_atomic(plan.run_dir / "index.html",
-                             render_index(rows, plan.year, plan.period, plan.lang, plan.scores))
+                             render_index(rows, plan.year, plan.period, plan.lang, plan.scores, missing))
             except OSError as exc:
                 summary.index_error = f"index.html could not be written: {exc.strerror or exc}"
         finally:
@@ -357,13 +362,12 @@ class _Plan:
     out_dir: Path
     run_dir: Path
     notebooks: dict[str, Path]
-    slugs: dict[str, str]
+    slugs: dict[tuple[str, str], str]
     scores: object
 
 
 def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: Path, processed_dir: Path,
-          force: bool) -> _Plan:
-    from parindex_lib.schema import UNIT_LEVELS
+          force: bool, level: str | None = None) -> _Plan:
     from parindex_lib.standardise import standardise, write_processed
 
     raw_dir = Path(raw_dir or RAW_DIR).resolve()
@@ -375,6 +379,8 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
     declared = notebook_parameters(notebooks["summary"])
     spec = load_params(params_file)
     file_units = spec.pop("units", None)
+    level = level or spec.pop("level", None)
+    spec.pop("level", None)
     params = coerce_parameters(spec, declared, str(params_file or "parameters"))
     params |= coerce_parameters(overrides or {}, declared, "command line")
     _check_values(params, str(params_file or "parameters"))
@@ -393,19 +399,16 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
     if not years.empty and not years.min() <= year <= years.max():
         raise ParindexError(f"year {year} is outside the data's years {years.min()}–{years.max()} "
                             f"(in {raw_dir})")
-    reportable = (scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)  # never averages
-    known = sorted(scores.loc[reportable, "unit"].unique())
-    chosen = list(dict.fromkeys(units or file_units or known))
-    unknown = [u for u in chosen if u not in known]
-    if unknown:
-        raise ParindexError(f"unit(s) {', '.join(repr(u) for u in unknown)} have no results in {raw_dir} "
-                            f"(units with results: {', '.join(known)})")
+    chosen = _choose_units(scores, units or file_units, level, raw_dir)
+    if params.get("scheme"):
+        for _, unit_level in chosen:
+            check_level(load_scheme(params["scheme"]), unit_level)
     # Vietnamese is the reports' home; another language sits beside it, so both can be read together.
     run_dir = out_dir / (f"{year}-{period}" if lang == "vi" else f"{year}-{period}-{lang}")
-    slugs = {unit: slugify(unit) for unit in chosen}
+    slugs = {(unit, lv): slugify(unit, lv) for unit, lv in chosen}
     if len(set(slugs.values())) != len(slugs):
         raise ParindexError("two units would share a report folder: " + ", ".join(
-            u for u in slugs if list(slugs.values()).count(slugs[u]) > 1))
+            u for u, _ in slugs if list(slugs.values()).count(slugs[(u, _)]) > 1))
     if not force:
         foreign = [p for p in (run_dir, *(run_dir / s for s in slugs.values()))
                    if p.is_dir() and any(p.iterdir()) and not (p / OWNER_MARK).exists()]
@@ -429,8 +432,8 @@ def _mark(folder: Path) -> None:
 def _promote(plan: _Plan, summary: BatchSummary, stage_root: Path) -> None:
     """Swap each unit's complete staged folder into place (a failed unit's goes under ``_failed/``)."""
     _mark(plan.run_dir)
-    for unit, slug in plan.slugs.items():
-        outs = [o for o in summary.outcomes if o.task.unit == unit]
+    for _, slug in plan.slugs.items():
+        outs = [o for o in summary.outcomes if o.task.slug == slug]
         staged = stage_root / slug
         if not staged.exists():
             continue
@@ -448,20 +451,61 @@ def _promote(plan: _Plan, summary: BatchSummary, stage_root: Path) -> None:
         _remove_own(failed_dir)
 
 
-def _index_rows(plan: _Plan) -> list:
+def _index_rows(plan: _Plan, summary: BatchSummary) -> tuple[list, list]:
+    """The units reported (unit, level, slug, index) and those not reported (unit, level, reason)."""
     from parindex_lib.index import PARIndex
 
-    rows = []
-    for unit, slug in plan.slugs.items():
-        if (plan.run_dir / slug / "summary.html").exists():
-            try:
-                index = PARIndex.from_scores(plan.scores, unit, plan.year, plan.period,
-                                             scheme=plan.params.get("scheme", "equal-9"),
-                                             bound=plan.params.get("bound", "ge"), target=plan.params.get("target"))
-            except ParindexError:
-                continue
-            rows.append((unit, slug, index))
-    return rows
+    rows, missing = [], []
+    for (unit, level), slug in plan.slugs.items():
+        failed = [o for o in summary.outcomes if o.task.slug == slug and not o.ok]
+        if failed or not (plan.run_dir / slug / "summary.html").exists():
+            reason = failed[0].error if failed else "no page was written"
+            missing.append((unit, level, reason))
+            continue
+        try:
+            index = PARIndex.from_scores(plan.scores, unit, plan.year, plan.period, level=level,
+                                         scheme=plan.params.get("scheme") or None,
+                                         bound=plan.params.get("bound", "ge"), target=plan.params.get("target"))
+        except ParindexError as exc:
+            missing.append((unit, level, str(exc)))
+            continue
+        rows.append((unit, level, slug, index))
+    return rows, missing
+
+
+def _choose_units(scores, names: list[str] | None, level: str | None, raw_dir: Path) -> list[tuple[str, str]]:
+    """The (unit, level) pairs to report on: the names given (matched as :func:`resolve_unit` does), else
+    every unit with results (of ``level``, when given); national and regional averages never.
+
+    Raises
+    ------
+    ParindexError
+        For an unknown level, a name with no results, or a name found at two levels.
+    """
+    from parindex_lib.index import resolve_unit
+    from parindex_lib.readers.tidy import LEVEL_WORDS
+    from parindex_lib.schema import UNIT_LEVELS
+
+    if level is not None and LEVEL_WORDS.get(fold(level)) not in UNIT_LEVELS:
+        raise ParindexError(f'--level "{level}" is not a level of units (expected one of {", ".join(UNIT_LEVELS)})')
+    wanted = LEVEL_WORDS.get(fold(level)) if level else None
+    actual = scores[(scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)]
+    if wanted:
+        actual = actual[actual["level"] == wanted]
+    if not names:
+        pairs = actual[["unit", "level"]].drop_duplicates().sort_values(["level", "unit"])
+        if pairs.empty:
+            raise ParindexError(f"no unit{' of level ' + wanted if wanted else ''} has results in {raw_dir}")
+        return list(pairs.itertuples(index=False, name=None))
+    chosen, problems = [], []
+    for name in dict.fromkeys(names):
+        try:
+            chosen.append(resolve_unit(scores[scores["kind"] == "actual"], name, wanted))
+        except ParindexError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ParindexError(f"in {raw_dir}: " + "; ".join(problems))
+    return list(dict.fromkeys(chosen))
 
 
 class _locked:
@@ -541,7 +585,6 @@ def _check_values(params: dict, origin: str) -> None:
     """Reject values every page would fail on (language, period, bound, scheme) before anything runs."""
     from parindex_lib.i18n import check_lang
     from parindex_lib.schema import PERIODS
-    from parindex_lib.schemes import load_scheme
 
     if "lang" in params:
         check_lang(params["lang"])
@@ -549,7 +592,7 @@ def _check_values(params: dict, origin: str) -> None:
         raise ParindexError(f'{origin}: period "{params["period"]}" is not one of {", ".join(PERIODS)}')
     if "bound" in params and params["bound"] not in ("ge", "gt"):
         raise ParindexError(f'{origin}: bound "{params["bound"]}" is not ge or gt')
-    if "scheme" in params:
+    if params.get("scheme"):
         load_scheme(params["scheme"]).weights()  # unknown or incomplete: the scheme's own message
     if "target" in params and not 0 < params["target"] <= 100:
         raise ParindexError(f'{origin}: target = {params["target"]} is not a percentage in (0, 100] '

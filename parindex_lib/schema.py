@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from parindex_lib.components import codes
+from parindex_lib.components import all_codes
 from parindex_lib.errors import InputError, Problem
 
 PERIODS = ["Q1", "Q2", "Q3", "Q4", "FY"]
@@ -31,7 +31,7 @@ SCORES_SCHEMA = pa.DataFrameSchema(
         "level": pa.Column(str, pa.Check.isin(LEVELS)),
         "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
         "period": pa.Column(str, pa.Check.isin(PERIODS)),
-        "component": pa.Column(str, pa.Check.isin(codes(include_total=True))),
+        "component": pa.Column(str, pa.Check.isin(all_codes())),
         "kind": pa.Column(str, pa.Check.isin(KINDS)),
         "value_pct": pa.Column(float, pa.Check.in_range(0, 100)),
         "bound": pa.Column(str, pa.Check.isin(BOUNDS)),
@@ -69,7 +69,7 @@ _EXPECTED = {
     "period": f"is not a period (expected one of {', '.join(PERIODS)})",
     "level": f"is not a level (expected one of {', '.join(LEVELS)})",
     "kind": "is not a kind (expected actual or target)",
-    "component": "is not a component code (expected C1…C8, SIPAS or TOTAL)",
+    "component": "is not a component code (expected C1…C8, SIPAS, TOTAL or another code of the catalogue)",
     "bound": "is not a bound (expected =, > or >=)",
 }
 

@@ -24,24 +24,72 @@ def _period_order(period: str) -> int:
     return PERIODS.index(period)
 
 
-def history(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = None) -> pd.DataFrame:
+def history(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = None,
+            level: str | None = None) -> pd.DataFrame:
     """Every actual result of ``unit`` in time order, one row per result, one column per component.
 
-    ``TOTAL`` is the total recomputed with ``scheme_weights`` when given (and every component is
-    present), otherwise the reported total.
+    ``TOTAL`` keeps every reported total as reported; only a result without one gets the total
+    recomputed with ``scheme_weights`` (when given and every component is present).
     """
     rows = scores[(scores["unit"] == unit) & (scores["kind"] == "actual")]
+    if level:
+        rows = rows[rows["level"] == level]
     wide = rows.pivot_table(index=["year", "period"], columns="component", values="value_pct", aggfunc="first")
     wide = wide.reindex(columns=[c for c in codes(include_total=True) if c in wide.columns])
-    if scheme_weights is not None and set(scheme_weights.index) <= set(wide.columns):
+    if scheme_weights is not None and not scheme_weights.empty and set(scheme_weights.index) <= set(wide.columns):
         complete = wide[list(scheme_weights.index)].notna().all(axis=1)
         recomputed = wide[list(scheme_weights.index)].fillna(0).to_numpy() @ scheme_weights.to_numpy()
-        wide[TOTAL] = np.where(complete, recomputed, wide.get(TOTAL, np.nan))
+        reported = wide[TOTAL] if TOTAL in wide.columns else pd.Series(np.nan, index=wide.index)
+        wide[TOTAL] = reported.where(reported.notna(), pd.Series(np.where(complete, recomputed, np.nan),
+                                                                 index=wide.index))
     order = sorted(wide.index, key=lambda k: (k[0], _period_order(k[1])))
     return wide.loc[order]
 
 
-def changes(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = None) -> pd.DataFrame:
+def consecutive(before: tuple[int, str], after: tuple[int, str]) -> bool:
+    """Whether two results follow each other (2023 → 2024, Q2 → Q3, Q4 → FY), so a change is "since the
+    previous period"; otherwise the change spans a gap and is said as "2016 → 2022".
+
+    Examples
+    --------
+    >>> consecutive((2023, "FY"), (2024, "FY")), consecutive((2016, "FY"), (2022, "FY"))
+    (True, False)
+    """
+    (y1, p1), (y2, p2) = before, after
+    if p1 == "FY" and p2 == "FY":
+        return y2 == y1 + 1
+    if y1 == y2:
+        return _period_order(p2) == _period_order(p1) + 1
+    return y2 == y1 + 1 and p1 in ("FY", "Q4") and p2 == "Q1"
+
+
+def period_label(year: int, period: str) -> str:
+    """``2023`` for a final result, ``Q3/2024`` for an interim one."""
+    return str(year) if period == "FY" else f"{period}/{year}"
+
+
+def step_label(before: tuple[int, str], after: tuple[int, str]) -> str | None:
+    """``None`` between consecutive results; ``2016 → 2022`` across a gap."""
+    return None if consecutive(before, after) else f"{period_label(*before)} → {period_label(*after)}"
+
+
+def reference_history(scores: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Reference totals (national, regional averages) to compare a unit of ``level`` with.
+
+    Rows are (year, period), columns the reference units; only provinces have published references.
+    """
+    if level != "province":
+        return pd.DataFrame()
+    rows = scores[scores["level"].isin(["national", "region"]) & (scores["component"] == TOTAL)
+                  & (scores["kind"] == "actual")]
+    if rows.empty:
+        return pd.DataFrame()
+    wide = rows.pivot_table(index=["year", "period"], columns="unit", values="value_pct", aggfunc="first")
+    return wide.loc[sorted(wide.index, key=lambda k: (k[0], _period_order(k[1])))]
+
+
+def changes(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = None,
+            level: str | None = None) -> pd.DataFrame:
     """Period-over-period change of each component and of the total, with rank changes.
 
     Returns a long table: ``year, period, component, value_pct, change_pp, rank, rank_change``
@@ -52,7 +100,7 @@ def changes(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = 
     >>> changes(scores, "Tam Đường").query("component == 'C6'")["change_pp"].round(2).tolist()
     [nan, 1.7, 3.5, 2.5]
     """
-    wide = history(scores, unit, scheme_weights)
+    wide = history(scores, unit, scheme_weights, level)
     diff = wide.diff()
     ranks = scores[(scores["unit"] == unit) & (scores["kind"] == "actual")].pivot_table(
         index=["year", "period"], columns="component", values="rank", aggfunc="first")
@@ -124,8 +172,8 @@ def target_status(index: PARIndex, scores: pd.DataFrame | None = None, risk_marg
     interim = index.period != "FY" and index.year == index.target_year
     quarters = None
     if interim and scores is not None:
-        own = scores[(scores["unit"] == index.unit) & (scores["kind"] == "actual") & (scores["year"] == index.year)
-                     & scores["period"].str.startswith("Q")]
+        own = scores[(scores["unit"] == index.unit) & (scores["level"] == index.level) & (scores["kind"] == "actual")
+                     & (scores["year"] == index.year) & scores["period"].str.startswith("Q")]
         own = own[own["period"].map(_period_order) <= _period_order(index.period)]
         quarters = own.pivot_table(index="period", columns="component", values="value_pct", aggfunc="first")
     records = []
@@ -155,12 +203,14 @@ def target_status(index: PARIndex, scores: pd.DataFrame | None = None, risk_marg
             else:
                 record["status"] = "needs_change"
         records.append(record)
-    return pd.DataFrame.from_records(records).set_index("component")
+    columns = ["component", "value", "target", "bound", "gap", "required_change", "projected", "method", "status",
+               "lead_units"]
+    return pd.DataFrame.from_records(records, columns=columns).set_index("component")
 
 
 def projected_total(index: PARIndex, status: pd.DataFrame) -> float | None:
     """The total if every component ends the year at its projection (or stays, when met/unprojected)."""
-    if status["projected"].isna().all():
+    if not index.can_total or status["projected"].isna().all():
         return None
     values = status["projected"].fillna(status["value"])  # met components keep their value
     return float(np.dot(index.weights.to_numpy(), values.loc[index.components].to_numpy()))

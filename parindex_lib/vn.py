@@ -285,6 +285,11 @@ def format_rank(rank: int | None, rank_of: int | None = None) -> str:
     >>> format_rank(24, 63), format_rank(4), format_rank(None)
     ('24/63', '4', '')
     """
-    if rank is None or rank != rank:  # None or NaN
+    if _missing(rank):
         return ""
-    return f"{int(rank)}/{int(rank_of)}" if rank_of is not None and rank_of == rank_of else str(int(rank))
+    return str(int(rank)) if _missing(rank_of) else f"{int(rank)}/{int(rank_of)}"
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA."""
+    return value is None or str(value) in {"nan", "<NA>", "NaN"}

@@ -45,11 +45,13 @@ def contributions(index: PARIndex) -> pd.DataFrame:
         "share_of_lost": lost / total_lost if total_lost > 0 else 0.0,
         "marginal": w,
         "lead_units": index.lead_units.loc[index.components],
+        "points": index.points.reindex(index.components),
+        "max_points": index.max_points.reindex(index.components),
     })
 
 
 def scheme_consistency(index: PARIndex, schemes: list[str] | None = None) -> pd.DataFrame:
-    """Which schemes reproduce the reported total within rounding, best first.
+    """Which schemes (of the unit's level, by default) reproduce the reported total within rounding, best first.
 
     Each scheme is tried on the same component values; a scheme that cannot total them (incomplete,
     or needing a component the data lacks) is listed with the reason.
@@ -61,7 +63,8 @@ def scheme_consistency(index: PARIndex, schemes: list[str] | None = None) -> pd.
         consistent schemes first, then by |residual|.
     """
     rows = []
-    for name in schemes or available_schemes():
+    names = schemes or [n for n in available_schemes() if load_scheme(n).level in ("", index.level)]
+    for name in names:
         scheme = load_scheme(name)
         row = {"scheme": name, "title_vi": scheme.title_vi, "title_en": scheme.title_en,
                "recomputed": np.nan, "low": np.nan, "high": np.nan, "reported": index.reported_total,
@@ -200,7 +203,7 @@ def weight_sensitivity(index: PARIndex, *, concentration: float = 50.0, draws: i
     rng = np.random.default_rng(seed)
     w = dirichlet_weights(index.weights.to_numpy(), concentration, draws, rng)
     own = index.values.loc[index.components].to_numpy()
-    totals = w @ own
+    totals = w @ own + index.adjustment  # bonus and penalty points do not depend on the weights
     hit = totals > index.target + 1e-9 if index.bound == ">" else totals >= index.target - 1e-9
     p = float(hit.mean())
     quantiles = pd.Series(np.quantile(totals, [0.025, 0.5, 0.975]), index=["q025", "median", "q975"])

@@ -17,7 +17,7 @@ from parindex_lib.runner import run_batch, slugify
 
 PAGES = ("summary", "trends", "weighting", "lift")
 
-TD = slugify("Tam Đường")  # Tam Đường's report folder
+TD = slugify("Tam Đường", "district")  # Tam Đường's report folder
 
 
 def text_of(path: Path) -> str:
@@ -85,7 +85,7 @@ def test_trends_and_weighting_pages(batch):
     assert "Theil–Sen" in trends and "Off track" in trends and "On track" in trends
     weighting = text_of(batch["out"] / "2024-FY" / TD / "weighting.html")
     assert "76,1756%" in weighting and "không xác định được 9 trọng số" in weighting
-    assert "provincial-2024" in weighting and "incomplete" in weighting
+    assert "equal-8" in weighting and "provincial-2024" not in weighting  # schemes of the district level only
 
 
 def test_every_page_is_self_contained_and_shows_no_code(batch):
@@ -131,8 +131,8 @@ def test_notebooks_are_committed_clean_and_thin():
 
 
 def test_slugs_stay_inside_reports_and_are_unique_by_construction():
-    assert TD.startswith("tam-duong-") and slugify("Tam Đường") == TD  # stable across runs
-    assert slugify("../../x").startswith("x-") and slugify("<script>").startswith("script-")
+    assert TD.startswith("tam-duong-") and slugify("Tam Đường", "district") == TD  # stable across runs
+    assert slugify("../../x", "district").startswith("x-") and slugify("<script>").startswith("script-")
     assert slugify("..").startswith("unit-")
     look_alike = ["A", "A-2", "a", "a 2", "Á"]
     assert len({slugify(u) for u in look_alike}) == len(look_alike)
@@ -142,17 +142,17 @@ def test_slugs_stay_inside_reports_and_are_unique_by_construction():
 
 @pytest.fixture()
 def fixture_raw(tmp_path):
-    """Two small units (one with a hostile name) and one whose data lacks a component."""
+    """Two small districts (one with a hostile name; equal-9 totals them) and one whose data lacks a component."""
     raw = tmp_path / "raw"
     raw.mkdir()
     lines = ["unit,level,year,period,component,kind,value_pct,lead_units"]
     codes = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS"]
     for unit in ("<script>alert(1)</script>", "../../x"):
         for i, c in enumerate(codes):
-            lines.append(f'"{unit}",commune,2024,FY,{c},actual,"{60 + 4 * i},5%",<b>Văn phòng</b>')
-            lines.append(f'"{unit}",commune,2025,FY,{c},target,"Trên {70 + 3 * i}%",')
+            lines.append(f'"{unit}",district,2024,FY,{c},actual,"{60 + 4 * i},5%",<b>Văn phòng</b>')
+            lines.append(f'"{unit}",district,2025,FY,{c},target,"Trên {70 + 3 * i}%",')
     for c in codes[:-1]:  # "Xã Thiếu" lacks SIPAS: its pages fail, the others go on
-        lines.append(f"Xã Thiếu,commune,2024,FY,{c},actual,70%,")
+        lines.append(f"Xã Thiếu,district,2024,FY,{c},actual,70%,")
     (raw / "communes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return raw
 
@@ -167,9 +167,9 @@ def test_small_fixture_escaping_and_one_failing_unit(tmp_path, fixture_raw):
     assert "Xã Thiếu" in summary.describe() and "SIPAS" in summary.describe() and "cell" in summary.describe()
     run = out / "2025-FY"
     assert sorted(p.name for p in run.iterdir()) == sorted([".parindex-owned", "_failed", "index.html",
-                                                            slugify("<script>alert(1)</script>"), slugify("../../x")])
-    assert (run / "_failed" / slugify("Xã Thiếu") / "summary.ipynb").exists()  # kept for debugging
-    html = (run / slugify("<script>alert(1)</script>") / "summary.html").read_text(encoding="utf-8")
+                                                            slugify("<script>alert(1)</script>", "district"), slugify("../../x", "district")])
+    assert (run / "_failed" / slugify("Xã Thiếu", "district") / "summary.ipynb").exists()  # kept for debugging
+    html = (run / slugify("<script>alert(1)</script>", "district") / "summary.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>Văn phòng</b>" not in html and "&lt;b&gt;Văn phòng&lt;/b&gt;" in html
     index = (run / "index.html").read_text(encoding="utf-8")
@@ -189,7 +189,7 @@ def test_a_failing_notebook_never_replaces_a_good_report(tmp_path, fixture_raw):
     kw = dict(overrides={"year": "2025"}, units=["../../x"], raw_dir=fixture_raw, out_dir=tmp_path / "r",
               processed_dir=tmp_path / "p", notebooks_dir=notebooks, progress=False)
     assert run_batch(**kw).ok
-    x = slugify("../../x")
+    x = slugify("../../x", "district")
     good = (tmp_path / "r" / "2025-FY" / x / "lift.html").read_bytes()
     nb = json.loads((notebooks / "30_lift.ipynb").read_text(encoding="utf-8"))
     nb["cells"].insert(4, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
@@ -234,8 +234,8 @@ def test_notebooks_run_as_is_with_their_defaults(tmp_path, name):
 
 
 def test_unknown_unit_fails_before_anything_runs(tmp_path):
-    with pytest.raises(ParindexError, match=r"'Tam Duong' have no results.*Tam Đường"):
-        run_batch(units=["Tam Duong"], out_dir=tmp_path / "r", processed_dir=tmp_path / "p")
+    with pytest.raises(ParindexError, match=r'no actual results for unit "Tam Dong".*Tam Đường'):
+        run_batch(units=["Tam Dong"], out_dir=tmp_path / "r", processed_dir=tmp_path / "p")
     assert not (tmp_path / "r").exists()
 
 
@@ -243,6 +243,7 @@ def test_unknown_unit_fails_before_anything_runs(tmp_path):
     ({"lang": "fr"}, 'language "fr" is not supported'),
     ({"period": "Q5"}, 'period "Q5" is not one of'),
     ({"scheme": "provincial-2024"}, "incomplete"),
+    ({"scheme": "ha-tinh-commune-2019"}, "made for the commune level, not for a district"),
     ({"year": "twenty"}, 'year = "twenty" is not a whole number'),
     ({"target": [80]}, r'target = "\[80\]" is not a number'),
     ({"target": "0"}, r"target = 0.0 is not a percentage in \(0, 100\]"),

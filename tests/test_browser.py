@@ -21,7 +21,7 @@ if not CHROMIUM and not REQUIRED:
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
-TD = slugify("Tam Đường")  # Tam Đường's report folder
+TD = slugify("Tam Đường", "district")  # Tam Đường's report folder
 
 
 @pytest.fixture(scope="module")

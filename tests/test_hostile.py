@@ -30,7 +30,7 @@ CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS"]
 
 
 def good_rows(unit: str = "Xã A", year: int = 2024) -> str:
-    return "".join(f'{unit},commune,{year},FY,{c},actual,"{60 + i},5%"\n' for i, c in enumerate(CODES))
+    return "".join(f'{unit},district,{year},FY,{c},actual,"{60 + i},5%"\n' for i, c in enumerate(CODES))
 
 
 def snapshot(*folders: Path) -> dict[str, bytes]:
@@ -130,7 +130,7 @@ STANDARDISE = [
     ("year 1800", "a.csv", (HEADER + good_rows().replace("2024", "1800")).encode(), 2, "plausible assessment year"),
     ("period Q5", "a.csv", (HEADER + good_rows().replace("FY", "Q5")).encode(), 2, "is not a period"),
     ("kind other", "a.csv", (HEADER + good_rows().replace("actual", "guess")).encode(), 2, "is not a kind"),
-    ("level planet", "a.csv", (HEADER + good_rows().replace("commune", "planet")).encode(), 2, "is not a level"),
+    ("level planet", "a.csv", (HEADER + good_rows().replace("district", "planet")).encode(), 2, "is not a level"),
     ("unknown component", "a.csv", (HEADER + good_rows().replace(",C6,", ",Ngân hàng,")).encode(), 2,
      "not a known component"),
     ("value words", "a.csv", (HEADER + good_rows().replace('"65,5%"', "abc")).encode(), 2, "is not a percentage"),
@@ -304,7 +304,7 @@ LIFT = [
     ("period Q5", ["--period", "Q5"], 2, "has no actual results there"),
     ("unknown unit", ["--unit", "Atlantis"], 2, "no actual results for unit"),
     ("unknown scheme", ["--scheme", "nope"], 2, "unknown scheme"),
-    ("incomplete scheme", ["--scheme", "provincial-2024"], 2, "incomplete"),
+    ("scheme of another level", ["--scheme", "provincial-2024"], 2, "made for the province level"),
     ("scheme yaml missing", ["--scheme", "{tmp}/missing.yaml"], 2, "does not exist"),
     ("scheme yaml broken", ["--scheme", "{tmp}/broken.yaml"], 2, "not valid YAML"),
     ("scheme yaml bad points", ["--scheme", "{tmp}/badpoints.yaml"], 2, "expected a positive number"),
@@ -427,7 +427,7 @@ RUN = [
     ("year 1990", ["--year", "1990"], "outside the data's years"),
     ("period Q5", ["--period", "Q5"], "is not one of"),
     ("lang fr", ["--lang", "fr"], "invalid choice"),
-    ("unknown unit", ["--unit", "Atlantis"], "have no results"),
+    ("unknown unit", ["--unit", "Atlantis"], "no actual results for unit"),
     ("out is a file", ["--out", "{a_file}"], "is a file"),
     ("out under a file", ["--out", "{a_file}/sub"], "is a file"),
     ("processed is a file", ["--processed", "{a_file}"], "is a file"),
@@ -537,9 +537,9 @@ def test_look_alike_units_long_names_user_files_and_force(tmp_path, capsys):
     (raw / "xa.csv").write_text(HEADER + "".join(good_rows(u if u != long_name else f'"{u}"') for u in units),
                                 encoding="utf-8")
     out = tmp_path / "reports"
-    (out / "2024-FY" / slugify("A")).mkdir(parents=True)
+    (out / "2024-FY" / slugify("A", "district")).mkdir(parents=True)
     (out / "2024-FY" / "ghi-chu.txt").write_text("của tôi", encoding="utf-8")
-    (out / "2024-FY" / slugify("A") / "ban-nhap.docx").write_bytes(b"draft")
+    (out / "2024-FY" / slugify("A", "district") / "ban-nhap.docx").write_bytes(b"draft")
     argv = ["run", "--raw", str(raw), "--out", str(out), "--processed", str(tmp_path / "p"), "--year", "2024"]
     code, _, err = run_cli(argv, capsys)
     assert code == 2 and "was not written by parindex" in err and "--force" in err
@@ -547,14 +547,14 @@ def test_look_alike_units_long_names_user_files_and_force(tmp_path, capsys):
     assert code == 0, stdout + err
     run = out / "2024-FY"
     assert (run / "ghi-chu.txt").read_text(encoding="utf-8") == "của tôi"
-    assert (run / slugify("A") / "ban-nhap.docx").read_bytes() == b"draft"
-    folders = {slugify(u) for u in units}
+    assert (run / slugify("A", "district") / "ban-nhap.docx").read_bytes() == b"draft"
+    folders = {slugify(u, "district") for u in units}
     assert len(folders) == 4 and all((run / f / "summary.html").exists() for f in folders)
     soup = BeautifulSoup((run / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = {a.get_text(): a["href"] for a in soup.find_all("a")}
-    assert links == {u: f"{slugify(u)}/summary.html" for u in units}
+    assert links == {u: f"{slugify(u, 'district')}/summary.html" for u in units}
     for u in units:
-        page = BeautifulSoup((run / slugify(u) / "summary.html").read_text(encoding="utf-8"), "html.parser")
+        page = BeautifulSoup((run / slugify(u, "district") / "summary.html").read_text(encoding="utf-8"), "html.parser")
         assert u in page.find("h1").get_text()
     assert not list(out.glob(".staging-*"))
 
@@ -596,7 +596,7 @@ def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, caps
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "xa.csv").write_text(HEADER + good_rows("Xã A") + "".join(
-        f"Xã Thiếu,commune,2024,FY,{c},actual,70%\n" for c in CODES[:-1]), encoding="utf-8")
+        f"Xã Thiếu,district,2024,FY,{c},actual,70%\n" for c in CODES[:-1]), encoding="utf-8")
     real = runner.write_atomic
 
     def full(path, data):
