@@ -196,3 +196,11 @@ def plot_index_totals(totals: list[tuple[str, float]], lang: str = "vi"):
     ax.set_xlim(min(values) - 5 if min(values) > 10 else 0, 100)
     ax.set_title(t("chart_index_title", lang), fontweight="bold")
     return _done(fig)
+
+
+def plot_total_trend(history: pd.DataFrame, lang: str = "vi", target: float | None = None,
+                     reference: pd.DataFrame | None = None):
+    """The total by period against its target and the published averages (for a unit with totals only)."""
+    if TOTAL not in history.columns or history[TOTAL].dropna().empty:
+        return None
+    return plot_trends(history[[TOTAL]], pd.DataFrame(), lang, target, reference)

@@ -164,6 +164,7 @@ class BatchSummary:
     out_dir: Path
     outcomes: list[Outcome] = field(default_factory=list)
     index_error: str = ""
+    not_reported: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -181,6 +182,8 @@ class BatchSummary:
             lines.append(f"FAILED: unit {o.task.unit!r}, notebook {o.task.notebook.name}{cell}: {o.error}")
         if self.index_error:
             lines.append(f"FAILED: {self.index_error}")
+        for unit, level, why in self.not_reported:  # the data cannot give them a report: said, not failed
+            lines.append(f"not reported: unit {unit!r} ({level}): {why}")
         return "\n".join(lines)
 
 
@@ -334,7 +337,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     with _locked(plan.out_dir):
         _clean_stale(plan.out_dir)
         stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{plan.year}-{plan.period}-", dir=plan.out_dir))
-        summary = BatchSummary(plan.run_dir)
+        summary = BatchSummary(plan.run_dir, not_reported=list(plan.unreportable))
         try:
             tasks = [Task(unit, slug, page, nb, plan.params | {"unit": unit, "level": level}, stage_root / slug)
                      for (unit, level), slug in plan.slugs.items() for page, nb in plan.notebooks.items()]
@@ -364,6 +367,7 @@ class _Plan:
     notebooks: dict[str, Path]
     slugs: dict[tuple[str, str], str]
     scores: object
+    unreportable: list = field(default_factory=list)
 
 
 def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: Path, processed_dir: Path,
@@ -400,6 +404,7 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
         raise ParindexError(f"year {year} is outside the data's years {years.min()}–{years.max()} "
                             f"(in {raw_dir})")
     chosen = _choose_units(scores, units or file_units, level, raw_dir)
+    chosen, unreportable = _reportable(chosen, scores, params, year, period, named=bool(units or file_units))
     if params.get("scheme"):
         for _, unit_level in chosen:
             check_level(load_scheme(params["scheme"]), unit_level)
@@ -420,7 +425,7 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
     write_processed(result, processed_dir, raw_dir=raw_dir)
     params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
                "raw_dir": str(raw_dir), "year": year, "period": period}
-    return _Plan(params, year, period, lang, out_dir, run_dir, notebooks, slugs, scores)
+    return _Plan(params, year, period, lang, out_dir, run_dir, notebooks, slugs, scores, unreportable)
 
 
 def _mark(folder: Path) -> None:
@@ -455,7 +460,7 @@ def _index_rows(plan: _Plan, summary: BatchSummary) -> tuple[list, list]:
     """The units reported (unit, level, slug, index) and those not reported (unit, level, reason)."""
     from parindex_lib.index import PARIndex
 
-    rows, missing = [], []
+    rows, missing = [], list(plan.unreportable)
     for (unit, level), slug in plan.slugs.items():
         failed = [o for o in summary.outcomes if o.task.slug == slug and not o.ok]
         if failed or not (plan.run_dir / slug / "summary.html").exists():
@@ -471,6 +476,37 @@ def _index_rows(plan: _Plan, summary: BatchSummary) -> tuple[list, list]:
             continue
         rows.append((unit, level, slug, index))
     return rows, missing
+
+
+def _reportable(chosen: list[tuple[str, str]], scores, params: dict, year: int, period: str,
+                named: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Split units into those a report can be built for and those it cannot (with the reason).
+
+    A unit asked for by name that cannot be reported is an error; one found in the data is listed on
+    ``index.html`` with its reason (e.g. only a SIPAS result, no total), and the run goes on.
+
+    Raises
+    ------
+    ParindexError
+        For a unit named by the user that cannot be reported.
+    """
+    from parindex_lib.index import PARIndex
+
+    ok, skipped = [], []
+    for unit, level in chosen:
+        try:
+            PARIndex.from_scores(scores, unit, year, period, level=level, scheme=params.get("scheme") or None,
+                                 bound=params.get("bound", "ge"), target=params.get("target"))
+        except ParindexError as exc:
+            if named:
+                raise ParindexError(f"{unit} ({level}) cannot be reported: {exc}") from None
+            skipped.append((unit, level, str(exc)))
+            continue
+        ok.append((unit, level))
+    if not ok:
+        reasons = "; ".join(f"{u}: {why}" for u, _, why in skipped[:3])
+        raise ParindexError(f"no unit can be reported for {year} {period} ({reasons})")
+    return ok, skipped
 
 
 def _choose_units(scores, names: list[str] | None, level: str | None, raw_dir: Path) -> list[tuple[str, str]]:

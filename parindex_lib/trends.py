@@ -73,15 +73,16 @@ def step_label(before: tuple[int, str], after: tuple[int, str]) -> str | None:
     return None if consecutive(before, after) else f"{period_label(*before)} → {period_label(*after)}"
 
 
-def reference_history(scores: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Reference totals (national, regional averages) to compare a unit of ``level`` with.
+def reference_history(scores: pd.DataFrame, level: str, regions: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Reference totals to compare a unit of ``level`` with: the national average, and the averages of
+    ``regions`` (the data does not say which region a province lies in, so none unless named).
 
     Rows are (year, period), columns the reference units; only provinces have published references.
     """
     if level != "province":
         return pd.DataFrame()
-    rows = scores[scores["level"].isin(["national", "region"]) & (scores["component"] == TOTAL)
-                  & (scores["kind"] == "actual")]
+    wanted = (scores["level"] == "national") | ((scores["level"] == "region") & scores["unit"].isin(regions))
+    rows = scores[wanted & (scores["component"] == TOTAL) & (scores["kind"] == "actual")]
     if rows.empty:
         return pd.DataFrame()
     wide = rows.pivot_table(index=["year", "period"], columns="unit", values="value_pct", aggfunc="first")

@@ -161,14 +161,13 @@ def test_small_fixture_escaping_and_one_failing_unit(tmp_path, fixture_raw):
     out = tmp_path / "reports"
     summary = run_batch(overrides={"year": "2025", "period": "FY"}, raw_dir=fixture_raw, out_dir=out,
                         processed_dir=tmp_path / "processed", progress=False)
-    assert not summary.ok
-    failed = {(o.task.unit, o.task.page) for o in summary.failures}
-    assert failed == {("Xã Thiếu", p) for p in PAGES}
-    assert "Xã Thiếu" in summary.describe() and "SIPAS" in summary.describe() and "cell" in summary.describe()
+    assert summary.ok and not summary.failures  # a unit the data cannot report on is said, not failed
+    assert "not reported: unit 'Xã Thiếu' (district)" in summary.describe() and "SIPAS" in summary.describe()
     run = out / "2025-FY"
     hostile, x = slugify("<script>alert(1)</script>", "district"), slugify("../../x", "district")
-    assert sorted(p.name for p in run.iterdir()) == sorted([".parindex-owned", "_failed", "index.html", hostile, x])
-    assert (run / "_failed" / slugify("Xã Thiếu", "district") / "summary.ipynb").exists()  # kept for debugging
+    assert sorted(p.name for p in run.iterdir()) == sorted([".parindex-owned", "index.html", hostile, x])
+    index_text = BeautifulSoup((run / "index.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    assert "Xã Thiếu" in index_text and "SIPAS" in index_text
     html = (run / slugify("<script>alert(1)</script>", "district") / "summary.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>Văn phòng</b>" not in html and "&lt;b&gt;Văn phòng&lt;/b&gt;" in html
@@ -208,8 +207,8 @@ def test_cli_run_exits_non_zero_on_failure(tmp_path, fixture_raw, capsys):
 
     code = main(["run", "--raw", str(fixture_raw), "--out", str(tmp_path / "r"), "--year", "2025",
                  "--unit", "Xã Thiếu", "--processed", str(tmp_path / "p")])
-    assert code == 1
-    assert "FAILED: unit 'Xã Thiếu', notebook 00_summary.ipynb" in capsys.readouterr().out
+    assert code == 2  # asked for by name, and its data cannot give a report: said before any work
+    assert "Xã Thiếu (district) cannot be reported" in capsys.readouterr().err
     assert main(["run", "--set", "targett=81", "--out", str(tmp_path / "r")]) == 2
 
 
@@ -249,7 +248,7 @@ def test_unknown_unit_fails_before_anything_runs(tmp_path):
     ({"target": "0"}, r"target = 0.0 is not a percentage in \(0, 100\]"),
     ({"target": "nan"}, "is not a finite number"),
     ({"target": "150"}, r"not a percentage in \(0, 100\]"),
-    ({"year": "9999"}, "year 9999 is outside the data's years 2023–2024"),
+    ({"year": "9999"}, "year 9999 is outside the data's years 2016–2024"),
     ({"unit": "Tam Đường"}, "set by the batch"),
     ({"scores_path": "/etc/passwd"}, "set by the batch"),
     ({"scheme": 5}, 'scheme = "5" is not text'),

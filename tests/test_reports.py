@@ -72,7 +72,7 @@ def test_weighting_page_shows_rank_intervals_with_peers(tmp_path, scores, shippe
 
     from parindex_lib import pages
 
-    peer = scores[(scores["kind"] == "actual") & (scores["year"] == 2023)].copy()
+    peer = scores[(scores["kind"] == "actual") & (scores["year"] == 2023) & (scores["unit"] == "Tam Đường")].copy()
     peer["unit"], peer["source"] = "Phong Thổ", "test"
     peer["value_pct"] = (peer["value_pct"] * 0.97).clip(0, 100)
     pd.concat([scores, peer]).to_csv(tmp_path / "scores.csv", index=False)

@@ -39,7 +39,8 @@ _NUMERIC = re.compile(r"[\d\s.,%/<>=≥+\-\u2212]*\d[\d\s.,%/<>=≥+\-\u2212]*")
 #: Tidy columns: folded header aliases, and the names an error lists (Vietnamese, English).
 TIDY_COLUMNS: dict[str, tuple[list[str], str, str]] = {
     "unit": (["unit", "don vi", "dia phuong", "ten don vi", "tinh", "tinh thanh pho", "ten tinh", "ten dia phuong",
-              "xa phuong", "ten xa", "co quan", "ten co quan"], "Đơn vị", "unit"),
+              "xa phuong", "ten xa", "co quan", "ten co quan", "vung", "ten vung", "vung kinh te", "xa",
+              "ten xa phuong", "huyen", "ten huyen"], "Đơn vị", "unit"),
     "level": (["level", "cap", "cap hanh chinh"], "Cấp", "level"),
     "year": (["year", "nam", "nam danh gia"], "Năm", "year"),
     "period": (["period", "ky", "ky danh gia", "quy"], "Kỳ", "period"),

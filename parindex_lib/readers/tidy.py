@@ -41,6 +41,7 @@ LEVEL_WORDS = {
     "so ban nganh tinh": "department", "cap so": "department",
     "district": "district", "huyen": "district", "cap huyen": "district", "huyen quan thi xa": "district",
     "huyen quan thi xa thanh pho": "district", "quan": "district", "thi xa": "district",
+    "thanh pho": "district", "thanh pho thuoc tinh": "district",
     "commune": "commune", "xa": "commune", "cap xa": "commune", "xa phuong thi tran": "commune",
     "phuong": "commune", "thi tran": "commune", "xa phuong": "commune",
     "national": "national", "toan quoc": "national", "ca nuoc": "national",
