@@ -296,6 +296,7 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
             component = np.full(n, code, dtype=object)
             values_text = _column(sheet.rows, value_col)
             present = (values_text != "").to_numpy()
+        values_text = _maxima_from_schemes(values_text, level, year, component)
         parsed = _by_pairs(values_text, kind_key, _parse_value_kind)
         err = np.where(present, parsed.errors(), None)
         fail(err, value_head, values_text)
@@ -393,6 +394,26 @@ def _points_text(text, columns: dict[str, int]) -> pd.Series:
     # Points written without their maximum cannot be a percentage: mark them so the parser says so.
     bare = (pts != "") & ~pts.str.contains("[/%]", regex=True)
     return pts.where(~bare, "\x01" + pts)
+
+
+def _maxima_from_schemes(values: pd.Series, level: np.ndarray, year: np.ndarray,
+                         component: np.ndarray) -> pd.Series:
+    """Points written without their maximum take it from the scheme of their level and year, when that
+    scheme publishes it ("9,56" SIPAS points → "9,56/10"); otherwise they stay marked, and are refused."""
+    bare = values.str.startswith("\x01").to_numpy()
+    if not bare.any():
+        return values
+    from parindex_lib.schemes import default_scheme
+
+    out = values.copy()
+    for k in np.flatnonzero(bare):
+        if level[k] is None or year[k] is None or component[k] is None:
+            continue
+        scheme = default_scheme(level[k], int(year[k]))
+        top = scheme.max_points.get(component[k]) if scheme is not None else None
+        if top is not None:
+            out.iloc[k] = f"{values.iloc[k][1:]}/{top:g}"
+    return out
 
 
 def _parse_value_kind(text: str, kind: str) -> dict:
