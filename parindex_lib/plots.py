@@ -135,9 +135,10 @@ def plot_trends(history: pd.DataFrame, status: pd.DataFrame, lang: str = "vi", t
         [c for c in status.index if c in history.columns]
     if not comps or history.empty:
         return None
-    cols = 3
+    cols = min(3, len(comps))
     rows = int(np.ceil(len(comps) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(A4_WIDTH_IN, 1.9 * rows + 0.6), sharex=True, squeeze=False)
+    height = 1.9 * rows + 0.6 if cols > 1 else 3.0
+    fig, axes = plt.subplots(rows, cols, figsize=(A4_WIDTH_IN, height), sharex=True, squeeze=False)
     periods = [f"{p}/{y}" if p != "FY" else str(y) for y, p in history.index]
     x = np.arange(len(periods))
     for ax, c in zip(np.ravel(axes), comps, strict=False):
@@ -148,7 +149,7 @@ def plot_trends(history: pd.DataFrame, status: pd.DataFrame, lang: str = "vi", t
             for k, ref in enumerate(reference.columns if reference is not None else []):
                 line = reference[ref].reindex(history.index).to_numpy(dtype=float)
                 ax.plot(x, line, linestyle="-.", linewidth=1, color=["#777777", "#8172b3", "#55a868"][k % 3],
-                        label=check_font(ref))
+                        label=ref)
             if reference is not None and len(reference.columns):
                 ax.legend(fontsize=6, loc="lower right")
             ax.set_title(t("col_total", lang), fontsize=9)
@@ -185,7 +186,7 @@ def plot_contributions(table: pd.DataFrame, lang: str = "vi"):
 def plot_index_totals(totals: list[tuple[str, float]], lang: str = "vi"):
     """The index page's chart: each unit's total (ranked, highest first) as a horizontal bar."""
     use_style()
-    names = [check_font(u if len(u) <= 40 else u[:38] + "…") for u, _ in totals]
+    names = [u if len(u) <= 40 else u[:38] + "…" for u, _ in totals]  # names are data: never refused for a glyph
     values = [v for _, v in totals]
     fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.28 * len(totals) + 1.0))
     y = np.arange(len(totals))[::-1]
