@@ -264,8 +264,9 @@ class PARIndex:
             raise MethodError(f'"{unit}" {basis_year} {basis_period}: {reason}')
         reported = actual.loc[TOTAL] if TOTAL in actual.index else None
         if reason and reported is None:
-            raise MethodError(f'"{unit}" {basis_year} {basis_period} has no reported total, and its components '
-                              f"cannot be totalled: {reason}")
+            given = ", ".join(present) or "no component"
+            raise MethodError(f'"{unit}" {basis_year} {basis_period} has no reported total (the data gives only '
+                              f"{given}), and its components cannot be totalled: {reason}")
         target_rows = own[own["kind"] == "target"]
         if target_year is None:
             later = basis_year + 1 if basis_period == "FY" else basis_year

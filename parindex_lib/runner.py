@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from parindex_lib import __version__
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.html import render_html, render_index
@@ -34,6 +35,7 @@ from parindex_lib.io import write_atomic
 from parindex_lib.pages import PAGES
 from parindex_lib.schemes import check_level, load_scheme
 from parindex_lib.vn import fold, nfc
+from parindex_lib.workbook import workbook_name
 
 KERNEL = "parindex"
 # The kernel's own start-up warnings (e.g. about its local TCP transport) are not the user's business;
@@ -343,12 +345,18 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
                      for (unit, level), slug in plan.slugs.items() for page, nb in plan.notebooks.items()]
             summary.outcomes = execute_tasks(tasks, workers, progress)
             _promote(plan, summary, stage_root)
+            rows, missing = _index_rows(plan, summary)
             try:
-                rows, missing = _index_rows(plan, summary)
                 write_atomic(plan.run_dir / "index.html",
                              render_index(rows, plan.year, plan.period, plan.lang, plan.scores, missing))
             except OSError as exc:
                 summary.index_error = f"index.html could not be written: {exc.strerror or exc}"
+            try:
+                write_atomic(plan.run_dir / workbook_name(plan.year, plan.period, plan.lang),
+                             _workbook(plan, rows, missing))
+            except OSError as exc:
+                summary.index_error = "; ".join(filter(None, [summary.index_error, "the workbook could not be written: "
+                                                              f"{exc.strerror or exc}"]))
         finally:
             shutil.rmtree(stage_root, ignore_errors=True)
     return summary
@@ -507,6 +515,20 @@ def _reportable(chosen: list[tuple[str, str]], scores, params: dict, year: int, 
         reasons = "; ".join(f"{u}: {why}" for u, _, why in skipped[:3])
         raise ParindexError(f"no unit can be reported for {year} {period} ({reasons})")
     return ok, skipped
+
+
+def _workbook(plan: _Plan, rows: list, missing: list) -> bytes:
+    """The run's results as an Excel workbook (scores, status, lift, plan targets, provenance)."""
+    from parindex_lib.pages import relative
+    from parindex_lib.standardise import input_files
+    from parindex_lib.workbook import build_workbook
+
+    processed = Path(plan.params["scores_path"]).parent
+    provenance = {"inputs": [(relative(p), digest) for p, digest in input_files(processed)],
+                  "params": [(k, relative(v) if k.endswith(("_path", "_dir")) else v) for k, v in plan.params.items()],
+                  "version": __version__,
+                  "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")}
+    return build_workbook([r[3] for r in rows], plan.scores, plan.lang, plan.year, plan.period, provenance, missing)
 
 
 def _choose_units(scores, names: list[str] | None, level: str | None, raw_dir: Path) -> list[tuple[str, str]]:

@@ -165,7 +165,8 @@ def test_small_fixture_escaping_and_one_failing_unit(tmp_path, fixture_raw):
     assert "not reported: unit 'Xã Thiếu' (district)" in summary.describe() and "SIPAS" in summary.describe()
     run = out / "2025-FY"
     hostile, x = slugify("<script>alert(1)</script>", "district"), slugify("../../x", "district")
-    assert sorted(p.name for p in run.iterdir()) == sorted([".parindex-owned", "index.html", hostile, x])
+    assert sorted(p.name for p in run.iterdir()) == sorted([".parindex-owned", "index.html", "parindex-2025-FY.xlsx",
+                                                            hostile, x])
     index_text = BeautifulSoup((run / "index.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
     assert "Xã Thiếu" in index_text and "SIPAS" in index_text
     html = (run / slugify("<script>alert(1)</script>", "district") / "summary.html").read_text(encoding="utf-8")

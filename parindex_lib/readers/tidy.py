@@ -378,9 +378,10 @@ def _long_values(text, columns: dict[str, int], head) -> tuple[pd.Series, str]:
     """The long layout's value text per row: the value column, else points (with their maximum)."""
     if "value_pct" in columns:
         values = text("value_pct")
-        if "points" in columns:  # value empty, points given: read the points
+        if "points" in columns:  # points given (with their maximum) define the value; else the value column
             pts = _points_text(text, columns)
-            values = values.where(values != "", pts)
+            with_max = pts.str.contains("/", regex=False) & ~pts.str.startswith("\x01")
+            values = values.where((values != "") & ~with_max, pts)
         return values, head("value_pct")
     return _points_text(text, columns), head("points")
 

@@ -15,6 +15,8 @@ from parindex_lib.errors import InputError, Problem
 from parindex_lib.readers.table import Limits, Table, check_rows, check_zip
 from parindex_lib.vn import nfc
 
+#: How a parindex results workbook names its scores sheet (see :mod:`parindex_lib.workbook`).
+SCORES_SHEET_MARK = "parindex-scores-sheet:"
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 #: "General" shows at most this many decimals of a number; beyond it is float noise.
 GENERAL_DECIMALS = 10
@@ -76,8 +78,13 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
         raise InputError(Problem(file, None, None, "", f"is not a readable .xlsx workbook "
                                                        f"({type(exc).__name__}: {str(exc)[:120]})")) from None
     tables = []
+    # A workbook written by `parindex run` names its scores sheet; its other sheets are results, not inputs.
+    keywords = str(getattr(book.properties, "keywords", "") or "")
+    own = keywords[len(SCORES_SHEET_MARK):] if keywords.startswith(SCORES_SHEET_MARK) else None
     try:
         for sheet in book.worksheets:
+            if own is not None and sheet.title != own:
+                continue
             rows, blank = [], []
             for number, row in enumerate(sheet.iter_rows(), start=1):
                 cells = [cell_text(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row]
