@@ -143,3 +143,27 @@ def test_the_batch_does_not_render_the_explorer():
     assert "40_explore" not in PAGES.values()
     nb = json.loads((ROOT / "notebooks" / "40_explore.ipynb").read_text(encoding="utf-8"))
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_the_explorer_in_points_and_for_totals_only(tmp_path):
+    import csv
+
+    from parindex_lib.errors import MethodError
+    from parindex_lib.index import PARIndex
+    from parindex_lib.readers import read_scores
+
+    points = {"C1": "9/10", "C2": "8,5/10", "C3": "12,75/13", "C4": "10,18/10,5", "C5": "14,23/15", "C6": "11/12",
+              "C7": "11,2/13", "C8": "13,14/16,5"}
+    with open(tmp_path / "sl.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Tỉnh", "Cấp", "Năm", "Chỉ số", "Điểm"])
+        writer.writerows([["Sơn La", "tỉnh", "2024", c, v] for c, v in points.items()])
+        writer.writerow(["Lai Châu", "tỉnh", "2024", "Chỉ số CCHC", "85/100"])
+    scores = read_scores(tmp_path / "sl.csv")
+    ex = explorer(PARIndex.from_scores(scores, "Sơn La", 2024, target=95))
+    assert "(/16,5)" in ex.sliders["C8"].description
+    assert "90,00/100 điểm" in ex._views["total"].value
+    ex.sliders["C8"].value = 100.0  # 13,14 → 16,5 points: +3,36 points of 100
+    assert ex.state()["total"] == pytest.approx(93.36)
+    with pytest.raises(MethodError, match="needs the components"):
+        explorer(PARIndex.from_scores(scores, "Lai Châu", 2024))
