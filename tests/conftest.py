@@ -83,6 +83,16 @@ def write_docx(path: Path, rows: list[list[str]], merge_header: bool = False) ->
     return path
 
 
+def save_readme_picture(shot: Path, name: str, max_height: int) -> None:
+    """Refresh a README picture from a screenshot (PARINDEX_UPDATE_SCREENSHOT=1): cropped, scaled, 128 colours."""
+    from PIL import Image
+
+    image = Image.open(shot)
+    image = image.crop((0, 0, image.width, min(image.height, max_height)))
+    image = image.resize((image.width * 2 // 3, image.height * 2 // 3))
+    image.convert("P", palette=Image.Palette.ADAPTIVE, colors=128).save(ROOT / "docs" / name, optimize=True)
+
+
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory):
     """The batch on the shipped data as `make reports` runs it: 2024 FY in vi and en, 2024 Q3 in en."""

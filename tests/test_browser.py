@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import save_readme_picture
 from parindex_lib.runner import slugify
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -75,13 +75,7 @@ def test_vietnamese_summary_renders_and_prints(browser, batch, tmp_path):
     errors, requests, text = open_page(browser, path, tmp_path / "summary.png")
     assert "Tóm tắt cho lãnh đạo: Tam Đường" in text and "76,17%" in text
     if os.environ.get("PARINDEX_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
-        from PIL import Image
-
-        image = Image.open(tmp_path / "summary.png")
-        image = image.crop((0, 0, image.width, min(image.height, 1900)))
-        image = image.resize((image.width * 2 // 3, image.height * 2 // 3))
-        image.convert("P", palette=Image.Palette.ADAPTIVE, colors=128).save(ROOT / "docs" / "summary_vi.png",
-                                                                              optimize=True)
+        save_readme_picture(tmp_path / "summary.png", "summary_vi.png", 1900)
     # A4 print: the print stylesheet applies and produces a PDF of a few pages.
     context = browser.new_context(offline=True)
     page = context.new_page()

@@ -16,7 +16,7 @@ import urllib.request
 import pandas as pd
 import pytest
 
-from conftest import ROOT, UNIT
+from conftest import ROOT, UNIT, save_readme_picture
 from parindex_lib.explore import explorer, scenario_state
 from parindex_lib.standardise import standardise, write_processed
 
@@ -126,13 +126,7 @@ def test_the_explorer_in_jupyterlab(lab, tmp_path):
         text = page.locator(".parindex-total").inner_text()
         page.screenshot(path=str(tmp_path / "explorer.png"), full_page=False)
         if os.environ.get("PARINDEX_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
-            from PIL import Image
-
-            image = Image.open(tmp_path / "explorer.png")
-            image = image.crop((0, 0, image.width, min(image.height, 1500)))
-            image = image.resize((image.width * 2 // 3, image.height * 2 // 3))
-            image.convert("P", palette=Image.Palette.ADAPTIVE, colors=128).save(ROOT / "docs" / "explorer.png",
-                                                                                  optimize=True)
+            save_readme_picture(tmp_path / "explorer.png", "explorer.png", 1500)
         browser.close()
     assert "80,00%" in text and "đã đạt mục tiêu" in text
 

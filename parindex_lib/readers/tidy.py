@@ -237,23 +237,19 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
     level, err = _by_unique(level_text, _word(LEVEL_WORDS, "is not a level (expected province/tỉnh, department/sở, "
                                                            "district/huyện, commune/xã, national or region)"))
     fail(err, head("level"), level_text)
-    year_text = text("year")
-    year, err = _by_unique(year_text, _year)
-    fail(err, head("year"), year_text)
-    if "period" in columns:
-        period_text = text("period")
-        period, err = _by_unique(period_text, _word(PERIOD_WORDS, "is not a period (expected FY/Cả năm, Q1…Q4 "
-                                                                  "or Quý 1…Quý 4)"))
-        fail(err, head("period"), period_text)
-    else:
-        period = np.full(n, "FY", dtype=object)
-    if "kind" in columns:
-        kind_text = text("kind")
-        kind, err = _by_unique(kind_text, _word(KIND_WORDS, "is not a kind (expected actual/thực tế or "
-                                                            "target/mục tiêu)"))
-        fail(err, head("kind"), kind_text)
-    else:
-        kind = np.full(n, "actual", dtype=object)
+    def parsed(col: str, parse, default: object = None) -> np.ndarray:
+        """A column parsed per distinct value, its faults located; ``default`` where the table lacks it."""
+        if col not in columns:
+            return np.full(n, default, dtype=object)
+        values = text(col)
+        out, err = _by_unique(values, parse)
+        fail(err, head(col), values)
+        return out
+
+    year = parsed("year", _year)
+    period = parsed("period", _word(PERIOD_WORDS, "is not a period (expected FY/Cả năm, Q1…Q4 or Quý 1…Quý 4)"),
+                    "FY")
+    kind = parsed("kind", _word(KIND_WORDS, "is not a kind (expected actual/thực tế or target/mục tiêu)"), "actual")
     kind_key = pd.Series(kind, dtype=object).fillna("actual")
     bound_text = text("bound")
     if "bound" in columns:
