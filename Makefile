@@ -26,8 +26,6 @@ reports: $(STAMP)  ## standardise, run every notebook for every unit and quarter
 	$(VENV)/bin/parindex run --params params/2024-FY.yaml --lang en
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml --lang en
-	$(VENV)/bin/parindex run --params params/provinces-2024.yaml
-	$(VENV)/bin/parindex run --params params/provinces-2024.yaml --lang en
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(VENV)/bin/ruff check .

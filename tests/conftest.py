@@ -95,7 +95,8 @@ def save_readme_picture(shot: Path, name: str, max_height: int) -> None:
 
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory):
-    """The batch on the shipped data as `make reports` runs it: 2024 FY in vi and en, 2024 Q3 in en."""
+    """The batch on the shipped data as `make reports` runs it (the district's pages): 2024 FY in vi and en,
+    2024 Q3 in en."""
     from parindex_lib.runner import run_batch
 
     out = tmp_path_factory.mktemp("reports")
@@ -103,5 +104,5 @@ def batch(tmp_path_factory):
     runs = {}
     for key, params, lang in (("fy", "2024-FY", "vi"), ("fy_en", "2024-FY", "en"), ("q3", "2024-Q3", "en")):
         runs[key] = run_batch(ROOT / "params" / f"{params}.yaml", overrides={"lang": lang}, out_dir=out,
-                              processed_dir=processed, progress=False)
+                              processed_dir=processed, progress=False, level="district")  # the provinces: test_levels
     return {"out": out, **runs}
