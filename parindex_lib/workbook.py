@@ -129,7 +129,7 @@ def build_workbook(indexes: list[PARIndex], scores: pd.DataFrame, lang: str, yea
              r.max_points, r.rank, r.rank_of, r.lead_units, r.note, "x" if r.illustrative else None]
             for r in used.itertuples()]
     _sheet(book, names["scores"], [Column(h, formats.get(h)) for h in headers], rows,
-           label if used["illustrative"].any() else None)
+           t("illustrative_banner", lang) if used["illustrative"].any() else None)
 
     # Status: unit × component, against the target year's targets.
     cols = [Column(t("col_unit", lang)), Column(t("col_level", lang)), Column(t("col_component", lang)),

@@ -50,3 +50,10 @@ def test_standardise_reads_the_scores_sheet_back(batch, scores):
     assert (merged["value_pct"] - merged["value_pct_back"]).abs().max() < 1e-9
     assert (merged["bound"] == merged["bound_back"]).all()
     assert merged["rank"].equals(merged["rank_back"])
+
+
+def test_a_sheet_holding_illustrative_rows_says_so_even_in_a_real_report(batch):
+    book = load_workbook(batch["out"] / "2024-FY" / "parindex-2024-FY.xlsx")
+    scores = book["Điểm"]  # the FY report uses the illustrative quarters in its trends
+    assert "MINH HỌA" in str(scores["A1"].value).upper()
+    assert book["Nâng điểm"]["A1"].value == "Đơn vị"  # the lift is computed from the plan's real 2023 results
