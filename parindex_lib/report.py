@@ -92,13 +92,13 @@ def status_table(status: pd.DataFrame, lang: str = "vi", projected: bool = False
             t("col_component", lang): component_name(c, lang),
             t("col_value", lang): format_pct(r.value, lang),
             t("col_target", lang): "" if pd.isna(r.target) else target_text(r.target, r.bound, lang),
-            t("col_gap", lang): "" if pd.isna(r.gap) else format_pp(r.gap, lang),
+            t("col_gap", lang): "" if pd.isna(r.gap) else format_pp(r.gap, lang, unit=False),
         }
         if projected:
             row[t("col_projected", lang)] = "" if pd.isna(r.projected) else format_pct(r.projected, lang)
         else:
             row[t("col_required", lang)] = "" if pd.isna(r.required_change) or r.required_change == 0 \
-                else format_pp(r.required_change, lang)
+                else format_pp(r.required_change, lang, unit=False)
         row[t("col_status", lang)] = status_label(r.status, lang)
         row[t("col_lead", lang)] = r.lead_units or ""
         rows.append(row)
