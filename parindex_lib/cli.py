@@ -111,6 +111,12 @@ def _standardise(args: argparse.Namespace) -> int:
 
     if (args.unit is None) != (args.level is None):
         raise ParindexError("--unit and --level go together (the unit of a plan table and its level)")
+    folders = [p.resolve() for p in (args.raw or [RAW_DIR]) if p.is_dir()]
+    out = args.out.resolve()
+    inside = next((f for f in folders if out == f or out.is_relative_to(f)), None)
+    if inside is not None:
+        raise ParindexError(f"--out {args.out}: is inside the input folder {inside}, which is never written "
+                            "(expected a folder outside it, e.g. data/processed)")
     result = standardise(args.raw or None, unit=args.unit, level=args.level)
     paths = write_processed(result, args.out, raw_dir=None if args.raw else RAW_DIR)
     print(result.describe())

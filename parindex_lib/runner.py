@@ -339,6 +339,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     with _locked(plan.out_dir):
         _clean_stale(plan.out_dir)
         stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{plan.year}-{plan.period}-", dir=plan.out_dir))
+        _mark(stage_root)
         summary = BatchSummary(plan.run_dir, not_reported=list(plan.unreportable))
         try:
             tasks = [Task(unit, slug, page, nb, plan.params | {"unit": unit, "level": level}, stage_root / slug)
@@ -400,6 +401,10 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
     check_output_dir(processed_dir, "the standardised tables")
     if not raw_dir.is_dir():
         raise ParindexError(f"{raw_dir}: the raw folder does not exist (expected data/raw or --raw FOLDER)")
+    for folder, what in ((out_dir, "--out"), (processed_dir, "--processed")):
+        if folder == raw_dir or folder.is_relative_to(raw_dir):
+            raise ParindexError(f"{what} {folder}: is inside the raw folder {raw_dir}, which is never written "
+                                "(expected a folder outside it, e.g. reports/ or data/processed/)")
     result = standardise(None, raw_dir)  # every problem in every file, before anything runs
 
     defaults = {k: ast.literal_eval(v["default"]) for k, v in declared.items()}
@@ -591,7 +596,7 @@ class _locked:
 def _clean_stale(out_dir: Path) -> None:
     """Remove staging folders left by a run that was killed (the lock says no run is using them)."""
     for p in list(out_dir.glob(".staging-*")) + list(out_dir.glob("**/.old-*")):
-        if p.is_dir():
+        if p.is_dir() and (p / OWNER_MARK).exists():  # only what a run made: never a folder of the user's
             shutil.rmtree(p, ignore_errors=True)
 
 

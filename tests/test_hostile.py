@@ -257,6 +257,7 @@ STANDARDISE_ARGS = [
     ("unit without level", ["{raw}", "--unit", "X", "--out", "{tmp}/o"], "go together"),
     ("level unknown", ["{raw}", "--unit", "X", "--level", "moon", "--out", "{tmp}/o"], "is not a level"),
     ("unknown option", ["--frobnicate"], "unrecognized arguments"),
+    ("out inside the raw folder", ["{raw}", "--out", "{raw}/processed"], "inside the input folder"),
 ]
 
 
@@ -435,6 +436,8 @@ RUN = [
     ("workers 0", ["--workers", "0"], "expected at least 1"),
     ("workers words", ["--workers", "hai"], "invalid int value"),
     ("foreign out folder", ["--out", "{foreign}"], "was not written by parindex"),
+    ("out inside raw", ["--raw", "{raw}", "--out", "{raw}/reports"], "inside the raw folder"),
+    ("processed is raw", ["--raw", "{raw}", "--processed", "{raw}"], "inside the raw folder"),
 ]
 
 
@@ -457,6 +460,9 @@ def run_files(tmp_path):
     (foreign / "2024-FY").mkdir(parents=True)
     (foreign / "2024-FY" / "bao-cao-cua-toi.docx").write_bytes(b"user's own report")
     paths["foreign"] = str(foreign)
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    paths["raw"] = str(raw)
     return paths
 
 
@@ -583,9 +589,10 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
     assert list(out.glob(".staging-*"))  # left by the kill…
     from parindex_lib.runner import _clean_stale, _locked
 
+    (out / ".staging-of-the-user").mkdir()  # a folder that only looks like staging: not the run's to delete
     with _locked(out):
         _clean_stale(out)  # …and cleaned by the next run, which holds the lock
-    assert not list(out.glob(".staging-*"))
+    assert [p.name for p in out.glob(".staging-*")] == [".staging-of-the-user"]
 
 
 def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, capsys):
