@@ -35,7 +35,7 @@ lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .
 
 lab: standardise  ## open JupyterLab on the notebooks with the project's kernel
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(PY) benchmarks/bench_analyses.py

@@ -65,11 +65,11 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
         units = sorted((r for r in rows if r[1] == level), key=lambda r: -r[3].display_total)
         if not units:
             continue
-        table = [{"href": f"{slug}/summary.html", "unit": unit, "rank": str(i),
-                  "total": f"{format_pct(index.display_total, lang)} ({basis_label(index, lang)})"
-                           + (f" · {format_rank(index.total_rank, index.total_rank_of)}" if index.total_rank else ""),
-                  "target": target_text(index.target, index.bound, lang),
-                  "status": status_label(total_status(index, scores), lang)}
+        table = [[{"text": str(i)}, {"text": unit, "href": f"{slug}/summary.html"},
+                  {"text": f"{format_pct(index.display_total, lang)} ({basis_label(index, lang)})"
+                           + (f" · {format_rank(index.total_rank, index.total_rank_of)}" if index.total_rank else "")},
+                  {"text": target_text(index.target, index.bound, lang)},
+                  {"text": status_label(total_status(index, scores), lang)}]
                  for i, (unit, _, slug, index) in enumerate(units, start=1)]
         chart = plot_index_totals([(u, ix.display_total) for u, _, _, ix in units], lang) if len(units) > 1 else None
         levels.append({"title": t("index_level_title", lang, level=t(f"level_{level}", lang)), "rows": table,
@@ -78,6 +78,7 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
     banner = t("illustrative_banner", lang) if any(index.illustrative for *_, index in rows) else None
     return render("index.html.j2", lang=lang, title=heading, heading=heading, banner=banner, levels=levels,
                   columns=[t(k, lang) for k in ("col_rank", "col_unit", "col_total", "col_target", "col_status")],
-                  missing=[{"unit": u, "level": t(f"level_{lv}", lang), "reason": why} for u, lv, why in missing or []],
+                  missing=[[{"text": u}, {"text": t(f"level_{lv}", lang)}, {"text": why}]
+                           for u, lv, why in missing or []],
                   missing_title=t("index_not_reported", lang),
                   missing_columns=[t("col_unit", lang), t("col_level", lang), t("col_reason", lang)])
