@@ -47,7 +47,7 @@ class Context:
 
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,
-          target: float, bound: str, scheme: str, lang: str, level: str = "", **_ignored: object) -> Context:
+          target: float, bound: str, scheme: str, lang: str, level: str = "") -> Context:
     """Load the standardised data and run the analyses for one unit's pages (``target`` in (0, 100]).
 
     ``scheme`` empty: the unit's own (the points in the data, else its level's scheme for the year).

@@ -300,3 +300,12 @@ def test_make_reports_shows_provinces_too():
 
     spec = yaml.safe_load((ROOT / "params" / "2024-FY.yaml").read_text(encoding="utf-8"))
     assert "level" not in spec and "units" not in spec  # every level with results, one ranked table each
+
+
+def test_a_maximum_taken_from_the_scheme_is_said(tmp_path):
+    from parindex_lib.readers import read_file
+
+    path = write(tmp_path / "c3.csv", ["Tỉnh", "Cấp", "Năm", "Chỉ số", "Điểm"],
+                 [["Sơn La", "tỉnh", "2024", "Cải cách TTHC", "12,75"]])
+    notes = read_file(path).ledgers[0].notes
+    assert any("took it from the published scheme" in n for n in notes)

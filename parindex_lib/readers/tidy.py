@@ -18,6 +18,7 @@ from parindex_lib import schema
 from parindex_lib.components import match_component, suggest
 from parindex_lib.errors import Problem
 from parindex_lib.readers.layout import (
+    TIDY_COLUMNS,
     TIDY_HEADERS,
     Block,
     Ledger,
@@ -187,7 +188,7 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
     if not wide and "value_pct" not in columns and "points" not in columns:
         missing.append("value_pct")
     if missing:
-        names = {"vi": {c: spec[1] for c, spec in _specs().items()}, "en": {c: c for c in _specs()}}[lang]
+        names = {"vi": {c: spec[1] for c, spec in TIDY_COLUMNS.items()}, "en": {c: c for c in TIDY_COLUMNS}}[lang]
         problems.append(table.problem(header_row, None, " | ".join(header),
                                       f"lacks the column(s) {', '.join(names.get(m, m) for m in missing)} "
                                       f"(expected: {expected_columns(lang)})"))
@@ -292,7 +293,12 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
             component = np.full(n, code, dtype=object)
             values_text = _column(sheet.rows, value_col)
             present = (values_text != "").to_numpy()
-        values_text = _maxima_from_schemes(values_text, level, year, component)
+        filled = _maxima_from_schemes(values_text, level, year, component)
+        taken = int((filled != values_text).sum())
+        if taken:  # said, not silent: these points took their maximum from the scheme of their level and year
+            ledger.notes.append(f"{_where(table)}: {taken} value(s) in points without a maximum took it from "
+                                "the published scheme of their level and year")
+        values_text = filled
         parsed = _by_pairs(values_text, kind_key, _parse_value_kind)
         err = np.where(present, parsed.errors(), None)
         fail(err, value_head, values_text)
@@ -345,12 +351,6 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
         out.append(frame)
     frame = pd.concat(out, ignore_index=True) if out else schema.empty_scores()
     return frame, problems
-
-
-def _specs():
-    from parindex_lib.readers.layout import TIDY_COLUMNS
-
-    return TIDY_COLUMNS
 
 
 def _where(table) -> str:
