@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="any other notebook parameter, e.g. --set target=82")
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the machine's cores)")
+    run.add_argument("--executor", default="local", choices=["local", "dask"],
+                     help="local worker processes (default), or a Dask cluster (--scheduler, else a LocalCluster)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="a Dask scheduler, e.g. tcp://HOST:8786 or tls://HOST:8786 (with --executor dask)")
+    run.add_argument("--cell-timeout", type=float, default=600, metavar="SECONDS",
+                     help="seconds a notebook cell may run before its page fails and its kernel is replaced")
     run.add_argument("--force", action="store_true",
                      help="write into a reports folder parindex did not create (its files are kept)")
     return parser
@@ -194,7 +200,8 @@ def _run(args: argparse.Namespace) -> int:
         raise ParindexError(f"--workers {args.workers}: expected at least 1")
     summary = run_batch(params_file=args.params, units=args.unit, overrides=overrides, out_dir=args.out,
                         raw_dir=args.raw, workers=args.workers, processed_dir=args.processed, force=args.force,
-                        level=args.level)
+                        level=args.level, executor=args.executor, scheduler=args.scheduler,
+                        cell_timeout=args.cell_timeout)
     print(summary.describe())
     return 0 if summary.ok else 1
 

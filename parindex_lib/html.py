@@ -20,10 +20,12 @@ from parindex_lib.vn import format_pct
 
 def _drop_noise(nb: nbformat.NotebookNode, analyst_cells: bool = False) -> nbformat.NotebookNode:
     """Remove cells meant for analysts (tagged ``analyst-note``, and ``analyst`` unless asked for) and
-    stderr streams (warnings)."""
+    stderr streams (warnings); give papermill's parameters cell a fixed id."""
     drop = {"analyst-note"} | (set() if analyst_cells else {"analyst"})
     nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id; a page must not change run to run
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]

@@ -1,7 +1,8 @@
 """The quarterly batch: standardise, execute every notebook per unit (papermill), render HTML (nbconvert).
 
-Each unit × notebook is one task for a small executor seam (:func:`execute_tasks`): local processes by
-default, so the same tasks could later go to a Dask cluster. Reports are written into a staging
+Each unit × notebook is one task (:func:`execute_tasks`) for an executor (:mod:`parindex_lib.executors`):
+local processes by default, or a Dask cluster; either way each worker keeps a warm kernel and returns
+the page's bytes. Reports are written into a staging
 folder and moved into place only when a unit's pages all succeeded: an earlier good report is never
 replaced by a half-written one. A failure is reported with unit, notebook, cell and error; the other
 units go on; the executed failing notebook is kept under ``_failed/`` for debugging.
@@ -10,17 +11,14 @@ units go on; the executed failing notebook is kept under ``_failed/`` for debugg
 from __future__ import annotations
 
 import ast
-import concurrent.futures as cf
 import ctypes
 import datetime as dt
 import fcntl
 import hashlib
 import math
-import multiprocessing as mp
 import os
 import re
 import shutil
-import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,18 +28,14 @@ import yaml
 from parindex_lib import __version__
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from parindex_lib.errors import ParindexError
-from parindex_lib.html import render_html, render_index
+from parindex_lib.executors import EXECUTORS, PageJob, PageResult, run_jobs
+from parindex_lib.html import render_index
 from parindex_lib.io import write_atomic
+from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, ensure_kernelspec
 from parindex_lib.pages import PAGES
 from parindex_lib.schemes import check_level, load_scheme
 from parindex_lib.vn import fold, nfc
 from parindex_lib.workbook import workbook_name
-
-KERNEL = "parindex"
-# The kernel's own start-up warnings (e.g. about its local TCP transport) are not the user's business;
-# its errors still reach the report of the failing page.
-KERNEL_QUIET = ["--IPKernelApp.log_level=ERROR"]
-
 
 #: The longest readable part of a unit's folder name (the whole stays well under any file system's limit).
 SLUG_CHARS = 48
@@ -189,64 +183,38 @@ class BatchSummary:
         return "\n".join(lines)
 
 
-def _run_task(task: Task) -> Outcome:
-    """Execute one notebook with papermill and render it; never raises (the batch goes on)."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+def execute_tasks(tasks: list[Task], workers: int | None = None, progress: bool = True, *, executor: str = "local",
+                  scheduler: str | None = None, cell_timeout: float = CELL_TIMEOUT,
+                  recycle_after: int = RECYCLE_AFTER) -> list[Outcome]:
+    """Run tasks on the chosen executor and write each page into its staging folder as it arrives.
 
-    task.stage.mkdir(parents=True, exist_ok=True)
-    executed = task.stage / f"{task.page}.ipynb"
-    try:
-        papermill.execute_notebook(str(task.notebook), str(executed), parameters=task.parameters,
-                                   kernel_name=KERNEL, cwd=str(task.notebook.parent), progress_bar=False,
-                                   log_output=False, extra_arguments=KERNEL_QUIET)
-    except PapermillExecutionError as exc:
-        return Outcome(task, False, f"{exc.ename}: {exc.evalue}".strip(), exc.exec_count)
-    except Exception as exc:  # a kernel that died, a notebook that cannot be read…
-        return Outcome(task, False, f"{type(exc).__name__}: {exc}")
-    try:
-        render_html(executed, task.stage / f"{task.page}.html", task.parameters.get("lang", "vi"),
-                    analyst_cells=bool(task.parameters.get("analyst_cells", False)))
-    except Exception as exc:
-        return Outcome(task, False, f"rendering HTML failed: {type(exc).__name__}: {exc}")
-    return Outcome(task, True)
-
-
-def _die_with_parent() -> None:
-    """A worker process ends when the batch does, even when the batch is killed (Linux ``PR_SET_PDEATHSIG``)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        pass
-
-
-def execute_tasks(tasks: list[Task], workers: int | None = None, progress: bool = True) -> list[Outcome]:
-    """Run tasks on local processes (the executor seam), with a progress bar."""
+    Workers return the page's bytes; only this process writes, so staging and promotion stay here
+    and a page written twice (a task Dask retried) is the same bytes written again.
+    """
     from tqdm.auto import tqdm
 
-    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
-    outcomes = []
-    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_die_with_parent) as pool:
-        futures = [pool.submit(_run_task, t) for t in tasks]
-        for fut in tqdm(cf.as_completed(futures), total=len(futures), desc="pages", unit="page",
-                        disable=not progress):
-            outcomes.append(fut.result())
-    order = {id(t): i for i, t in enumerate(tasks)}
-    return sorted(outcomes, key=lambda o: order.get(id(o.task), 0))
+    by_key = {f"{t.slug}/{t.page}": t for t in tasks}
+    jobs = [PageJob(key, t.notebook.name, t.notebook.read_text(encoding="utf-8"), t.parameters,
+                    str(t.parameters.get("lang", "vi")), bool(t.parameters.get("analyst_cells", False)),
+                    str(t.notebook.parent), cell_timeout, recycle_after) for key, t in by_key.items()]
+    outcomes: dict[str, Outcome] = {}
+    bar = tqdm(total=len(jobs), desc="pages", unit="page", disable=not progress)
 
-
-def _ensure_kernel() -> None:
-    """Install the project's kernelspec into this environment if it is not there yet."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    def store(result: PageResult) -> None:
+        task = by_key[result.key]
+        task.stage.mkdir(parents=True, exist_ok=True)
+        if result.ipynb is not None:
+            write_atomic(task.stage / f"{task.page}.ipynb", result.ipynb)
+        if result.html is not None:
+            write_atomic(task.stage / f"{task.page}.html", result.html)
+        outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell)
+        bar.update()
 
     try:
-        KernelSpecManager().get_kernel_spec(KERNEL)
-    except NoSuchKernel:
-        import sys
-
-        from ipykernel.kernelspec import install
-
-        install(prefix=sys.prefix, kernel_name=KERNEL, display_name="Python (parindex)")
+        run_jobs(jobs, store, executor=executor, workers=workers, scheduler=scheduler)
+    finally:
+        bar.close()
+    return [outcomes.get(key) or Outcome(t, False, "the page was never run") for key, t in by_key.items()]
 
 
 def load_params(path: Path | None) -> dict:
@@ -303,7 +271,9 @@ OWN_FILES = {OWNER_MARK} | {f"{page}.{ext}" for page in PAGES for ext in ("html"
 def run_batch(params_file: Path | None = None, units: list[str] | None = None, overrides: dict | None = None,
               out_dir: Path = REPORTS_DIR, raw_dir: Path | None = None, workers: int | None = None,
               notebooks_dir: Path = NOTEBOOKS_DIR, processed_dir: Path = PROCESSED_DIR,
-              progress: bool = True, force: bool = False, level: str | None = None) -> BatchSummary:
+              progress: bool = True, force: bool = False, level: str | None = None, executor: str = "local",
+              scheduler: str | None = None, cell_timeout: float = CELL_TIMEOUT,
+              recycle_after: int = RECYCLE_AFTER) -> BatchSummary:
     """Standardise, execute every notebook for every unit, render HTML and move reports into place.
 
     The work is four steps: plan (every parameter, path and unit checked before anything runs),
@@ -327,6 +297,13 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         Write into a reports folder this project did not create (its files are kept).
     level : str, optional
         Report only on units of this level (also ``level:`` in the params file).
+    executor : {"local", "dask"}
+        Local worker processes (default), or a Dask cluster: ``scheduler`` (``tcp://HOST:8786``), else a
+        LocalCluster of ``workers`` processes. Each worker keeps one warm kernel.
+    cell_timeout : float
+        Seconds a notebook cell may run; beyond it that page fails and its kernel is replaced.
+    recycle_after : int
+        Notebooks a warm kernel runs before it is replaced.
 
     Raises
     ------
@@ -334,6 +311,14 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         Before anything runs: bad parameters, paths or inputs, an unknown unit, a folder the run does
         not own, or another run writing to the same folder.
     """
+    if executor not in EXECUTORS:
+        raise ParindexError(f'--executor "{executor}" is not one of {", ".join(EXECUTORS)}')
+    if scheduler and executor != "dask":
+        raise ParindexError("--scheduler needs --executor dask")
+    if not (math.isfinite(cell_timeout) and cell_timeout > 0):
+        raise ParindexError(f"--cell-timeout {cell_timeout:g}: expected a positive number of seconds")
+    if recycle_after < 1:
+        raise ParindexError(f"recycle_after {recycle_after}: expected at least 1 notebook per kernel")
     plan = _plan(params_file, units, overrides, Path(out_dir), raw_dir, Path(notebooks_dir), Path(processed_dir),
                  force, level)
     with _locked(plan.out_dir):
@@ -344,7 +329,8 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         try:
             tasks = [Task(unit, slug, page, nb, plan.params | {"unit": unit, "level": level}, stage_root / slug)
                      for (unit, level), slug in plan.slugs.items() for page, nb in plan.notebooks.items()]
-            summary.outcomes = execute_tasks(tasks, workers, progress)
+            summary.outcomes = execute_tasks(tasks, workers, progress, executor=executor, scheduler=scheduler,
+                                             cell_timeout=cell_timeout, recycle_after=recycle_after)
             _promote(plan, summary, stage_root)
             rows, missing = _index_rows(plan, summary)
             try:
@@ -434,7 +420,7 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
             raise ParindexError(f"{foreign[0]}: this folder was not written by parindex; its files are left "
                                 "alone (choose another --out, or add --force to write into it — its files are "
                                 "kept)")
-    _ensure_kernel()
+    ensure_kernelspec()
     write_processed(result, processed_dir, raw_dir=raw_dir)
     params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
                "raw_dir": str(raw_dir), "year": year, "period": period}

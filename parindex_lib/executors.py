@@ -1,0 +1,183 @@
+"""Where a run's pages are executed: local worker processes (the default) or a Dask cluster.
+
+Both run the same function, :func:`run_page`, in a worker that keeps a warm kernel
+(:mod:`parindex_lib.kernels`). A task carries everything it needs (the notebook itself, the
+parameters, and paths to the standardised tables, which every worker must see) and returns the
+page's bytes: the run's staging and atomic promotion stay with the batch, and a task that Dask runs
+twice (after a worker was lost) only writes the same bytes again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import ctypes
+import multiprocessing as mp
+import os
+import signal
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_for_this_thread, kill_all
+
+EXECUTORS = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One unit × notebook, as it travels to a worker."""
+
+    key: str
+    notebook_name: str
+    notebook: str  # the notebook's JSON text: a worker on another machine needs no copy of the project
+    parameters: dict
+    lang: str
+    analyst_cells: bool
+    cwd: str
+    cell_timeout: float = CELL_TIMEOUT
+    recycle_after: int = RECYCLE_AFTER
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A page's outcome and bytes: the HTML when it succeeded, the executed notebook either way."""
+
+    key: str
+    ok: bool
+    error: str = ""
+    cell: int | None = None
+    html: bytes | None = None
+    ipynb: bytes | None = None
+    worker: str = field(default="", compare=False)
+
+
+def run_page(job: PageJob) -> PageResult:
+    """Execute one notebook in this worker's warm kernel and render it; never raises (the batch goes on)."""
+    from parindex_lib.html import render_html
+
+    cwd = job.cwd if Path(job.cwd).is_dir() else tempfile.gettempdir()
+    kernel = kernel_for_this_thread(cwd, job.cell_timeout, job.recycle_after)
+    worker = f"{os.uname().nodename}:{os.getpid()}"
+    with tempfile.TemporaryDirectory(prefix="parindex-page-") as tmp:
+        source, executed, html = Path(tmp) / job.notebook_name, Path(tmp) / "executed.ipynb", Path(tmp) / "page.html"
+        source.write_text(job.notebook, encoding="utf-8")
+        outcome = kernel.execute(source, executed, job.parameters)
+        ipynb = executed.read_bytes() if executed.exists() else None
+        if not outcome.ok:
+            return PageResult(job.key, False, outcome.error, outcome.cell, None, ipynb, worker)
+        try:
+            render_html(executed, html, job.lang, analyst_cells=job.analyst_cells)
+        except Exception as exc:  # noqa: BLE001 - reported as this page's failure
+            return PageResult(job.key, False, f"rendering HTML failed: {type(exc).__name__}: {exc}", None, None,
+                              ipynb, worker)
+        return PageResult(job.key, True, html=html.read_bytes(), ipynb=ipynb, worker=worker)
+
+
+# -- local processes ----------------------------------------------------------------------------------
+def _worker_start() -> None:
+    """A local worker: dies with the batch (Linux ``PR_SET_PDEATHSIG``) and kills its kernel when it ends."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+    # Worker processes end through multiprocessing, which runs its finalizers but not atexit.
+    mp.util.Finalize(None, kill_all, exitpriority=10)
+
+
+def run_local(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult], None]) -> None:
+    """Run jobs on ``workers`` local processes, each with its own warm kernel."""
+    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_start) as pool:
+        futures = {pool.submit(run_page, job): job for job in jobs}
+        for fut in cf.as_completed(futures):
+            on_result(_result(fut.result, futures[fut]))
+
+
+def _result(get: Callable[[], PageResult], job: PageJob) -> PageResult:
+    try:
+        return get()
+    except Exception as exc:  # noqa: BLE001 - a worker that died: its page fails, the others go on
+        return PageResult(job.key, False, f"the worker running this page was lost ({type(exc).__name__}: {exc})")
+
+
+# -- Dask ---------------------------------------------------------------------------------------------
+class WarmKernelPlugin:
+    """A Dask worker plugin: installs the kernelspec and starts the worker's warm kernel before any task.
+
+    Registered by :func:`run_dask` on every worker, present and future; the kernel is killed when the
+    worker closes.
+    """
+
+    name = "parindex-warm-kernel"
+
+    def __init__(self, cwd: str, cell_timeout: float = CELL_TIMEOUT, recycle_after: int = RECYCLE_AFTER):
+        self.cwd, self.cell_timeout, self.recycle_after = cwd, cell_timeout, recycle_after
+
+    def setup(self, worker) -> None:
+        from parindex_lib.kernels import ensure_kernelspec
+
+        ensure_kernelspec()
+        cwd = self.cwd if Path(self.cwd).is_dir() else tempfile.gettempdir()
+        # Tasks run in the worker's thread pool: start one kernel there (a worker with one thread,
+        # as ``dask worker --nthreads 1`` makes, reuses it for every task).
+        worker.executor.submit(lambda: kernel_for_this_thread(cwd, self.cell_timeout, self.recycle_after).start()
+                               ).result()
+
+    def teardown(self, worker) -> None:
+        worker.executor.submit(kill_all).result()
+        kill_all()
+
+
+def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult], None],
+             scheduler: str | None = None) -> None:
+    """Run jobs on a Dask cluster: ``scheduler`` (``tcp://HOST:8786``, ``tls://…``), else a LocalCluster.
+
+    Raises
+    ------
+    ParindexError
+        When the scheduler cannot be reached.
+    """
+    from distributed import Client, LocalCluster, as_completed
+
+    from parindex_lib.errors import ParindexError
+
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise ParindexError(f"--scheduler {scheduler}: no Dask scheduler answered ({exc}); start one "
+                                    "with `dask scheduler` and workers with `dask worker`") from None
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=40)
+            client = Client(cluster)
+        with client:
+            sample = jobs[0]
+            client.register_plugin(WarmKernelPlugin(sample.cwd, sample.cell_timeout, sample.recycle_after),
+                                   name=WarmKernelPlugin.name)
+            # Keys name the run and the page: a retried task is the same task, and two runs sharing a
+            # scheduler never share results.
+            run = uuid.uuid4().hex[:12]
+            futures = {client.submit(run_page, job, key=f"parindex-{run}-{job.key}", pure=False): job
+                       for job in jobs}
+            for fut in as_completed(futures):
+                on_result(_result(fut.result, futures[fut]))
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def run_jobs(jobs: Iterable[PageJob], on_result: Callable[[PageResult], None], *, executor: str = "local",
+             workers: int | None = None, scheduler: str | None = None) -> None:
+    """Run every job on the chosen executor and hand each result to ``on_result`` as it arrives."""
+    jobs = list(jobs)
+    if not jobs:
+        return
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if executor == "dask":
+        run_dask(jobs, workers, on_result, scheduler)
+    else:
+        run_local(jobs, workers, on_result)

@@ -1,0 +1,238 @@
+"""Warm kernels: started once per worker, reused across pages and units, killed at the end.
+
+Starting a kernel, importing scipy, matplotlib, pandera and pandas, and shutting it down cost more
+than a page's own work. A :class:`WarmKernel` pays this once: it starts the project's kernel, runs
+:func:`parindex_lib.kernel_state.warm_up`, and before every notebook runs
+:func:`~parindex_lib.kernel_state.restore` (fresh namespace and history session, options restored,
+figures closed). Notebooks still go through papermill, so parameter injection and the record of a
+failed notebook are papermill's. A kernel is replaced after a failure, after ``recycle_after``
+notebooks, and when it dies or a cell runs past ``cell_timeout``: only that page fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+KERNEL = "parindex"
+#: The kernel's own start-up warnings are not the user's business; its errors still reach the failing page.
+#: History is kept in memory: sessions still begin and end per notebook, but parallel kernels never
+#: contend for one SQLite file.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+#: Seconds a cell may run before its kernel is replaced and its page fails (``--cell-timeout``).
+CELL_TIMEOUT = 600
+#: Notebooks a kernel runs before it is replaced, to bound anything a long run might accumulate.
+RECYCLE_AFTER = 200
+
+def _engine():
+    """papermill's nbclient engine, handed this kernel's client (papermill would make a new one per notebook
+    and, not owning the kernel, never close it: five sockets leaked per page)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, km=None, kc=None,
+                                     **kwargs):
+            client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                                             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = kc
+            return client.execute()
+
+    papermill_engines.register(ENGINE, WarmEngine)
+
+
+ENGINE = "parindex-warm"
+_WARM_UP = '__import__("parindex_lib.kernel_state", fromlist=["warm_up"]).warm_up()'
+_RESTORE = '__import__("parindex_lib.kernel_state", fromlist=["restore"]).restore()'
+
+
+class KernelProblem(RuntimeError):
+    """The kernel could not start, be reset, or finish a notebook (it is replaced)."""
+
+
+@dataclass(frozen=True)
+class Executed:
+    """A notebook's run in a warm kernel: the executed notebook and, if it failed, where and why."""
+
+    ok: bool
+    error: str = ""
+    cell: int | None = None
+
+
+def ensure_kernelspec() -> None:
+    """Install the project's kernelspec into this environment if it is not there yet."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        from ipykernel.kernelspec import install
+
+        install(prefix=sys.prefix, kernel_name=KERNEL, display_name="Python (parindex)")
+
+
+class WarmKernel:
+    """One kernel that executes notebook after notebook, as if each had a kernel of its own.
+
+    Parameters
+    ----------
+    cwd : path
+        The kernel's working folder (papermill's ``cwd``: the notebooks' folder).
+    cell_timeout : float
+        Seconds a cell may run; beyond it the page fails and the kernel is replaced.
+    recycle_after : int
+        Notebooks a kernel runs before it is replaced.
+    startup_timeout : float
+        Seconds to wait for a new kernel.
+
+    Examples
+    --------
+    >>> with WarmKernel(notebooks_dir) as kernel:                      # doctest: +SKIP
+    ...     kernel.execute(nb_path, out_path, {"unit": "Tam Đường"})
+    """
+
+    def __init__(self, cwd: str | Path, cell_timeout: float = CELL_TIMEOUT, recycle_after: int = RECYCLE_AFTER,
+                 startup_timeout: float = 60):
+        self.cwd = str(cwd)
+        self.cell_timeout = cell_timeout
+        self.recycle_after = recycle_after
+        self.startup_timeout = startup_timeout
+        self.km = self.kc = self._control = None
+        self.executed = 0  # notebooks run by the current kernel
+        self.started = 0  # kernels started (1 + replacements)
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start a kernel and import what every page needs."""
+        from jupyter_client.blocking import BlockingKernelClient
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        ensure_kernelspec()
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGS, cwd=self.cwd)
+        self.started += 1
+        self.executed = 0
+        try:
+            self.kc = self.km.client()  # papermill's (asynchronous) client, reused for every notebook
+            self.kc.start_channels()
+            run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+            # A second client, shell channel only, for the warm-up and the resets: its replies come back
+            # to it alone, so it never competes with papermill's client for messages.
+            self._control = BlockingKernelClient()
+            self._control.load_connection_info(self.km.get_connection_info())
+            self._control.start_channels(iopub=False, stdin=False, hb=False)
+            self._run(_WARM_UP, self.startup_timeout)
+        except Exception:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        """Kill the kernel (SIGKILL to its process group: no interrupt, no graceful shutdown)."""
+        from jupyter_core.utils import run_sync
+
+        for client in (self.kc, self._control):
+            if client is not None:
+                try:
+                    client.stop_channels()
+                except Exception:  # noqa: BLE001 - a dead kernel's channels may already be gone
+                    pass
+        if self.km is not None:
+            try:
+                if self.km.has_kernel:
+                    run_sync(self.km.signal_kernel)(signal.SIGKILL)
+                    run_sync(self.km.provisioner.wait)()
+                run_sync(self.km.cleanup_resources)()  # the connection file
+            except Exception:  # noqa: BLE001 - already gone: nothing left to clean
+                pass
+        self.km = self.kc = self._control = None
+
+    def __enter__(self) -> WarmKernel:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.kill()
+
+    @property
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
+
+    def _run(self, code: str, timeout: float) -> None:
+        """Run code silently (no output, no history, no execution count) and wait for it."""
+        try:
+            reply = self._control.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
+        except TimeoutError:
+            raise KernelProblem(f"the kernel did not answer within {timeout:g} s") from None
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelProblem(f"{content.get('ename', 'error')}: {content.get('evalue', '')}")
+
+    # -- work -----------------------------------------------------------------------------------------
+    def execute(self, notebook: str | Path, output: str | Path, parameters: dict) -> Executed:
+        """Execute ``notebook`` with papermill into ``output``, in a kernel reset to its warm state.
+
+        Never raises for the notebook's own errors: they come back in :class:`Executed`, and the
+        executed notebook (papermill's record of the failure) is at ``output``. A kernel that died,
+        hung or failed is replaced before the next notebook.
+        """
+        import papermill
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        from papermill.exceptions import PapermillExecutionError
+
+        _engine()
+        if self.km is None or self.executed >= self.recycle_after or not self.alive:
+            self.kill()
+            self.start()
+        self._run(_RESTORE, self.startup_timeout)
+        self.executed += 1
+        try:
+            papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
+                                       engine_name=ENGINE, km=self.km, kc=self.kc, progress_bar=False,
+                                       log_output=False, execution_timeout=self.cell_timeout)
+        except PapermillExecutionError as exc:
+            self.kill()  # recycled after a failure: nothing the failing notebook left reaches the next
+            return Executed(False, f"{exc.ename}: {exc.evalue}".strip(), exc.exec_count)
+        except CellTimeoutError:
+            self.kill()
+            return Executed(False, f"a cell ran longer than {self.cell_timeout:g} s (--cell-timeout); "
+                                   "its kernel was replaced")
+        except DeadKernelError:
+            self.kill()
+            return Executed(False, "the kernel died while running this page; it was replaced")
+        except Exception as exc:  # a notebook that cannot be read, a kernel that cannot start…
+            self.kill()
+            return Executed(False, f"{type(exc).__name__}: {exc}")
+        return Executed(True)
+
+
+_local = threading.local()
+
+
+def kernel_for_this_thread(cwd: str | Path, cell_timeout: float = CELL_TIMEOUT,
+                           recycle_after: int = RECYCLE_AFTER) -> WarmKernel:
+    """This thread's warm kernel (one per worker thread: a kernel runs one notebook at a time)."""
+    kernel = getattr(_local, "kernel", None)
+    if kernel is None:
+        kernel = _local.kernel = WarmKernel(cwd, cell_timeout, recycle_after)
+        _KERNELS.append(kernel)
+    kernel.cwd, kernel.cell_timeout, kernel.recycle_after = str(cwd), cell_timeout, recycle_after
+    return kernel
+
+
+_KERNELS: list[WarmKernel] = []
+
+
+def kill_all() -> None:
+    """Kill every warm kernel this process started (at the end of a worker)."""
+    while _KERNELS:
+        _KERNELS.pop().kill()
+    _local.__dict__.clear()
