@@ -15,6 +15,7 @@ import pandas as pd
 
 from parindex_lib.components import TOTAL, adjustments, codes
 from parindex_lib.errors import MethodError
+from parindex_lib.schema import derived, unit_rows
 from parindex_lib.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
 from parindex_lib.vn import fold, nfc
 
@@ -98,7 +99,8 @@ def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> t
     from parindex_lib.readers.tidy import LEVEL_WORDS
     from parindex_lib.schema import UNIT_LEVELS
 
-    units = scores.loc[scores["level"].isin(UNIT_LEVELS), ["unit", "level"]].drop_duplicates()
+    units = derived(scores, "unit_pairs",
+                    lambda f: f.loc[f["level"].isin(UNIT_LEVELS), ["unit", "level"]].drop_duplicates())
     if level:
         wanted = LEVEL_WORDS.get(fold(level))
         if wanted is None:
@@ -250,7 +252,7 @@ class PARIndex:
         if bound not in BOUNDS:
             raise MethodError(f'bound "{bound}" is not known (expected ge or gt)')
         unit, level = resolve_unit(scores, unit, level)
-        own = scores[(scores["unit"] == unit) & (scores["level"] == level)]
+        own = unit_rows(scores, unit, level)
         basis_year, basis_period = resolve_basis(own, unit, year, period)
         actual = own[(own["kind"] == "actual") & (own["year"] == basis_year) & (own["period"] == basis_period)]
         actual = actual.set_index("component")

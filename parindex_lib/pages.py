@@ -47,11 +47,12 @@ class Context:
 
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,
-          target: float, bound: str, scheme: str, lang: str, level: str = "") -> Context:
+          target: float, bound: str, scheme: str, lang: str, level: str = "", peers_path: str = "") -> Context:
     """Load the standardised data and run the analyses for one unit's pages (``target`` in (0, 100]).
 
     ``scheme`` empty: the unit's own (the points in the data, else its level's scheme for the year).
     A unit with only totals gets a context without lift and plan targets: its pages say what they need.
+    ``peers_path``: the rank intervals a run computed once for every unit (else computed here).
     """
     check_lang(lang)
     scores = load_scores(scores_path)
@@ -61,6 +62,8 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
     params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, level=index.level,
                   year=year, period=period, target=target, bound=bound,
                   scheme=index.scheme.name if index.scheme else "", lang=lang)
+    if peers_path:
+        params["peers_path"] = peers_path
     result = lift.lift(index, "gap") if index.can_total else None  # `parindex lift` offers the other models
     plan = lift.plan_targets(index) if index.can_total else None
     return Context(params, scores, index, trends.target_status(index, scores), result, plan, lang)
@@ -246,32 +249,47 @@ def _consistency_cell(row, lang: str) -> str:
     return t("answer_yes" if row.consistent else "answer_no", lang)
 
 
+#: A peer table longer than this shows the unit and its nearest neighbours only (a commune among 3 321).
+PEER_ROWS = 15
+NEIGHBOURS = 5
+
+
 def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000) -> HTML:
-    """The total's spread when weights vary around the scheme, and the chance of meeting the target."""
+    """The total's spread when weights vary around the scheme, the chance of meeting the target, and the
+    rank intervals of the unit's peers (all of them up to :data:`PEER_ROWS`, else the unit's neighbours)."""
     if ctx.totals_only:
         return _blank(ctx)
-    peers = weighting.peer_values(ctx.scores, ctx.index)
-    sens = weighting.weight_sensitivity(ctx.index, concentration=concentration, draws=draws, peers=peers)
-    text = t("sensitivity_sentence", ctx.lang, concentration=format_number(concentration, ctx.lang, 0),
-             draws=format_number(draws, ctx.lang, 0), low=format_pct(sens.quantiles["q025"], ctx.lang),
-             high=format_pct(sens.quantiles["q975"], ctx.lang), p=format_pct(100 * sens.p_meets_target, ctx.lang, 1))
+    sens = weighting.weight_sensitivity(ctx.index, concentration=concentration, draws=draws)
+    computed = weighting.load_rank_intervals(ctx.params.get("peers_path", ""))
+    intervals, _ = weighting.peer_rank_intervals(ctx.scores, ctx.index, concentration=concentration, draws=draws,
+                                                 computed=computed)
+    paragraphs = [t("sensitivity_sentence", ctx.lang, concentration=format_number(concentration, ctx.lang, 0),
+                    draws=format_number(draws, ctx.lang, 0), low=format_pct(sens.quantiles["q025"], ctx.lang),
+                    high=format_pct(sens.quantiles["q975"], ctx.lang),
+                    p=format_pct(100 * sens.p_meets_target, ctx.lang, 1))]
     table = None
-    if sens.rank_intervals is not None:
+    if intervals is not None:
+        shown = intervals
+        if len(intervals) > PEER_ROWS and ctx.index.unit in intervals.index:
+            at = intervals.index.get_loc(ctx.index.unit)
+            shown = intervals.iloc[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1]
+            own = intervals.loc[ctx.index.unit]
+            paragraphs.append(t("peer_rank_sentence", ctx.lang, unit=ctx.index.unit, n=len(intervals),
+                                rank=f"{own.rank_median} ({own.rank_low}–{own.rank_high})", shown=len(shown)))
         rows = [{t("col_unit", ctx.lang): r.Index, t("col_total", ctx.lang): format_pct(r.total_at_scheme, ctx.lang),
                  t("col_rank", ctx.lang): f"{r.rank_median} ({r.rank_low}–{r.rank_high})"}
-                for r in sens.rank_intervals.itertuples()]
+                for r in shown.itertuples()]
         table = report.styled(pd.DataFrame(rows)).to_html()
-    return ctx.html(fragment("section", title=t("sensitivity_title", ctx.lang), paragraphs=[text], table=table))
+    return ctx.html(fragment("section", title=t("sensitivity_title", ctx.lang), paragraphs=paragraphs, table=table))
 
 
 def inference(ctx: Context) -> HTML:
     """Weights estimated from every reported total in the data, or why they cannot be."""
     if ctx.totals_only:
         return _blank(ctx)
-    X, totals = weighting.inference_rows(ctx.scores, ctx.index.components)
-    if X.empty:
+    result = weighting.inferred_weights(ctx.scores, ctx.index.components)
+    if result is None:
         return ctx.html("")
-    result = weighting.infer_weights(X, totals)
     if result.identifiable:
         weights = ", ".join(f"{c} {format_pct(100 * w, ctx.lang, 1)}" for c, w in result.weights.items())
         text = t("inference_ok", ctx.lang, n=result.n_rows, weights=weights,

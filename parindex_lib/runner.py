@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from parindex_lib import __version__
+from parindex_lib import __version__, weighting
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.executors import EXECUTORS, PageJob, PageResult, run_jobs
@@ -71,7 +71,7 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
 
 
 #: Parameters the batch sets itself for every page: never taken from a params file or the command line.
-BATCH_SET = ("unit", "level", "scores_path", "tasks_path", "raw_dir")
+BATCH_SET = ("unit", "level", "scores_path", "tasks_path", "raw_dir", "peers_path")
 
 
 def _cast(name: str, value: object, kind: str, origin: str) -> object:
@@ -165,6 +165,13 @@ class BatchSummary:
     @property
     def ok(self) -> bool:
         return all(o.ok for o in self.outcomes) and not self.index_error
+
+    def by_slug(self) -> dict[str, list[Outcome]]:
+        """Each unit folder's outcomes."""
+        groups: dict[str, list[Outcome]] = {}
+        for o in self.outcomes:
+            groups.setdefault(o.task.slug, []).append(o)
+        return groups
 
     @property
     def failures(self) -> list[Outcome]:
@@ -363,6 +370,7 @@ class _Plan:
     slugs: dict[tuple[str, str], str]
     scores: object
     unreportable: list = field(default_factory=list)
+    indices: dict = field(default_factory=dict)
 
 
 def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: Path, processed_dir: Path,
@@ -403,7 +411,8 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
         raise ParindexError(f"year {year} is outside the data's years {years.min()}–{years.max()} "
                             f"(in {raw_dir})")
     chosen = _choose_units(scores, units or file_units, level, raw_dir)
-    chosen, unreportable = _reportable(chosen, scores, params, year, period, named=bool(units or file_units))
+    indices, unreportable = _reportable(chosen, scores, params, year, period, named=bool(units or file_units))
+    chosen = list(indices)
     if params.get("scheme"):
         for _, unit_level in chosen:
             check_level(load_scheme(params["scheme"]), unit_level)
@@ -422,9 +431,12 @@ def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: 
                                 "kept)")
     ensure_kernelspec()
     write_processed(result, processed_dir, raw_dir=raw_dir)
+    # The same for every unit of a peer group: computed here once, not on every weighting page.
+    peers_path = processed_dir / "peer_ranks.csv"
+    write_atomic(peers_path, weighting.run_rank_intervals(scores, list(indices.values())).to_csv(index=False))
     params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
-               "raw_dir": str(raw_dir), "year": year, "period": period}
-    return _Plan(params, year, period, lang, out_dir, run_dir, notebooks, slugs, scores, unreportable)
+               "raw_dir": str(raw_dir), "peers_path": str(peers_path), "year": year, "period": period}
+    return _Plan(params, year, period, lang, out_dir, run_dir, notebooks, slugs, scores, unreportable, indices)
 
 
 def _mark(folder: Path) -> None:
@@ -436,8 +448,9 @@ def _mark(folder: Path) -> None:
 def _promote(plan: _Plan, summary: BatchSummary, stage_root: Path) -> None:
     """Swap each unit's complete staged folder into place (a failed unit's goes under ``_failed/``)."""
     _mark(plan.run_dir)
+    by_slug = summary.by_slug()
     for _, slug in plan.slugs.items():
-        outs = [o for o in summary.outcomes if o.task.slug == slug]
+        outs = by_slug.get(slug, [])
         staged = stage_root / slug
         if not staged.exists():
             continue
@@ -457,29 +470,22 @@ def _promote(plan: _Plan, summary: BatchSummary, stage_root: Path) -> None:
 
 def _index_rows(plan: _Plan, summary: BatchSummary) -> tuple[list, list]:
     """The units reported (unit, level, slug, index) and those not reported (unit, level, reason)."""
-    from parindex_lib.index import PARIndex
-
     rows, missing = [], list(plan.unreportable)
+    by_slug = summary.by_slug()
     for (unit, level), slug in plan.slugs.items():
-        failed = [o for o in summary.outcomes if o.task.slug == slug and not o.ok]
+        failed = [o for o in by_slug.get(slug, []) if not o.ok]
         if failed or not (plan.run_dir / slug / "summary.html").exists():
             reason = failed[0].error if failed else "no page was written"
             missing.append((unit, level, reason))
             continue
-        try:
-            index = PARIndex.from_scores(plan.scores, unit, plan.year, plan.period, level=level,
-                                         scheme=plan.params.get("scheme") or None,
-                                         bound=plan.params.get("bound", "ge"), target=plan.params.get("target"))
-        except ParindexError as exc:
-            missing.append((unit, level, str(exc)))
-            continue
-        rows.append((unit, level, slug, index))
+        rows.append((unit, level, slug, plan.indices[(unit, level)]))
     return rows, missing
 
 
 def _reportable(chosen: list[tuple[str, str]], scores, params: dict, year: int, period: str,
-                named: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
-    """Split units into those a report can be built for and those it cannot (with the reason).
+                named: bool) -> tuple[dict[tuple[str, str], object], list[tuple[str, str, str]]]:
+    """Split units into those a report can be built for (with their index) and those it cannot (with the
+    reason).
 
     A unit asked for by name that cannot be reported is an error; one found in the data is listed on
     ``index.html`` with its reason (e.g. only a SIPAS result, no total), and the run goes on.
@@ -491,17 +497,17 @@ def _reportable(chosen: list[tuple[str, str]], scores, params: dict, year: int, 
     """
     from parindex_lib.index import PARIndex
 
-    ok, skipped = [], []
+    ok, skipped = {}, []
     for unit, level in chosen:
         try:
-            PARIndex.from_scores(scores, unit, year, period, level=level, scheme=params.get("scheme") or None,
-                                 bound=params.get("bound", "ge"), target=params.get("target"))
+            index = PARIndex.from_scores(scores, unit, year, period, level=level, scheme=params.get("scheme") or None,
+                                         bound=params.get("bound", "ge"), target=params.get("target"))
         except ParindexError as exc:
             if named:
                 raise ParindexError(f"{unit} ({level}) cannot be reported: {exc}") from None
             skipped.append((unit, level, str(exc)))
             continue
-        ok.append((unit, level))
+        ok[(unit, level)] = index
     if not ok:
         reasons = "; ".join(f"{u}: {why}" for u, _, why in skipped[:3])
         raise ParindexError(f"no unit can be reported for {year} {period} ({reasons})")

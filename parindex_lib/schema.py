@@ -6,6 +6,8 @@ a validated table.
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -141,3 +143,26 @@ def _problems_from(cases: pd.DataFrame, df: pd.DataFrame, file: str) -> list[Pro
             seen.add(str(p))
             unique.append(p)
     return unique
+
+
+#: Tables derived from a scores frame (e.g. where each unit's rows are), kept while the frame lives.
+_DERIVED: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def derived(frame: pd.DataFrame, name: str, make):
+    """``make(frame)``, computed once per frame object (e.g. the index of each unit's rows), and forgotten
+    with the frame."""
+    key = id(frame)
+    entry = _DERIVED.get(key)
+    if entry is None or entry[0]() is not frame:
+        entry = _DERIVED[key] = (weakref.ref(frame, lambda _: _DERIVED.pop(key, None)), {})
+    cache = entry[1]
+    if name not in cache:
+        cache[name] = make(frame)
+    return cache[name]
+
+
+def unit_rows(scores: pd.DataFrame, unit: str, level: str) -> pd.DataFrame:
+    """One unit's rows, through an index of the table built once (not a scan of every row per call)."""
+    positions = derived(scores, "unit_rows", lambda f: f.groupby(["unit", "level"], sort=False).indices)
+    return scores.iloc[positions.get((unit, level), [])]

@@ -291,8 +291,24 @@ def raw_dir_of(processed_dir: str | Path = PROCESSED_DIR) -> Path | None:
     return Path(raw) if raw else None
 
 
+#: Tables read in this process, by (path, modification time, size): a warm kernel reads and validates
+#: ``scores.csv`` once per run, not once per page. Callers must not modify the frames they get.
+_READ: dict[tuple, pd.DataFrame] = {}
+
+
+def _file_key(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
 def load_scores(path: str | Path) -> pd.DataFrame:
-    """Read a standardised ``scores.csv`` back, with its dtypes, and validate it.
+    """Read a standardised ``scores.csv`` back, with its dtypes, and validate it (once per file version).
+
+    A file read before, unchanged since (same modification time and size), is not read again: the
+    frame is shared and must not be modified.
 
     Raises
     ------
@@ -301,6 +317,17 @@ def load_scores(path: str | Path) -> pd.DataFrame:
         the contract.
     """
     path = Path(path)
+    key = _file_key(path)
+    if key is not None and key in _READ:
+        return _READ[key]
+    frame = _read_scores(path)
+    if key is not None:
+        _READ.clear()  # one table at a time: a run reads one file
+        _READ[key] = frame
+    return frame
+
+
+def _read_scores(path: Path) -> pd.DataFrame:
     name = _display(path)
     if not path.exists():
         raise InputError(Problem(name, None, None, "", "does not exist (run `parindex standardise` first)"))
