@@ -102,33 +102,6 @@ def _result(get: Callable[[], PageResult], job: PageJob) -> PageResult:
 
 
 # -- Dask ---------------------------------------------------------------------------------------------
-class WarmKernelPlugin:
-    """A Dask worker plugin: installs the kernelspec and starts the worker's warm kernel before any task.
-
-    Registered by :func:`run_dask` on every worker, present and future; the kernel is killed when the
-    worker closes.
-    """
-
-    name = "parindex-warm-kernel"
-
-    def __init__(self, cwd: str, cell_timeout: float = CELL_TIMEOUT, recycle_after: int = RECYCLE_AFTER):
-        self.cwd, self.cell_timeout, self.recycle_after = cwd, cell_timeout, recycle_after
-
-    def setup(self, worker) -> None:
-        from parindex_lib.kernels import ensure_kernelspec
-
-        ensure_kernelspec()
-        cwd = self.cwd if Path(self.cwd).is_dir() else tempfile.gettempdir()
-        # Tasks run in the worker's thread pool: start one kernel there (a worker with one thread,
-        # as ``dask worker --nthreads 1`` makes, reuses it for every task).
-        worker.executor.submit(lambda: kernel_for_this_thread(cwd, self.cell_timeout, self.recycle_after).start()
-                               ).result()
-
-    def teardown(self, worker) -> None:
-        worker.executor.submit(kill_all).result()
-        kill_all()
-
-
 def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult], None],
              scheduler: str | None = None) -> None:
     """Run jobs on a Dask cluster: ``scheduler`` (``tcp://HOST:8786``, ``tls://…``), else a LocalCluster.
@@ -140,6 +113,7 @@ def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult]
     """
     from distributed import Client, LocalCluster, as_completed
 
+    from parindex_lib.dask_plugin import WarmKernelPlugin
     from parindex_lib.errors import ParindexError
 
     cluster = None

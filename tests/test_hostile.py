@@ -577,15 +577,21 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
     deadline = time.time() + 60
     while time.time() < deadline and not list(out.glob(".staging-*")):
         time.sleep(0.1)
-    time.sleep(3)  # workers spawned and busy
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-    assert children, "the batch had started no worker yet"
+    def below(pid) -> list[str]:
+        return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+
+    children, kernels = [], []
+    while time.time() < deadline and not kernels:  # workers spawned, and their warm kernels started
+        time.sleep(0.2)
+        children = below(proc.pid)
+        kernels = [k for c in children for k in below(c)]
+    assert children and kernels, "the batch had started no worker or kernel yet"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    time.sleep(2)
-    alive = [c for c in children if Path(f"/proc/{c}").exists()
+    time.sleep(4)  # a kernel notices its worker is gone within a second
+    alive = [c for c in children + kernels if Path(f"/proc/{c}").exists()
              and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
-    assert not alive, f"workers outlived the batch: {alive}"
+    assert not alive, f"workers or kernels outlived the batch: {alive}"
     assert list(out.glob(".staging-*"))  # left by the kill…
     from parindex_lib.runner import _clean_stale, _locked
 
