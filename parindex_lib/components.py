@@ -40,15 +40,25 @@ def codes(include_total: bool = False) -> list[str]:
 
     Adjustments (``BONUS``, ``PENALTY``) are not parts of the total's weighting: see :func:`adjustments`.
     """
+    return list(_codes(include_total))
+
+
+@cache
+def _codes(include_total: bool) -> tuple[str, ...]:
     table = catalogue()
     roles = {"component", "block"} | ({"total"} if include_total else set())
-    return list(table.index[table["role"].isin(roles)])
+    return tuple(table.index[table["role"].isin(roles)])
+
+
+@cache
+def _adjustments() -> tuple[str, ...]:
+    table = catalogue()
+    return tuple(table.index[table["role"] == "adjustment"])
 
 
 def adjustments() -> list[str]:
     """Codes of bonus and penalty points (điểm thưởng, điểm trừ): added to the points, not to the maximum."""
-    table = catalogue()
-    return list(table.index[table["role"] == "adjustment"])
+    return list(_adjustments())
 
 
 def all_codes() -> list[str]:

@@ -56,28 +56,29 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
     ``rows`` holds (unit, level, slug, index); ``missing`` (unit, level, reason).
     """
     from parindex_lib.plots import plot_index_totals
-    from parindex_lib.report import basis_label
+    from parindex_lib.report import basis_label, ranking_table
     from parindex_lib.schema import UNIT_LEVELS
-    from parindex_lib.trends import total_status
     from parindex_lib.vn import format_rank
 
     label = str(year) if period == "FY" else f"{period}/{year}"
+    ranked = ranking_table(rows, scores)
     levels = []
     for level in UNIT_LEVELS:
-        units = sorted((r for r in rows if r[1] == level), key=lambda r: -r[3].display_total)
-        if not units:
+        units = ranked[ranked["level"] == level] if not ranked.empty else ranked
+        if units.empty:
             continue
-        table = [[{"text": str(i)}, {"text": unit, "href": f"{slug}/summary.html"},
-                  {"text": f"{format_pct(index.display_total, lang)} ({basis_label(index, lang)})"
-                           + (f" · {format_rank(index.total_rank, index.total_rank_of)}" if index.total_rank else "")},
-                  {"text": target_text(index.target, index.bound, lang)},
-                  {"text": status_label(total_status(index, scores), lang)}]
-                 for i, (unit, _, slug, index) in enumerate(units, start=1)]
-        chart = plot_index_totals([(u, ix.display_total) for u, _, _, ix in units], lang) if len(units) > 1 else None
+        table = [[{"text": str(i)}, {"text": r.unit, "href": f"{r.slug}/summary.html"},
+                  {"text": f"{format_pct(r.total, lang)} ({basis_label(r.index, lang)})"
+                           + (f" · {format_rank(int(r.rank), r.rank_of)}" if pd.notna(r.rank) else "")},
+                  {"text": target_text(r.target, r.bound, lang)},
+                  {"text": status_label(r.status, lang)}]
+                 for i, r in enumerate(units.itertuples(), start=1)]
+        chart = plot_index_totals(list(zip(units["unit"], units["total"], strict=True)), lang) \
+            if len(units) > 1 else None
         levels.append({"title": t("index_level_title", lang, level=t(f"level_{level}", lang)), "rows": table,
                        "chart": None if chart is None else chart.data_uri()})
     heading = t("index_title", lang, label=label)
-    banner = t("illustrative_banner", lang) if any(index.illustrative for *_, index in rows) else None
+    banner = t("illustrative_banner", lang) if bool(ranked["illustrative"].any()) else None
     return render("index.html.j2", lang=lang, title=heading, heading=heading, banner=banner, levels=levels,
                   columns=[t(k, lang) for k in ("col_rank", "col_unit", "col_total", "col_target", "col_status")],
                   missing=[[{"text": u}, {"text": t(f"level_{lv}", lang)}, {"text": why}]

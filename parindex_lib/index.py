@@ -431,16 +431,13 @@ class PARIndex:
 def _lead_units(present: list[str], tgt: pd.DataFrame, actual: pd.DataFrame, own: pd.DataFrame,
                 tasks: pd.DataFrame | None, unit: str) -> pd.Series:
     """Each component's lead office: from its target row, its result, any row of it, else the appendix."""
-    lead = pd.Series({c: None for c in present}, dtype=object)
-    for c in present:
-        for frame in (tgt, actual, own[own["component"] == c].set_index("component")):
-            if c in frame.index:
-                found = frame.loc[[c], "lead_units"].dropna()
-                if not found.empty:
-                    lead[c] = found.iloc[0]
-                    break
-        if lead[c] is None and tasks is not None and not tasks.empty:
-            match = tasks[(tasks["component"] == c) & (tasks["unit"].isna() | (tasks["unit"] == unit))]
-            if not match.empty:
-                lead[c] = match["lead_units"].iloc[0]
-    return lead
+    def first(frame: pd.DataFrame, components) -> dict:
+        named = pd.Series(frame["lead_units"].to_numpy(), index=list(components)).dropna()
+        return named[~named.index.duplicated()].to_dict()
+
+    sources = [first(tgt, tgt.index), first(actual, actual.index), first(own, own["component"])]
+    if tasks is not None and not tasks.empty:
+        mine = tasks[tasks["unit"].isna() | (tasks["unit"] == unit)]
+        sources.append(first(mine, mine["component"]))
+    lead = {c: next((found[c] for found in sources if c in found), None) for c in present}
+    return pd.Series(lead, index=present, dtype=object)

@@ -18,6 +18,7 @@ from parindex_lib.config import PROJECT_ROOT
 from parindex_lib.i18n import check_lang, component_name, t
 from parindex_lib.index import PARIndex, met
 from parindex_lib.render import fragment
+from parindex_lib.schema import unit_rows
 from parindex_lib.standardise import load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_points, format_pp, format_rank
 
@@ -84,7 +85,7 @@ def _blank(ctx: Context) -> HTML:
 def header(ctx: Context, page: str) -> HTML:
     """Title, the illustrative banner where it applies, and one sentence of context."""
     idx = ctx.index
-    shown_illustrative = page == "trends" and ctx.scores.loc[ctx.scores["unit"] == idx.unit, "illustrative"].any()
+    shown_illustrative = page == "trends" and unit_rows(ctx.scores, idx.unit, idx.level)["illustrative"].any()
     banner = t("illustrative_banner", ctx.lang) if idx.illustrative or shown_illustrative else None
     if idx.can_total:
         scheme = t("scheme_from_points", ctx.lang) if idx.from_points else idx.scheme.name
@@ -305,8 +306,8 @@ def trends_table(ctx: Context):
     distance to each published average."""
     idx = ctx.index
     history = history_frame(ctx)
-    own = ctx.scores[(ctx.scores["unit"] == idx.unit) & (ctx.scores["level"] == idx.level)
-                     & (ctx.scores["component"] == "TOTAL") & (ctx.scores["kind"] == "actual")]
+    own = unit_rows(ctx.scores, idx.unit, idx.level)
+    own = own[(own["component"] == "TOTAL") & (own["kind"] == "actual")]
     total_ranks = {(y, p): format_rank(r, o) for y, p, r, o in
                    zip(own["year"], own["period"], own["rank"], own["rank_of"], strict=True) if not pd.isna(r)}
     periods = list(history.index)

@@ -183,9 +183,22 @@ def plot_contributions(table: pd.DataFrame, lang: str = "vi"):
     return _done(fig)
 
 
+#: Above this many units (the 63 provinces of old), the index chart shows how the totals spread.
+BARS_MAX = 63
+
+
 def plot_index_totals(totals: list[tuple[str, float]], lang: str = "vi"):
-    """The index page's chart: each unit's total (ranked, highest first) as a horizontal bar."""
+    """The index page's chart: each unit's total (ranked, highest first) as a horizontal bar; for more than
+    :data:`BARS_MAX` units (a province's communes), a histogram of the totals by percentage point."""
     use_style()
+    if len(totals) > BARS_MAX:
+        values = np.array([v for _, v in totals], dtype=float)
+        fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 3.2))
+        ax.hist(values, bins=np.arange(np.floor(values.min()), 101.0, 1.0), color="#4c72b0")
+        ax.set_xlabel(t("chart_total_axis", lang))
+        ax.set_ylabel(t("chart_units_axis", lang))
+        ax.set_title(t("chart_index_spread_title", lang, n=format_number(len(values), lang, 0)), fontweight="bold")
+        return _done(fig)
     names = [u if len(u) <= 40 else u[:38] + "…" for u, _ in totals]  # names are data: never refused for a glyph
     values = [v for _, v in totals]
     fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.28 * len(totals) + 1.0))

@@ -11,6 +11,7 @@ units go on; the executed failing notebook is kept under ``_failed/`` for debugg
 from __future__ import annotations
 
 import ast
+import concurrent.futures as cf
 import ctypes
 import datetime as dt
 import fcntl
@@ -336,8 +337,12 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         try:
             tasks = [Task(unit, slug, page, nb, plan.params | {"unit": unit, "level": level}, stage_root / slug)
                      for (unit, level), slug in plan.slugs.items() for page, nb in plan.notebooks.items()]
-            summary.outcomes = execute_tasks(tasks, workers, progress, executor=executor, scheduler=scheduler,
-                                             cell_timeout=cell_timeout, recycle_after=recycle_after)
+            # The workbook's per-unit sheets need no page: they are prepared here while the workers run.
+            with cf.ThreadPoolExecutor(1) as side:
+                prepared = side.submit(_prepare_workbook, plan)
+                summary.outcomes = execute_tasks(tasks, workers, progress, executor=executor, scheduler=scheduler,
+                                                 cell_timeout=cell_timeout, recycle_after=recycle_after)
+                plan.prepared = prepared.result()
             _promote(plan, summary, stage_root)
             rows, missing = _index_rows(plan, summary)
             try:
@@ -371,6 +376,7 @@ class _Plan:
     scores: object
     unreportable: list = field(default_factory=list)
     indices: dict = field(default_factory=dict)
+    prepared: dict = field(default_factory=dict)
 
 
 def _plan(params_file, units, overrides, out_dir: Path, raw_dir, notebooks_dir: Path, processed_dir: Path,
@@ -514,6 +520,13 @@ def _reportable(chosen: list[tuple[str, str]], scores, params: dict, year: int, 
     return ok, skipped
 
 
+def _prepare_workbook(plan: _Plan) -> dict:
+    """Every reportable unit's rows of the workbook's status, lift and plan sheets."""
+    from parindex_lib.workbook import unit_sheet_rows
+
+    return {key: unit_sheet_rows(index, plan.scores, plan.lang) for key, index in plan.indices.items()}
+
+
 def _workbook(plan: _Plan, rows: list, missing: list) -> bytes:
     """The run's results as an Excel workbook (scores, status, lift, plan targets, provenance)."""
     from parindex_lib.pages import relative
@@ -525,7 +538,8 @@ def _workbook(plan: _Plan, rows: list, missing: list) -> bytes:
                   "params": [(k, relative(v) if k.endswith(("_path", "_dir")) else v) for k, v in plan.params.items()],
                   "version": __version__,
                   "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")}
-    return build_workbook([r[3] for r in rows], plan.scores, plan.lang, plan.year, plan.period, provenance, missing)
+    return build_workbook([r[3] for r in rows], plan.scores, plan.lang, plan.year, plan.period, provenance, missing,
+                          plan.prepared)
 
 
 def _choose_units(scores, names: list[str] | None, level: str | None, raw_dir: Path) -> list[tuple[str, str]]:

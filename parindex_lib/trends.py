@@ -15,7 +15,7 @@ from scipy import stats
 
 from parindex_lib.components import TOTAL, codes
 from parindex_lib.index import PARIndex, met, required_value
-from parindex_lib.schema import PERIODS
+from parindex_lib.schema import PERIODS, derived, unit_rows
 
 STATUSES = ["met", "on_track", "at_risk", "off_track", "needs_change"]
 
@@ -31,9 +31,11 @@ def history(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = 
     ``TOTAL`` keeps every reported total as reported; only a result without one gets the total
     recomputed with ``scheme_weights`` (when given and every component is present).
     """
-    rows = scores[(scores["unit"] == unit) & (scores["kind"] == "actual")]
     if level:
-        rows = rows[rows["level"] == level]
+        rows = unit_rows(scores, unit, level)
+        rows = rows[rows["kind"] == "actual"]
+    else:
+        rows = scores[(scores["unit"] == unit) & (scores["kind"] == "actual")]
     wide = rows.pivot_table(index=["year", "period"], columns="component", values="value_pct", aggfunc="first")
     wide = wide.reindex(columns=[c for c in codes(include_total=True) if c in wide.columns])
     if scheme_weights is not None and not scheme_weights.empty and set(scheme_weights.index) <= set(wide.columns):
@@ -81,8 +83,9 @@ def reference_history(scores: pd.DataFrame, level: str, regions: tuple[str, ...]
     """
     if level != "province":
         return pd.DataFrame()
-    wanted = (scores["level"] == "national") | ((scores["level"] == "region") & scores["unit"].isin(regions))
-    rows = scores[wanted & (scores["component"] == TOTAL) & (scores["kind"] == "actual")]
+    refs = derived(scores, "reference_rows", lambda f: f[f["level"].isin(["national", "region"])])
+    wanted = (refs["level"] == "national") | ((refs["level"] == "region") & refs["unit"].isin(regions))
+    rows = refs[wanted & (refs["component"] == TOTAL) & (refs["kind"] == "actual")]
     if rows.empty:
         return pd.DataFrame()
     wide = rows.pivot_table(index=["year", "period"], columns="unit", values="value_pct", aggfunc="first")
@@ -173,8 +176,8 @@ def target_status(index: PARIndex, scores: pd.DataFrame | None = None, risk_marg
     interim = index.period != "FY" and index.year == index.target_year
     quarters = None
     if interim and scores is not None:
-        own = scores[(scores["unit"] == index.unit) & (scores["level"] == index.level) & (scores["kind"] == "actual")
-                     & (scores["year"] == index.year) & scores["period"].str.startswith("Q")]
+        own = unit_rows(scores, index.unit, index.level)
+        own = own[(own["kind"] == "actual") & (own["year"] == index.year) & own["period"].str.startswith("Q")]
         own = own[own["period"].map(_period_order) <= _period_order(index.period)]
         quarters = own.pivot_table(index="period", columns="component", values="value_pct", aggfunc="first")
     records = []
@@ -217,9 +220,10 @@ def projected_total(index: PARIndex, status: pd.DataFrame) -> float | None:
     return float(np.dot(index.weights.to_numpy(), values.loc[index.components].to_numpy()))
 
 
-def total_status(index: PARIndex, scores: pd.DataFrame | None = None) -> str:
+def total_status(index: PARIndex, scores: pd.DataFrame | None = None, status: pd.DataFrame | None = None) -> str:
     """The total's status: ``met``; for an interim quarter ``on_track``/``off_track`` from the projected
-    year-end total; otherwise ``needs_change``.
+    year-end total; otherwise ``needs_change``. ``status``: the components' :func:`target_status`, when
+    already computed.
 
     Examples
     --------
@@ -228,7 +232,7 @@ def total_status(index: PARIndex, scores: pd.DataFrame | None = None) -> str:
     """
     if index.meets_target:
         return "met"
-    projected = projected_total(index, target_status(index, scores))
+    projected = projected_total(index, target_status(index, scores) if status is None else status)
     if projected is None:
         return "off_track" if index.period == "FY" and index.year == index.target_year else "needs_change"
     return "on_track" if met(projected, index.target, index.bound) else "off_track"

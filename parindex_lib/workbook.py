@@ -81,7 +81,8 @@ def _sheet(book, title: str, columns: list[Column], rows: list[list[object]], la
 
 
 def build_workbook(indexes: list[PARIndex], scores: pd.DataFrame, lang: str, year: int, period: str,
-                   provenance: dict, not_reported: list[tuple[str, str, str]]) -> bytes:
+                   provenance: dict, not_reported: list[tuple[str, str, str]],
+                   prepared: dict | None = None) -> bytes:
     """The run's workbook as bytes (write it atomically beside the HTML).
 
     Parameters
@@ -98,6 +99,8 @@ def build_workbook(indexes: list[PARIndex], scores: pd.DataFrame, lang: str, yea
         ``inputs`` [(path, sha256)], ``params`` [(name, value)], ``version``, ``time``.
     not_reported : list of (unit, level, reason)
         Units the run could not report on, listed with the reason.
+    prepared : dict, optional
+        (unit, level) → :func:`unit_sheet_rows`, computed beforehand (else computed here).
 
     Examples
     --------
@@ -121,7 +124,7 @@ def build_workbook(indexes: list[PARIndex], scores: pd.DataFrame, lang: str, yea
 
     # Scores: the tidy rows of the units reported on, as a table standardise reads back.
     keys = {(ix.unit, ix.level) for ix in indexes}
-    used = scores[[(u, lv) in keys for u, lv in zip(scores["unit"], scores["level"], strict=True)]]
+    used = scores[pd.MultiIndex.from_frame(scores[["unit", "level"]]).isin(list(keys))] if keys else scores.iloc[:0]
     headers = SCORE_HEADERS[lang]
     formats = {"Giá trị": PCT, "value_pct": PCT, "Điểm": NUMBER, "points": NUMBER, "Điểm tối đa": NUMBER,
                "max_points": NUMBER}
@@ -131,50 +134,25 @@ def build_workbook(indexes: list[PARIndex], scores: pd.DataFrame, lang: str, yea
     _sheet(book, names["scores"], [Column(h, formats.get(h)) for h in headers], rows,
            t("illustrative_banner", lang) if used["illustrative"].any() else None)
 
+    prepared = prepared or {}
+    per_unit = [prepared.get((ix.unit, ix.level)) or unit_sheet_rows(ix, scores, lang) for ix in indexes]
+
     # Status: unit × component, against the target year's targets.
     cols = [Column(t("col_unit", lang)), Column(t("col_level", lang)), Column(t("col_component", lang)),
             Column(t("col_value", lang), PCT), Column(t("col_target", lang), PCT), Column(t("col_gap", lang), NUMBER),
             Column(t("col_status", lang)), Column(t("col_lead", lang))]
-    rows = []
-    for ix in indexes:
-        status = trends.target_status(ix, scores)
-        rows.append([ix.unit, t(f"level_{ix.level}", lang), t("col_total", lang), ix.display_total / 100,
-                     ix.target / 100, ix.display_total - ix.target, status_label(trends.total_status(ix, scores),
-                                                                                  lang), None])
-        for c, r in status.iterrows():
-            rows.append([ix.unit, t(f"level_{ix.level}", lang), component_name(c, lang), r.value / 100,
-                         None if pd.isna(r.target) else r.target / 100, None if pd.isna(r.gap) else r.gap,
-                         status_label(r.status, lang), r.lead_units])
-    _sheet(book, names["status"], cols, rows, label)
+    _sheet(book, names["status"], cols, [row for unit in per_unit for row in unit["status"]], label)
 
     # Lift: the recommended changes per unit (the gap model, as the pages show).
     cols = [Column(t("col_unit", lang)), Column(t("col_component", lang)), Column(t("col_from", lang), PCT),
             Column(t("col_to", lang), PCT), Column(t("col_gain", lang), NUMBER), Column(t("col_lead", lang))]
-    rows = []
-    for ix in indexes:
-        if not ix.can_total:
-            continue
-        result = lift_mod.lift(ix, "gap")
-        for c, r in result.changes.iterrows():
-            rows.append([ix.unit, component_name(c, lang), r.from_pct / 100, r.to_pct / 100, r.gain_total,
-                         r.lead_units])
-    _sheet(book, names["lift"], cols, rows, label)
+    _sheet(book, names["lift"], cols, [row for unit in per_unit for row in unit["lift"]], label)
 
     # Plan targets: each component's target, and the total if it alone is missed.
     cols = [Column(t("col_unit", lang)), Column(t("col_component", lang)), Column(t("col_value", lang), PCT),
             Column(t("col_target", lang), PCT), Column(t("col_total_if_missed", lang), PCT),
             Column(t("col_breaks", lang)), Column(t("col_lead", lang))]
-    rows = []
-    for ix in indexes:
-        if not ix.can_total:
-            continue
-        plan = lift_mod.plan_targets(ix)
-        rows.append([ix.unit, t("col_total", lang), ix.display_total / 100, plan.total_at_targets / 100, None,
-                     None, None])
-        for c, r in plan.table.iterrows():
-            rows.append([ix.unit, component_name(c, lang), r.current / 100, r.target / 100, r.total_if_missed / 100,
-                         t("answer_yes" if r.breaks_goal else "answer_no", lang), r.lead_units])
-    _sheet(book, names["plan"], cols, rows, label)
+    _sheet(book, names["plan"], cols, [row for unit in per_unit for row in unit["plan"]], label)
 
     # Provenance: inputs and their hashes, parameters, version, time; units not reported, with the reason.
     cols = [Column(t("provenance_title", lang)), Column(""), Column("")]
@@ -187,6 +165,34 @@ def build_workbook(indexes: list[PARIndex], scores: pd.DataFrame, lang: str, yea
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def unit_sheet_rows(ix: PARIndex, scores: pd.DataFrame, lang: str) -> dict[str, list]:
+    """One unit's rows of the status, lift and plan-targets sheets (the part of a workbook computed per unit;
+    a batch prepares them while the pages run)."""
+    status = trends.target_status(ix, scores)
+    rows = {"status": [[ix.unit, t(f"level_{ix.level}", lang), t("col_total", lang), ix.display_total / 100,
+                        ix.target / 100, ix.display_total - ix.target,
+                        status_label(trends.total_status(ix, scores, status), lang), None]],
+            "lift": [], "plan": []}
+    for c, r in status.iterrows():
+        rows["status"].append([ix.unit, t(f"level_{ix.level}", lang), component_name(c, lang), r.value / 100,
+                               None if pd.isna(r.target) else r.target / 100, None if pd.isna(r.gap) else r.gap,
+                               status_label(r.status, lang), r.lead_units])
+    if not ix.can_total:
+        return rows
+    result = lift_mod.lift(ix, "gap")
+    for c, r in result.changes.iterrows():
+        rows["lift"].append([ix.unit, component_name(c, lang), r.from_pct / 100, r.to_pct / 100, r.gain_total,
+                             r.lead_units])
+    plan = lift_mod.plan_targets(ix)
+    rows["plan"].append([ix.unit, t("col_total", lang), ix.display_total / 100, plan.total_at_targets / 100, None,
+                         None, None])
+    for c, r in plan.table.iterrows():
+        rows["plan"].append([ix.unit, component_name(c, lang), r.current / 100, r.target / 100,
+                             r.total_if_missed / 100, t("answer_yes" if r.breaks_goal else "answer_no", lang),
+                             r.lead_units])
+    return rows
 
 
 def workbook_name(year: int, period: str, lang: str) -> str:
