@@ -1,14 +1,33 @@
-"""Time the batch against the naive way a user would script it, in the same run.
+"""The batch at commune scale: the naive loop, the previous design and ``parindex run``, in the same run.
 
-Naive: a shell loop of ``papermill`` then ``jupyter nbconvert --to html`` per unit and notebook.
-Ours: ``parindex_lib.runner.run_batch`` (one process pool over the machine's cores, one render per page).
-Run: ``.venv/bin/python benchmarks/bench_batch.py [--units 1 8]``; prints a Markdown table.
+Synthetic provinces (made up, labelled ILLUSTRATIVE in their file name and on every page:
+``benchmarks/synthetic.py``) of 100 and 1 000 communes, each scored in points, 2023 and 2024:
+
+* **naive** — the shell loop a user would write: ``papermill`` then ``jupyter nbconvert`` per page, on a
+  sample of communes;
+* **previous** — the design before warm kernels: a new kernel per page (papermill's default), every page
+  reading and validating the whole table and computing the rank intervals of all peers itself; local
+  processes, on a sample;
+* **parindex run** — warm kernels, work done once per run; every commune, local processes; and the same
+  with ``--executor dask`` on a LocalCluster (100 communes);
+* **at 3 321 communes** — ``run`` on a sample of communes (every page still sees all 3 321: the table,
+  the peer groups, the index), for the cost of one page at that scale, and the run's own (client) work
+  measured on all 3 321 without the pages;
+* **standardise** on 3 321 communes × 10 components × 8 periods.
+
+Run: ``.venv/bin/python benchmarks/bench_batch.py`` (about 40 minutes on 2 cores); prints Markdown.
+CPU-seconds are those of the run's processes and their kernels (``getrusage``); peak memory is the
+largest single process (a worker or its kernel).
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures as cf
+import json
+import multiprocessing as mp
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -16,72 +35,193 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).parent))
 
-from parindex_lib.config import NOTEBOOKS_DIR
-from parindex_lib.pages import PAGES
-from parindex_lib.runner import run_batch
-from parindex_lib.standardise import standardise, write_processed
+from synthetic import PERIODS_8, make_province  # noqa: E402
+
+from parindex_lib.config import NOTEBOOKS_DIR  # noqa: E402
+from parindex_lib.pages import PAGES  # noqa: E402
 
 BIN = Path(sys.executable).parent
+COMMUNES_AT_SCALE = 3321
 
 
-def make_raw(folder: Path, n_units: int) -> list[str]:
-    """A raw folder of ``n_units`` synthetic communes (a tidy CSV), each with 2024 results and 2025 targets."""
-    rng = np.random.default_rng(42)
-    lines = ["unit,level,year,period,component,kind,value_pct,lead_units"]
-    codes = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS"]
-    units = [f"Xã Mẫu {i + 1}" for i in range(n_units)]
-    for unit in units:
-        for c in codes:
-            lines.append(f"{unit},commune,2024,FY,{c},actual,\"{rng.uniform(40, 99):.2f}%\",Văn phòng UBND xã")
-            lines.append(f"{unit},commune,2025,FY,{c},target,\"Trên {rng.integers(60, 95)}%\",")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "communes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return units
+def usage() -> tuple[float, float]:
+    """(CPU-seconds so far of this process and its reaped descendants, their largest peak RSS in MB)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, max(me.ru_maxrss, kids.ru_maxrss) / 1024)
 
 
-def naive(raw: Path, units: list[str], work: Path) -> float:
-    """The shell loop: papermill then nbconvert, one notebook at a time."""
+def in_child(fn, *args):
+    """Run ``fn(*args)`` in a fresh process and return (result, wall s, CPU s, peak MB of any of its processes)."""
+    ctx = mp.get_context("spawn")
+    with cf.ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        return pool.submit(_measured, fn, *args).result()
+
+
+def _measured(fn, *args):
+    start, (cpu0, _) = time.perf_counter(), usage()
+    result = fn(*args)
+    wall = time.perf_counter() - start
+    cpu, peak = usage()
+    return result, wall, cpu - cpu0, peak
+
+
+def prepare(work: Path, n: int) -> tuple[Path, Path, list[str]]:
+    from parindex_lib.standardise import standardise, write_processed
+
+    raw = work / "raw"
+    units = make_province(raw, n)
     processed = work / "processed"
-    write_processed(standardise(None, raw), processed)
-    start = time.perf_counter()
+    write_processed(standardise(None, raw), processed, raw_dir=raw)
+    return raw, processed, units
+
+
+# -- the three designs ---------------------------------------------------------------------------------
+def naive(raw: Path, processed: Path, units: list[str], work: Path) -> int:
+    """The shell loop: papermill then nbconvert, one page at a time."""
     for unit in units:
         for name in PAGES.values():
             out = work / "naive" / f"{unit}-{name}.ipynb"
             out.parent.mkdir(parents=True, exist_ok=True)
             subprocess.run([BIN / "papermill", NOTEBOOKS_DIR / f"{name}.ipynb", out, "-k", "parindex",
-                            "-p", "unit", unit, "-p", "year", "2025", "-p", "scores_path", processed / "scores.csv",
-                            "-p", "tasks_path", processed / "tasks.csv", "-p", "raw_dir", raw, "--cwd", NOTEBOOKS_DIR],
-                           check=True, capture_output=True)
+                            "-p", "unit", unit, "-p", "level", "commune", "-p", "scores_path",
+                            processed / "scores.csv", "-p", "tasks_path", processed / "tasks.csv", "-p", "raw_dir",
+                            raw, "--cwd", NOTEBOOKS_DIR], check=True, capture_output=True)
             subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", out],
                            check=True, capture_output=True)
-    return time.perf_counter() - start
+    return 4 * len(units)
 
 
-def ours(raw: Path, work: Path) -> float:
-    start = time.perf_counter()
-    summary = run_batch(overrides={"year": "2025"}, raw_dir=raw, out_dir=work / "reports",
-                        processed_dir=work / "processed2", progress=False)
+def _previous_page(args) -> None:
+    import papermill
+
+    from parindex_lib.html import render_html
+
+    notebook, out, parameters = args
+    papermill.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="parindex",
+                               cwd=str(NOTEBOOKS_DIR), progress_bar=False,
+                               extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    render_html(out, out.with_suffix(".html"), "vi")
+
+
+def previous(raw: Path, processed: Path, units: list[str], work: Path, workers: int) -> int:
+    """The design before: a new kernel per page, each page doing all its own work (no run-wide tables)."""
+    jobs = [(NOTEBOOKS_DIR / f"{name}.ipynb", work / "previous" / f"{i}-{name}.ipynb",
+             {"unit": u, "level": "commune", "scores_path": str(processed / "scores.csv"),
+              "tasks_path": str(processed / "tasks.csv"), "raw_dir": str(raw)})
+            for i, u in enumerate(units) for name in PAGES.values()]
+    (work / "previous").mkdir(parents=True, exist_ok=True)
+    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+        list(pool.map(_previous_page, jobs))
+    return len(jobs)
+
+
+def ours(raw: Path, work: Path, units: list[str] | None, executor: str, workers: int) -> int:
+    from parindex_lib.runner import run_batch
+
+    summary = run_batch(overrides={"year": "2024"}, units=units, raw_dir=raw, out_dir=work / f"reports-{executor}",
+                        processed_dir=work / f"processed-{executor}", progress=False, workers=workers,
+                        executor=executor, level="commune")
     assert summary.ok, summary.describe()
-    return time.perf_counter() - start
+    return len(summary.outcomes)
+
+
+def client_only(raw: Path, work: Path) -> dict:
+    """The run's own work at scale (plan, rank intervals, index.html, workbook), with the pages skipped."""
+    from parindex_lib import runner
+    from parindex_lib.executors import PageResult
+
+    def instant(jobs, on_result, **_):
+        for job in jobs:
+            on_result(PageResult(job.key, True, html=b"<html></html>", ipynb=b"{}"))
+
+    runner.run_jobs = instant
+    start = time.perf_counter()
+    summary = runner.run_batch(overrides={"year": "2024"}, raw_dir=raw, out_dir=work / "reports-client",
+                               processed_dir=work / "processed-client", progress=False, level="commune")
+    return {"pages": len(summary.outcomes), "wall": time.perf_counter() - start}
+
+
+def standardise_at_scale(work: Path) -> int:
+    from parindex_lib.standardise import standardise, write_processed
+
+    raw = work / "raw-std"
+    make_province(raw, COMMUNES_AT_SCALE, PERIODS_8)
+    result = standardise(None, raw)
+    write_processed(result, work / "processed-std", raw_dir=raw)
+    return len(result.scores)
+
+
+# -- report --------------------------------------------------------------------------------------------
+def row(what: str, n: int, pages: int, wall: float, cpu: float, peak: float) -> dict:
+    return {"what": what, "communes": n, "pages": pages, "wall_s": round(wall, 1),
+            "pages_per_s": round(pages / wall, 3), "cpu_s_per_page": round(cpu / pages, 2),
+            "peak_mb_per_process": round(peak)}
+
+
+class _Skip(Exception):
+    pass
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--units", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--communes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--sample", type=int, default=4,
+                        help="communes run by the naive loop and the previous design")
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--no-scale", action="store_true", help="skip the 3 321-commune part")
     args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}\n")
-    print("| units | pages | naive loop (s) | parindex run (s) | speed-up |\n|---:|---:|---:|---:|---:|")
-    for n in args.units:
-        work = Path(tempfile.mkdtemp(prefix="parindex-bench-"))
+    results = []
+    for n in args.communes:
+        work = Path(tempfile.mkdtemp(prefix=f"parindex-bench-{n}-"))
         try:
-            units = make_raw(work / "raw", n)
-            t_naive = naive(work / "raw", units, work)
-            t_ours = ours(work / "raw", work)
-            print(f"| {n} | {4 * n} | {t_naive:.1f} | {t_ours:.1f} | {t_naive / t_ours:.2f}× |", flush=True)
+            raw, processed, units = prepare(work, n)
+            sample = units[:: max(1, n // args.sample)][: args.sample]
+            for what, fn, fargs in (
+                ("naive loop (sample)", naive, (raw, processed, sample, work)),
+                ("previous design (sample)", previous, (raw, processed, sample, work, args.workers)),
+                ("parindex run, local", ours, (raw, work, None, "local", args.workers)),
+                *([("parindex run, dask LocalCluster", ours, (raw, work, None, "dask", args.workers))]
+                  if n <= 100 else []),
+            ):
+                pages, wall, cpu, peak = in_child(fn, *fargs)
+                results.append(row(what, n, pages, wall, cpu, peak))
+                print(json.dumps(results[-1], ensure_ascii=False), flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    work = Path(tempfile.mkdtemp(prefix="parindex-bench-scale-"))
+    try:
+        if args.no_scale:
+            raise _Skip
+        raw, processed, units = prepare(work, COMMUNES_AT_SCALE)
+        sample = units[:: COMMUNES_AT_SCALE // 8][:8]
+        pages, wall, cpu, peak = in_child(ours, raw, work, sample, "local", args.workers)
+        results.append(row("parindex run, local, 8 of 3 321 communes", COMMUNES_AT_SCALE, pages, wall, cpu, peak))
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+        client, wall, cpu, peak = in_child(client_only, raw, work)
+        results.append({"what": "the run's own work at 3 321 communes (pages skipped)", "communes": COMMUNES_AT_SCALE,
+                        "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mb_per_process": round(peak)})
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+        rows, wall, cpu, peak = in_child(standardise_at_scale, work)
+        results.append({"what": "standardise 3 321 × 10 × 8", "rows": rows, "wall_s": round(wall, 1),
+                        "peak_mb_per_process": round(peak)})
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    except _Skip:
+        pass
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print()
+    print("| what | communes | pages | wall (s) | pages/s | CPU-s/page | peak MB/process |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['what']} | {r.get('communes', '')} | {r.get('pages', '')} | {r['wall_s']} | "
+              f"{r.get('pages_per_s', '')} | {r.get('cpu_s_per_page', '')} | {r['peak_mb_per_process']} |")
 
 
 if __name__ == "__main__":

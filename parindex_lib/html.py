@@ -6,6 +6,7 @@ no script, font or style fetched from anywhere (nbconvert's full templates load 
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -32,17 +33,22 @@ def _drop_noise(nb: nbformat.NotebookNode, analyst_cells: bool = False) -> nbfor
     return nb
 
 
+@cache
+def _exporter():
+    """nbconvert's HTML exporter, made once per process (it compiles its templates when first used)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, exclude_raw=True)
+
+
 def render_html(executed: Path, out: Path, lang: str = "vi", analyst_cells: bool = False) -> Path:
     """Render an executed notebook to a self-contained page without code cells, written atomically.
 
     Cells tagged ``analyst`` (the lift page's what-if scenario) are shown only with ``analyst_cells``.
     """
-    from nbconvert import HTMLExporter
-
     nb = _drop_noise(nbformat.read(str(executed), as_version=4), analyst_cells)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, exclude_raw=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     page = render("page.html.j2", lang=lang, title=t("app_title", lang), body=Markup(body))
     return write_atomic(out, page)
 

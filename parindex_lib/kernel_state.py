@@ -11,6 +11,7 @@ purpose and keyed by the file they read.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import random
@@ -56,6 +57,10 @@ def warm_up() -> None:
         "path": list(sys.path),
         "environ": dict(os.environ),
     }
+    # What is imported now lives as long as the kernel: moved out of the collector's sight, so the
+    # full collection IPython runs on every reset looks at the last notebook's objects only.
+    gc.collect()
+    gc.freeze()
 
 
 def restore() -> None:

@@ -31,19 +31,26 @@ RECYCLE_AFTER = 200
 def _engine():
     """papermill's nbclient engine, handed this kernel's client (papermill would make a new one per notebook
     and, not owning the kernel, never close it: five sockets leaked per page)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
 
     class WarmEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, km=None, kc=None,
-                                     **kwargs):
+                                     record=None, **kwargs):
             client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
                                              kernel_name=kernel_name, log=logging.getLogger("papermill"),
                                              log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
             client.kc = kc
-            return client.execute()
+            try:
+                return client.execute()
+            except (CellTimeoutError, DeadKernelError):
+                if record:  # what ran before the kernel died or hung, for the failed-notebook record
+                    write_ipynb(nb_man.nb, record)
+                raise
 
     papermill_engines.register(ENGINE, WarmEngine)
 
@@ -197,7 +204,9 @@ class WarmKernel:
         try:
             papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
                                        engine_name=ENGINE, km=self.km, kc=self.kc, progress_bar=False,
-                                       log_output=False, execution_timeout=self.cell_timeout)
+                                       log_output=False, execution_timeout=self.cell_timeout,
+                                       # written once at the end (and on failure), not after every cell
+                                       request_save_on_cell_execute=False, record=str(output))
         except PapermillExecutionError as exc:
             self.kill()  # recycled after a failure: nothing the failing notebook left reaches the next
             return Executed(False, f"{exc.ename}: {exc.evalue}".strip(), exc.exec_count)

@@ -122,6 +122,7 @@ def test_a_kernel_that_dies_fails_only_its_page(kernel, tmp_path):
     dies = notebook(tmp_path / "dies.ipynb", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
     outcome = kernel.execute(dies, tmp_path / "dies_out.ipynb", {})
     assert not outcome.ok and "died" in outcome.error
+    assert (tmp_path / "dies_out.ipynb").exists()  # the record of the failed notebook
     assert kernel.execute(notebook(tmp_path / "next.ipynb", "print('alive')"), tmp_path / "next_out.ipynb", {}).ok
 
 
