@@ -256,12 +256,14 @@ def rank_intervals(values: pd.DataFrame, weights: pd.Series, *, concentration: f
 
     Examples
     --------
-    >>> v = pd.DataFrame({"C1": [90.0, 50.0, 70.0], "C2": [50.0, 90.0, 70.0]}, index=["A", "B", "C"])
+    Two units tied at the scheme trade first place as the weights move; the third is always last:
+
+    >>> v = pd.DataFrame({"C1": [90.0, 50.0, 60.0], "C2": [50.0, 90.0, 60.0]}, index=["A", "B", "C"])
     >>> rank_intervals(v, pd.Series({"C1": 0.5, "C2": 0.5}), draws=1000)[["rank_low", "rank_high"]]
        rank_low  rank_high
-    A         1          3
-    B         1          3
-    C         1          3
+    A         1          2
+    B         1          2
+    C         3          3
     """
     x = values.loc[:, weights.index].to_numpy(dtype=float)
     n = len(x)

@@ -13,7 +13,8 @@ from conftest import ROOT
 
 # Import name → distribution name, where they differ.
 DISTRIBUTION = {"docx": "python-docx", "yaml": "pyyaml", "IPython": "ipykernel", "bs4": "beautifulsoup4",
-                "jupyter_client": "ipykernel", "nbclient": "nbconvert", "jinja2": "jinja2"}
+                "jupyter_client": "ipykernel", "jupyter_core": "ipykernel", "nbclient": "nbconvert", "jinja2": "jinja2",
+                "distributed": "dask"}
 #: The versions the code needs at least: ``pandera.pandas`` appeared in pandera 0.24.
 FLOORS = {"pandera": (0, 24), "pandas": (2, 1), "jinja2": (3, 1)}
 
