@@ -102,6 +102,31 @@ def _result(get: Callable[[], PageResult], job: PageJob) -> PageResult:
 
 
 # -- Dask ---------------------------------------------------------------------------------------------
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = 10
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a scheduler that does not answer, before any work starts.
+
+    Raises
+    ------
+    ParindexError
+        Naming the address, and how to start a scheduler.
+    """
+    from distributed import Client
+
+    from parindex_lib.errors import ParindexError
+
+    try:
+        with Client(address, timeout=f"{CONNECT_TIMEOUT}s"):
+            pass
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParindexError(f"--scheduler {address}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
+                            f"({reason}); start one with `dask scheduler` and workers with `dask worker`") from None
+
+
 def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult], None],
              scheduler: str | None = None) -> None:
     """Run jobs on a Dask cluster: ``scheduler`` (``tcp://HOST:8786``, ``tls://…``), else a LocalCluster.
@@ -114,16 +139,15 @@ def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult]
     from distributed import Client, LocalCluster, as_completed
 
     from parindex_lib.dask_plugin import WarmKernelPlugin
-    from parindex_lib.errors import ParindexError
 
     cluster = None
     try:
         if scheduler:
             try:
-                client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
-                raise ParindexError(f"--scheduler {scheduler}: no Dask scheduler answered ({exc}); start one "
-                                    "with `dask scheduler` and workers with `dask worker`") from None
+                client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+            except (OSError, TimeoutError, ValueError):
+                check_scheduler(scheduler)  # the message naming the address
+                raise
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=40)

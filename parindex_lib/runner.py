@@ -327,6 +327,10 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         raise ParindexError(f"--cell-timeout {cell_timeout:g}: expected a positive number of seconds")
     if recycle_after < 1:
         raise ParindexError(f"recycle_after {recycle_after}: expected at least 1 notebook per kernel")
+    if scheduler:
+        from parindex_lib.executors import check_scheduler
+
+        check_scheduler(scheduler)
     plan = _plan(params_file, units, overrides, Path(out_dir), raw_dir, Path(notebooks_dir), Path(processed_dir),
                  force, level)
     with _locked(plan.out_dir):

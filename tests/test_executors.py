@@ -64,3 +64,24 @@ def test_a_kernel_that_dies_or_hangs_fails_only_its_page(tmp_path, executor):
     assert (run / slugify("Đà Nẵng", "province") / "weighting.html").exists()
     assert (run / "_failed" / slugify("An Giang", "province") / "weighting.ipynb").exists()
     assert not (run / slugify("An Giang", "province")).exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --executor dask"),
+    (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "no Dask scheduler answered"),
+    (["--executor", "spark"], "invalid choice"),
+    (["--cell-timeout", "0"], "--cell-timeout 0: expected a positive number of seconds"),
+])
+def test_executor_options_are_checked_before_any_work(tmp_path, capsys, args, message):
+    from parindex_lib.cli import main
+
+    out = tmp_path / "reports"
+    try:
+        code = main(["run", "--params", str(ROOT / "params" / "2024-FY.yaml"), "--out", str(out),
+                     "--processed", str(tmp_path / "p"), *args])
+    except SystemExit as exc:  # argparse's own errors
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and "Traceback" not in err[0]
+    assert not out.exists() and not (tmp_path / "p").exists()
