@@ -15,9 +15,12 @@ Synthetic provinces (made up, labelled ILLUSTRATIVE in their file name and on ev
   measured on all 3 321 without the pages;
 * **standardise** on 3 321 communes × 10 components × 8 periods.
 
-Run: ``.venv/bin/python benchmarks/bench_batch.py`` (about 40 minutes on 2 cores); prints Markdown.
-CPU-seconds are those of the run's processes and their kernels (``getrusage``); peak memory is the
-largest single process (a worker or its kernel).
+Run: ``.venv/bin/python benchmarks/bench_batch.py`` (about 30 minutes on 2 cores); prints Markdown.
+CPU-seconds are those of the run's processes and their kernels (``getrusage``), divided by the pages;
+a page's seconds are its time in its worker (kernel and render: on an idle core, its CPU time). Peak
+memory is given for the process that runs the batch and for the largest worker or kernel. The
+projection for 3 321 communes adds the run's own work at that scale (measured, pages skipped) to the
+median page time at that scale × 13 284 pages ÷ cores.
 """
 
 from __future__ import annotations
@@ -46,25 +49,26 @@ BIN = Path(sys.executable).parent
 COMMUNES_AT_SCALE = 3321
 
 
-def usage() -> tuple[float, float]:
-    """(CPU-seconds so far of this process and its reaped descendants, their largest peak RSS in MB)."""
+def usage() -> tuple[float, float, float]:
+    """(CPU-seconds so far of this process and its reaped descendants, this process's peak RSS in MB, the
+    largest peak RSS of any reaped descendant — a worker or a kernel — in MB)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, max(me.ru_maxrss, kids.ru_maxrss) / 1024)
+    return (me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, me.ru_maxrss / 1024, kids.ru_maxrss / 1024)
 
 
 def in_child(fn, *args):
-    """Run ``fn(*args)`` in a fresh process and return (result, wall s, CPU s, peak MB of any of its processes)."""
+    """Run ``fn(*args)`` in a fresh process: (result, wall s, CPU s, its peak MB, its workers' peak MB)."""
     ctx = mp.get_context("spawn")
     with cf.ProcessPoolExecutor(1, mp_context=ctx) as pool:
         return pool.submit(_measured, fn, *args).result()
 
 
 def _measured(fn, *args):
-    start, (cpu0, _) = time.perf_counter(), usage()
+    start, (cpu0, _, _) = time.perf_counter(), usage()
     result = fn(*args)
     wall = time.perf_counter() - start
-    cpu, peak = usage()
-    return result, wall, cpu - cpu0, peak
+    cpu, peak, peak_workers = usage()
+    return result, wall, cpu - cpu0, peak, peak_workers
 
 
 def prepare(work: Path, n: int) -> tuple[Path, Path, list[str]]:
@@ -117,14 +121,20 @@ def previous(raw: Path, processed: Path, units: list[str], work: Path, workers: 
     return len(jobs)
 
 
-def ours(raw: Path, work: Path, units: list[str] | None, executor: str, workers: int) -> int:
+def ours(raw: Path, work: Path, units: list[str] | None, executor: str, workers: int) -> dict:
     from parindex_lib.runner import run_batch
 
     summary = run_batch(overrides={"year": "2024"}, units=units, raw_dir=raw, out_dir=work / f"reports-{executor}",
                         processed_dir=work / f"processed-{executor}", progress=False, workers=workers,
                         executor=executor, level="commune")
     assert summary.ok, summary.describe()
-    return len(summary.outcomes)
+    seconds = sorted(o.seconds for o in summary.outcomes)
+    by_page = {}
+    for o in summary.outcomes:
+        by_page.setdefault(o.task.page, []).append(o.seconds)
+    return {"pages": len(seconds), "page_s_median": round(seconds[len(seconds) // 2], 2),
+            "page_s_max": round(seconds[-1], 2),
+            "page_s_mean_by_page": {k: round(sum(v) / len(v), 2) for k, v in by_page.items()}}
 
 
 def client_only(raw: Path, work: Path) -> dict:
@@ -154,10 +164,12 @@ def standardise_at_scale(work: Path) -> int:
 
 
 # -- report --------------------------------------------------------------------------------------------
-def row(what: str, n: int, pages: int, wall: float, cpu: float, peak: float) -> dict:
-    return {"what": what, "communes": n, "pages": pages, "wall_s": round(wall, 1),
-            "pages_per_s": round(pages / wall, 3), "cpu_s_per_page": round(cpu / pages, 2),
-            "peak_mb_per_process": round(peak)}
+def row(what: str, n: int, result, wall: float, cpu: float, peak: float, peak_workers: float) -> dict:
+    detail = result if isinstance(result, dict) else {"pages": result}
+    pages = detail["pages"]
+    return {"what": what, "communes": n, "wall_s": round(wall, 1), "pages_per_s": round(pages / wall, 3),
+            "cpu_s_per_page": round(cpu / pages, 2), "peak_mb_run": round(peak),
+            "peak_mb_worker_or_kernel": round(peak_workers), **detail}
 
 
 class _Skip(Exception):
@@ -166,7 +178,7 @@ class _Skip(Exception):
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--communes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--communes", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--sample", type=int, default=4,
                         help="communes run by the naive loop and the previous design")
     parser.add_argument("--workers", type=int, default=os.cpu_count())
@@ -186,8 +198,7 @@ def main() -> None:
                 *([("parindex run, dask LocalCluster", ours, (raw, work, None, "dask", args.workers))]
                   if n <= 100 else []),
             ):
-                pages, wall, cpu, peak = in_child(fn, *fargs)
-                results.append(row(what, n, pages, wall, cpu, peak))
+                results.append(row(what, n, *in_child(fn, *fargs)))
                 print(json.dumps(results[-1], ensure_ascii=False), flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -198,17 +209,24 @@ def main() -> None:
             raise _Skip
         raw, processed, units = prepare(work, COMMUNES_AT_SCALE)
         sample = units[:: COMMUNES_AT_SCALE // 8][:8]
-        pages, wall, cpu, peak = in_child(ours, raw, work, sample, "local", args.workers)
-        results.append(row("parindex run, local, 8 of 3 321 communes", COMMUNES_AT_SCALE, pages, wall, cpu, peak))
+        results.append(row("parindex run, local, 8 of 3 321 communes", COMMUNES_AT_SCALE,
+                           *in_child(ours, raw, work, sample, "local", args.workers)))
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
-        client, wall, cpu, peak = in_child(client_only, raw, work)
+        client, wall, cpu, peak, _ = in_child(client_only, raw, work)
         results.append({"what": "the run's own work at 3 321 communes (pages skipped)", "communes": COMMUNES_AT_SCALE,
-                        "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mb_per_process": round(peak)})
+                        "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_mb_run": round(peak)})
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
-        rows, wall, cpu, peak = in_child(standardise_at_scale, work)
+        rows, wall, cpu, peak, _ = in_child(standardise_at_scale, work)
         results.append({"what": "standardise 3 321 × 10 × 8", "rows": rows, "wall_s": round(wall, 1),
-                        "peak_mb_per_process": round(peak)})
+                        "peak_mb_run": round(peak)})
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+        pages_at_scale = 4 * COMMUNES_AT_SCALE
+        per_page, own_work = results[-3]["page_s_median"], results[-2]["wall_s"]
+        for cores in (2, 16, 64):
+            minutes = (own_work + pages_at_scale * per_page / cores) / 60
+            results.append({"what": f"projected: 3 321 communes × 4 pages on {cores} cores",
+                            "wall_s": round(60 * minutes), "minutes": round(minutes, 1)})
+            print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     except _Skip:
         pass
     finally:
@@ -217,11 +235,14 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print()
-    print("| what | communes | pages | wall (s) | pages/s | CPU-s/page | peak MB/process |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| what | communes | pages | wall (s) | pages/s | CPU-s/page | page s (median, max) | peak MB: run, "
+          "worker or kernel |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
+        seconds = f"{r['page_s_median']}, {r['page_s_max']}" if "page_s_max" in r else ""
+        peaks = ", ".join(str(r[k]) for k in ("peak_mb_run", "peak_mb_worker_or_kernel") if k in r)
         print(f"| {r['what']} | {r.get('communes', '')} | {r.get('pages', '')} | {r['wall_s']} | "
-              f"{r.get('pages_per_s', '')} | {r.get('cpu_s_per_page', '')} | {r['peak_mb_per_process']} |")
+              f"{r.get('pages_per_s', '')} | {r.get('cpu_s_per_page', '')} | {seconds} | {peaks} |")
 
 
 if __name__ == "__main__":

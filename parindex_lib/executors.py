@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import ctypes
+import dataclasses
 import multiprocessing as mp
 import os
 import signal
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -51,10 +53,24 @@ class PageResult:
     html: bytes | None = None
     ipynb: bytes | None = None
     worker: str = field(default="", compare=False)
+    seconds: float = field(default=0.0, compare=False)  # the page's time in its worker (kernel and render)
 
 
 def run_page(job: PageJob) -> PageResult:
     """Execute one notebook in this worker's warm kernel and render it; never raises (the batch goes on)."""
+    cwd = job.cwd if Path(job.cwd).is_dir() else tempfile.gettempdir()
+    try:
+        kernel = kernel_for_this_thread(cwd, job.cell_timeout, job.recycle_after)
+        kernel.ensure_started()  # the worker's start-up, not the page's time
+        kernel.preload(job.parameters.get("scores_path"))
+    except Exception:  # noqa: BLE001 - the page reports it below, when the kernel fails to start again
+        pass
+    start = time.perf_counter()
+    result = _run_page(job)
+    return dataclasses.replace(result, seconds=time.perf_counter() - start)
+
+
+def _run_page(job: PageJob) -> PageResult:
     from parindex_lib.html import render_html
 
     cwd = job.cwd if Path(job.cwd).is_dir() else tempfile.gettempdir()

@@ -112,6 +112,7 @@ class WarmKernel:
         self.recycle_after = recycle_after
         self.startup_timeout = startup_timeout
         self.km = self.kc = self._control = None
+        self.preloaded: set[str] = set()  # tables already in the current kernel's cache
         self.executed = 0  # notebooks run by the current kernel
         self.started = 0  # kernels started (1 + replacements)
 
@@ -127,6 +128,7 @@ class WarmKernel:
         run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGS, cwd=self.cwd)
         self.started += 1
         self.executed = 0
+        self.preloaded = set()
         try:
             self.kc = self.km.client()  # papermill's (asynchronous) client, reused for every notebook
             self.kc.start_channels()
@@ -140,6 +142,20 @@ class WarmKernel:
         except Exception:
             self.kill()
             raise
+
+    def ensure_started(self) -> None:
+        """Start the kernel if it is not running (or is due to be replaced)."""
+        if self.km is None or self.executed >= self.recycle_after or not self.alive:
+            self.kill()
+            self.start()
+
+    def preload(self, scores_path: str | None) -> None:
+        """Read and validate the run's scores into the kernel's cache once (a worker's start-up, not a page's)."""
+        if not scores_path or scores_path in self.preloaded or not Path(scores_path).is_file():
+            return
+        self._run(f'__import__("parindex_lib.standardise", fromlist=["load_scores"]).load_scores({scores_path!r})',
+                  self.cell_timeout)
+        self.preloaded.add(scores_path)
 
     def kill(self) -> None:
         """Kill the kernel (SIGKILL to its process group: no interrupt, no graceful shutdown)."""
@@ -196,9 +212,7 @@ class WarmKernel:
         from papermill.exceptions import PapermillExecutionError
 
         _engine()
-        if self.km is None or self.executed >= self.recycle_after or not self.alive:
-            self.kill()
-            self.start()
+        self.ensure_started()
         self._run(_RESTORE, self.startup_timeout)
         self.executed += 1
         try:

@@ -152,6 +152,7 @@ class Outcome:
     ok: bool
     error: str = ""
     cell: int | None = None
+    seconds: float = 0.0  # the page's time in its worker
 
 
 @dataclass
@@ -215,7 +216,7 @@ def execute_tasks(tasks: list[Task], workers: int | None = None, progress: bool 
             write_atomic(task.stage / f"{task.page}.ipynb", result.ipynb)
         if result.html is not None:
             write_atomic(task.stage / f"{task.page}.html", result.html)
-        outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell)
+        outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell, result.seconds)
         bar.update()
 
     try:
