@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import ctypes
 import dataclasses
+import functools
 import multiprocessing as mp
 import os
 import signal
@@ -63,11 +64,22 @@ def run_page(job: PageJob) -> PageResult:
         kernel = kernel_for_this_thread(cwd, job.cell_timeout, job.recycle_after)
         kernel.ensure_started()  # the worker's start-up, not the page's time
         kernel.preload(job.parameters.get("scores_path"))
+        warm_renderer()
     except Exception:  # noqa: BLE001 - the page reports it below, when the kernel fails to start again
         pass
     start = time.perf_counter()
     result = _run_page(job)
     return dataclasses.replace(result, seconds=time.perf_counter() - start)
+
+
+@functools.cache
+def warm_renderer() -> None:
+    """Compile nbconvert's templates once per worker, before its first page."""
+    import nbformat
+
+    from parindex_lib.html import _exporter
+
+    _exporter().from_notebook_node(nbformat.v4.new_notebook())
 
 
 def _run_page(job: PageJob) -> PageResult:

@@ -39,6 +39,22 @@ def _pandas_options() -> dict:
     return values
 
 
+def _first_drawing() -> None:
+    """Draw and encode one small figure with the reports' style and Vietnamese text: the font look-up and
+    the PNG writer load once here, not on a page."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from parindex_lib.plots import use_style
+
+    use_style()
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.set_title("Chỉ số cải cách hành chính")
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+
+
 def warm_up() -> None:
     """Import what the pages need and remember the state every notebook will start from."""
     global _saved
@@ -46,6 +62,9 @@ def warm_up() -> None:
         importlib.import_module(name)
     import matplotlib
     import numpy as np
+
+    with matplotlib.rc_context():  # the drawing's style is not what a notebook starts from
+        _first_drawing()
 
     _saved = {
         "rc": dict(matplotlib.rcParams),
