@@ -212,8 +212,12 @@ class WarmKernel:
         from papermill.exceptions import PapermillExecutionError
 
         _engine()
-        self.ensure_started()
-        self._run(_RESTORE, self.startup_timeout)
+        try:
+            self.ensure_started()
+            self._run(_RESTORE, self.startup_timeout)
+        except Exception as exc:  # noqa: BLE001 - a kernel that cannot start or be reset: this page fails
+            self.kill()
+            return Executed(False, f"the kernel could not be started or reset: {type(exc).__name__}: {exc}")
         self.executed += 1
         try:
             papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
