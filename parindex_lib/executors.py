@@ -119,7 +119,7 @@ def run_local(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult
     with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_start) as pool:
         futures = {pool.submit(run_page, job): job for job in jobs}
         for fut in cf.as_completed(futures):
-            on_result(_result(fut.result, futures[fut]))
+            on_result(_result(fut.result, futures.pop(fut)))  # popped: a page's bytes are not kept once written
 
 
 def _result(get: Callable[[], PageResult], job: PageJob) -> PageResult:
@@ -190,7 +190,8 @@ def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult]
             futures = {client.submit(run_page, job, key=f"parindex-{run}-{job.key}", pure=False): job
                        for job in jobs}
             for fut in as_completed(futures):
-                on_result(_result(fut.result, futures[fut]))
+                on_result(_result(fut.result, futures.pop(fut)))  # popped: Dask forgets the bytes too
+                fut.release()
     finally:
         if cluster is not None:
             cluster.close()
