@@ -99,10 +99,10 @@ class WarmKernel:
     startup_timeout : float
         Seconds to wait for a new kernel.
 
-    Examples
-    --------
-    >>> with WarmKernel(notebooks_dir) as kernel:                      # doctest: +SKIP
-    ...     kernel.execute(nb_path, out_path, {"unit": "Tam Đường"})
+    Notes
+    -----
+    Used as a context manager, ``with WarmKernel(folder) as kernel: kernel.execute(nb, out, params)``
+    kills the kernel on leaving; ``tests/test_kernels.py`` shows each behaviour.
     """
 
     def __init__(self, cwd: str | Path, cell_timeout: float = CELL_TIMEOUT, recycle_after: int = RECYCLE_AFTER,
