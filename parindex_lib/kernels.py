@@ -11,7 +11,10 @@ notebooks, and when it dies or a cell runs past ``cell_timeout``: only that page
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import logging
+import os
 import signal
 import sys
 import threading
@@ -58,6 +61,22 @@ def _engine():
 ENGINE = "parindex-warm"
 _WARM_UP = '__import__("parindex_lib.kernel_state", fromlist=["warm_up"]).warm_up()'
 _RESTORE = '__import__("parindex_lib.kernel_state", fromlist=["restore"]).restore()'
+
+
+def _dies_with_this_process() -> dict:
+    """Popen arguments that make a kernel die with the worker that started it, even one killed while the
+    kernel is starting (ipykernel's own parent poller starts only after its imports; Linux only)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
+    except (OSError, AttributeError):
+        return {}
+    return {"preexec_fn": functools.partial(_die_with_parent, prctl, os.getpid())}
+
+
+def _die_with_parent(prctl, parent: int) -> None:  # runs in the kernel's process, between fork and exec
+    prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:  # the worker died before the line above
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class KernelProblem(RuntimeError):
@@ -125,7 +144,7 @@ class WarmKernel:
 
         ensure_kernelspec()
         self.km = AsyncKernelManager(kernel_name=KERNEL)
-        run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGS, cwd=self.cwd)
+        run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGS, cwd=self.cwd, **_dies_with_this_process())
         self.started += 1
         self.executed = 0
         self.preloaded = set()

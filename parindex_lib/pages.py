@@ -36,6 +36,8 @@ class Context:
     lift: lift.LiftResult | None
     plan: lift.PlanTargets | None
     lang: str
+    #: The run's rank intervals (derived from the scores, so not listed among the page's parameters).
+    peers_path: str = ""
 
     def html(self, markup: str) -> HTML:
         """Display markup rendered from the templates (data text escaped by autoescape)."""
@@ -63,11 +65,9 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
     params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, level=index.level,
                   year=year, period=period, target=target, bound=bound,
                   scheme=index.scheme.name if index.scheme else "", lang=lang)
-    if peers_path:
-        params["peers_path"] = peers_path
     result = lift.lift(index, "gap") if index.can_total else None  # `parindex lift` offers the other models
     plan = lift.plan_targets(index) if index.can_total else None
-    return Context(params, scores, index, trends.target_status(index, scores), result, plan, lang)
+    return Context(params, scores, index, trends.target_status(index, scores), result, plan, lang, peers_path)
 
 
 def needs_components(ctx: Context) -> HTML:
@@ -261,7 +261,7 @@ def sensitivity(ctx: Context, concentration: float = 50.0, draws: int = 100_000)
     if ctx.totals_only:
         return _blank(ctx)
     sens = weighting.weight_sensitivity(ctx.index, concentration=concentration, draws=draws)
-    computed = weighting.load_rank_intervals(ctx.params.get("peers_path", ""))
+    computed = weighting.load_rank_intervals(ctx.peers_path)
     intervals, _ = weighting.peer_rank_intervals(ctx.scores, ctx.index, concentration=concentration, draws=draws,
                                                  computed=computed)
     paragraphs = [t("sensitivity_sentence", ctx.lang, concentration=format_number(concentration, ctx.lang, 0),
