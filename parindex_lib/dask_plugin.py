@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from distributed import WorkerPlugin
 
-from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_for_this_thread, kill_all
+from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
 
 
 class WarmKernelPlugin(WorkerPlugin):
@@ -26,7 +23,7 @@ class WarmKernelPlugin(WorkerPlugin):
         from parindex_lib.kernels import ensure_kernelspec
 
         ensure_kernelspec()
-        cwd = self.cwd if Path(self.cwd).is_dir() else tempfile.gettempdir()
+        cwd = kernel_folder(self.cwd)
         # Tasks run in the worker's thread pool: start one kernel there (a worker with one thread,
         # as ``dask worker --nthreads 1`` makes, reuses it for every task).
         worker.executor.submit(lambda: kernel_for_this_thread(cwd, self.cell_timeout, self.recycle_after).start()

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_for_this_thread, kill_all
+from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
 
 EXECUTORS = ("local", "dask")
 
@@ -59,16 +59,15 @@ class PageResult:
 
 def run_page(job: PageJob) -> PageResult:
     """Execute one notebook in this worker's warm kernel and render it; never raises (the batch goes on)."""
-    cwd = job.cwd if Path(job.cwd).is_dir() else tempfile.gettempdir()
+    kernel = kernel_for_this_thread(kernel_folder(job.cwd), job.cell_timeout, job.recycle_after)
     try:
-        kernel = kernel_for_this_thread(cwd, job.cell_timeout, job.recycle_after)
         kernel.ensure_started()  # the worker's start-up, not the page's time
         kernel.preload(job.parameters.get("scores_path"))
         warm_renderer()
     except Exception:  # noqa: BLE001 - the page reports it below, when the kernel fails to start again
         pass
     start = time.perf_counter()
-    result = _run_page(job)
+    result = _run_page(job, kernel)
     return dataclasses.replace(result, seconds=time.perf_counter() - start)
 
 
@@ -82,11 +81,9 @@ def warm_renderer() -> None:
     _exporter().from_notebook_node(nbformat.v4.new_notebook())
 
 
-def _run_page(job: PageJob) -> PageResult:
+def _run_page(job: PageJob, kernel) -> PageResult:
     from parindex_lib.html import render_html
 
-    cwd = job.cwd if Path(job.cwd).is_dir() else tempfile.gettempdir()
-    kernel = kernel_for_this_thread(cwd, job.cell_timeout, job.recycle_after)
     worker = f"{os.uname().nodename}:{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="parindex-page-") as tmp:
         source, executed, html = Path(tmp) / job.notebook_name, Path(tmp) / "executed.ipynb", Path(tmp) / "page.html"

@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,6 +262,11 @@ class WarmKernel:
 
 
 _local = threading.local()
+
+
+def kernel_folder(cwd: str | Path) -> str:
+    """The folder a kernel starts in: the notebooks' folder, or a temporary one on a machine without it."""
+    return str(cwd) if Path(cwd).is_dir() else tempfile.gettempdir()
 
 
 def kernel_for_this_thread(cwd: str | Path, cell_timeout: float = CELL_TIMEOUT,

@@ -296,7 +296,8 @@ def raw_dir_of(processed_dir: str | Path = PROCESSED_DIR) -> Path | None:
 _READ: dict[tuple, pd.DataFrame] = {}
 
 
-def _file_key(path: Path) -> tuple | None:
+def file_version(path: Path) -> tuple | None:
+    """(resolved path, modification time, size): what a table read once per file version is kept by."""
     try:
         stat = path.stat()
     except OSError:
@@ -317,7 +318,7 @@ def load_scores(path: str | Path) -> pd.DataFrame:
         the contract.
     """
     path = Path(path)
-    key = _file_key(path)
+    key = file_version(path)
     if key is not None and key in _READ:
         return _READ[key]
     frame = _read_scores(path)

@@ -387,9 +387,9 @@ _LOADED: dict[tuple, pd.DataFrame] = {}
 
 def load_rank_intervals(path: str | Path) -> pd.DataFrame | None:
     """A run's table of rank intervals (``peer_ranks.csv``), read once per file version; None when absent."""
-    from parindex_lib.standardise import _file_key
+    from parindex_lib.standardise import file_version
 
-    key = _file_key(Path(path)) if path else None
+    key = file_version(Path(path)) if path else None
     if key is None:
         return None
     if key not in _LOADED:
