@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _doctest_names(doctest_namespace):
-    from parindex_lib.index import PARIndex
+    from parindex_lib.model.index import PARIndex
     from parindex_lib.standardise import standardise
 
     scores = standardise().scores

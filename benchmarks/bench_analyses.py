@@ -10,8 +10,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from parindex_lib import lift, weighting
-from parindex_lib.index import PARIndex
+from parindex_lib.analyses import lift, weighting
+from parindex_lib.model.index import PARIndex
 from parindex_lib.standardise import standardise
 
 

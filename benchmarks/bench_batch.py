@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import PERIODS_8, make_province  # noqa: E402
 
 from parindex_lib.config import NOTEBOOKS_DIR  # noqa: E402
-from parindex_lib.pages import PAGES  # noqa: E402
+from parindex_lib.present.pages import PAGES  # noqa: E402
 
 BIN = Path(sys.executable).parent
 COMMUNES_AT_SCALE = 3321
@@ -100,7 +100,7 @@ def naive(raw: Path, processed: Path, units: list[str], work: Path) -> int:
 def _previous_page(args) -> None:
     import papermill
 
-    from parindex_lib.html import render_html
+    from parindex_lib.present.html import render_html
 
     notebook, out, parameters = args
     papermill.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="parindex",
@@ -122,7 +122,7 @@ def previous(raw: Path, processed: Path, units: list[str], work: Path, workers: 
 
 
 def ours(raw: Path, work: Path, units: list[str] | None, executor: str, workers: int) -> dict:
-    from parindex_lib.runner import run_batch
+    from parindex_lib.batch.runner import run_batch
 
     summary = run_batch(overrides={"year": "2024"}, units=units, raw_dir=raw, out_dir=work / f"reports-{executor}",
                         processed_dir=work / f"processed-{executor}", progress=False, workers=workers,
@@ -139,8 +139,8 @@ def ours(raw: Path, work: Path, units: list[str] | None, executor: str, workers:
 
 def client_only(raw: Path, work: Path) -> dict:
     """The run's own work at scale (plan, rank intervals, index.html, workbook), with the pages skipped."""
-    from parindex_lib import runner
-    from parindex_lib.executors import PageResult
+    from parindex_lib.batch import runner
+    from parindex_lib.batch.executors import PageResult
 
     def instant(jobs, on_result, **_):
         for job in jobs:

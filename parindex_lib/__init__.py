@@ -12,6 +12,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+local"
 
 from parindex_lib.errors import InputError, ParindexError, Problem  # noqa: E402
-from parindex_lib.index import PARIndex  # noqa: E402
+from parindex_lib.model.index import PARIndex  # noqa: E402
 
 __all__ = ["InputError", "PARIndex", "ParindexError", "Problem", "__version__"]

@@ -151,10 +151,10 @@ def _fresh_scores(scores_path: Path) -> Path:
 
 
 def _lift(args: argparse.Namespace) -> int:
-    from parindex_lib import lift as lift_mod
-    from parindex_lib.index import PARIndex, resolve_unit
+    from parindex_lib.analyses import lift as lift_mod
+    from parindex_lib.model.index import PARIndex, resolve_unit
+    from parindex_lib.present.report import lift_text
     from parindex_lib.readers import analyst
-    from parindex_lib.report import lift_text
     from parindex_lib.standardise import load_scores, load_tasks
 
     scores = load_scores(_fresh_scores(args.scores))
@@ -185,7 +185,7 @@ def _lift(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from parindex_lib.runner import run_batch
+    from parindex_lib.batch.runner import run_batch
 
     overrides = {}
     for item in args.set:

@@ -10,6 +10,7 @@ PACKAGE_DATA = PACKAGE_DIR / "data"
 SCHEMES_DIR = PACKAGE_DATA / "schemes"
 COMPONENTS_CSV = PACKAGE_DATA / "components.csv"
 MESSAGES_YAML = PACKAGE_DATA / "messages.yaml"
+TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from parindex_lib import schema
 from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from parindex_lib.errors import InputError, ParindexError, Problem, row_ranges
 from parindex_lib.io import sha256, write_atomic
+from parindex_lib.model import schema
 from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
 from parindex_lib.readers.tidy import LEVEL_WORDS
 from parindex_lib.vn import fold

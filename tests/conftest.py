@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from parindex_lib.config import RAW_DIR
-from parindex_lib.index import PARIndex
+from parindex_lib.model.index import PARIndex
 from parindex_lib.standardise import standardise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +97,7 @@ def save_readme_picture(shot: Path, name: str, max_height: int) -> None:
 def batch(tmp_path_factory):
     """The batch on the shipped data as `make reports` runs it (the district's pages): 2024 FY in vi and en,
     2024 Q3 in en."""
-    from parindex_lib.runner import run_batch
+    from parindex_lib.batch.runner import run_batch
 
     out = tmp_path_factory.mktemp("reports")
     processed = tmp_path_factory.mktemp("processed")

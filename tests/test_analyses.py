@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parindex_lib import lift as L
-from parindex_lib import trends as T
-from parindex_lib import weighting as W
+from parindex_lib.analyses import lift as L
+from parindex_lib.analyses import trends as T
+from parindex_lib.analyses import weighting as W
 from parindex_lib.cli import main
-from parindex_lib.index import PARIndex
-from parindex_lib.schemes import Scheme
+from parindex_lib.model.index import PARIndex
+from parindex_lib.model.schemes import Scheme
 
 # -- a tiny hand-made index: three components, equal weights -------------------------------------
 

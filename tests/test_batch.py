@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
+from parindex_lib.batch.runner import run_batch, slugify
 from parindex_lib.errors import ParindexError
-from parindex_lib.runner import run_batch, slugify
 
 PAGES = ("summary", "trends", "weighting", "lift")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parindex_lib.runner import run_batch, slugify
+from parindex_lib.batch.runner import run_batch, slugify
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ["An Giang", "Bắc Giang", "Đà Nẵng"]

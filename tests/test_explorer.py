@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, UNIT, save_readme_picture
-from parindex_lib.explore import explorer, scenario_state
+from parindex_lib.present.explore import explorer, scenario_state
 from parindex_lib.standardise import standardise, write_processed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -132,7 +132,7 @@ def test_the_explorer_in_jupyterlab(lab, tmp_path):
 
 
 def test_the_batch_does_not_render_the_explorer():
-    from parindex_lib.pages import PAGES
+    from parindex_lib.present.pages import PAGES
 
     assert "40_explore" not in PAGES.values()
     nb = json.loads((ROOT / "notebooks" / "40_explore.ipynb").read_text(encoding="utf-8"))
@@ -143,7 +143,7 @@ def test_the_explorer_in_points_and_for_totals_only(tmp_path):
     import csv
 
     from parindex_lib.errors import MethodError
-    from parindex_lib.index import PARIndex
+    from parindex_lib.model.index import PARIndex
     from parindex_lib.readers import read_scores
 
     points = {"C1": "9/10", "C2": "8,5/10", "C3": "12,75/13", "C4": "10,18/10,5", "C5": "14,23/15", "C6": "11/12",

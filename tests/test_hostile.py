@@ -498,7 +498,7 @@ def test_a_second_run_on_the_same_reports_fails_clearly(tmp_path, capsys):
 def test_swap_keeps_user_files_and_never_leaves_the_folder_missing(tmp_path):
     import threading
 
-    from parindex_lib.runner import OWNER_MARK, _swap_in
+    from parindex_lib.batch.runner import OWNER_MARK, _swap_in
 
     dest = tmp_path / "unit"
     dest.mkdir()
@@ -534,7 +534,7 @@ def test_look_alike_units_long_names_user_files_and_force(tmp_path, capsys):
     files in the reports survive; a folder parindex did not write is refused unless --force."""
     from bs4 import BeautifulSoup
 
-    from parindex_lib.runner import slugify
+    from parindex_lib.batch.runner import slugify
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -593,7 +593,7 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
              and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
     assert not alive, f"workers or kernels outlived the batch: {alive}"
     assert list(out.glob(".staging-*"))  # left by the kill…
-    from parindex_lib.runner import _clean_stale, _locked
+    from parindex_lib.batch.runner import _clean_stale, _locked
 
     (out / ".staging-of-the-user").mkdir()  # a folder that only looks like staging: not the run's to delete
     with _locked(out):
@@ -604,7 +604,7 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
 def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, capsys):
     import errno
 
-    from parindex_lib import runner
+    from parindex_lib.batch import runner
 
     raw = tmp_path / "raw"
     raw.mkdir()

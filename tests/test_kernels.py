@@ -8,7 +8,7 @@ import os
 import nbformat
 import pytest
 
-from parindex_lib.kernels import WarmKernel
+from parindex_lib.batch.kernels import WarmKernel
 
 SETS_EVERYTHING = """
 import os, warnings

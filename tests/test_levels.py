@@ -10,14 +10,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parindex_lib import lift, pages, weighting
+from parindex_lib.analyses import lift, weighting
+from parindex_lib.analyses.trends import consecutive, history, total_status
 from parindex_lib.cli import main
 from parindex_lib.errors import MethodError, SchemeError
-from parindex_lib.index import PARIndex, resolve_unit
+from parindex_lib.model.index import PARIndex, resolve_unit
+from parindex_lib.model.schemes import available_schemes, default_scheme, load_scheme
+from parindex_lib.present import pages
 from parindex_lib.readers import read_scores
-from parindex_lib.schemes import available_schemes, default_scheme, load_scheme
 from parindex_lib.standardise import standardise, write_processed
-from parindex_lib.trends import consecutive, history, total_status
 
 CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"]
 # Sơn La's published 2024 points for areas 3, 4, 5 and 8; the other four made up (their split is unpublished).
@@ -182,7 +183,7 @@ def test_a_province_series_as_typed_in_excel_reads_as_received(province_series):
 def test_totals_only_units_get_summary_and_trends_and_say_what_else_they_need(province_series, tmp_path):
     from bs4 import BeautifulSoup
 
-    from parindex_lib.runner import run_batch, slugify
+    from parindex_lib.batch.runner import run_batch, slugify
 
     out = tmp_path / "reports"
     summary = run_batch(overrides={"year": "2023", "period": "FY"}, raw_dir=province_series, out_dir=out,

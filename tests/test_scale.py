@@ -12,11 +12,12 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parindex_lib import pages, weighting
-from parindex_lib.index import PARIndex
-from parindex_lib.report import ranking_table
+from parindex_lib.analyses import weighting
+from parindex_lib.analyses.trends import total_status
+from parindex_lib.model.index import PARIndex
+from parindex_lib.present import pages
+from parindex_lib.present.report import ranking_table
 from parindex_lib.standardise import load_scores, standardise, write_processed
-from parindex_lib.trends import total_status
 
 MAXIMA = {"C1": 9, "C2": 7, "C3": 12, "C4": 8, "C5": 12, "C6": 9, "C7": 12, "C8": 13, "SIPAS": 18}
 
@@ -125,7 +126,7 @@ def test_the_index_table_has_the_status_each_unit_would_get_alone():
 
 
 def test_the_index_chart_is_a_histogram_for_many_units():
-    from parindex_lib.plots import BARS_MAX, plot_index_totals
+    from parindex_lib.present.plots import BARS_MAX, plot_index_totals
 
     many = plot_index_totals([(f"Xã {i}", 60 + i % 30) for i in range(BARS_MAX + 1)], "vi")
     few = plot_index_totals([(f"Xã {i}", 60 + i) for i in range(5)], "vi")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from parindex_lib.errors import SchemeError
-from parindex_lib.index import PARIndex, half_width
-from parindex_lib.schemes import available_schemes, load_scheme
+from parindex_lib.model.index import PARIndex, half_width
+from parindex_lib.model.schemes import available_schemes, load_scheme
 
 
 def test_equal_9_reproduces_the_reported_total(idx):

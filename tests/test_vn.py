@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parindex_lib.components import find_components, match_component
+from parindex_lib.model.components import find_components, match_component
 from parindex_lib.vn import (
     Percent,
     format_pct,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from parindex_lib import schema
 from parindex_lib.errors import InputError, Problem
+from parindex_lib.model import schema
 from parindex_lib.readers.docx import docx_tables
 from parindex_lib.readers.layout import Ledger, find_blocks
 from parindex_lib.readers.plan import read_plan

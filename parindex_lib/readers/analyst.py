@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parindex_lib.components import match_component
 from parindex_lib.errors import InputError, Problem
+from parindex_lib.model.components import match_component
 from parindex_lib.readers import read_tables
 from parindex_lib.readers.layout import width
 from parindex_lib.readers.table import Table

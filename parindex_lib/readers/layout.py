@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from parindex_lib.components import match_component
 from parindex_lib.errors import Problem
+from parindex_lib.model.components import match_component
 from parindex_lib.readers.table import Table
 from parindex_lib.vn import fold
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from parindex_lib.components import match_component, suggest
 from parindex_lib.errors import Problem
+from parindex_lib.model.components import match_component, suggest
 from parindex_lib.readers.layout import (
     ACTUAL_GROUP,
     LEAD_HEADERS,

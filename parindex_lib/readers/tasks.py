@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parindex_lib.components import TOTAL, find_components
 from parindex_lib.errors import Problem
+from parindex_lib.model.components import TOTAL, find_components
 from parindex_lib.readers.layout import NUMBER_HEADERS, Block, Ledger, cell, extra_cells
 from parindex_lib.readers.plan import ROMAN
 from parindex_lib.vn import fold

@@ -14,9 +14,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from parindex_lib import schema
-from parindex_lib.components import match_component, suggest
 from parindex_lib.errors import Problem
+from parindex_lib.model import schema
+from parindex_lib.model.components import match_component, suggest
 from parindex_lib.readers.layout import (
     TIDY_COLUMNS,
     TIDY_HEADERS,
@@ -400,7 +400,7 @@ def _maxima_from_schemes(values: pd.Series, level: np.ndarray, year: np.ndarray,
     bare = values.str.startswith("\x01").to_numpy()
     if not bare.any():
         return values
-    from parindex_lib.schemes import default_scheme
+    from parindex_lib.model.schemes import default_scheme
 
     out = values.copy()
     for k in np.flatnonzero(bare):

@@ -15,7 +15,7 @@ from parindex_lib.errors import InputError, Problem
 from parindex_lib.readers.table import Limits, Table, check_rows, check_zip
 from parindex_lib.vn import nfc
 
-#: How a parindex results workbook names its scores sheet (see :mod:`parindex_lib.workbook`).
+#: How a parindex results workbook names its scores sheet (see :mod:`parindex_lib.present.workbook`).
 SCORES_SHEET_MARK = "parindex-scores-sheet:"
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 #: "General" shows at most this many decimals of a number; beyond it is float noise.

@@ -1,6 +1,6 @@
 """Inside a warm kernel: import once, remember the state, and restore it before every notebook.
 
-A warm kernel (:mod:`parindex_lib.kernels`) runs :func:`warm_up` once, then :func:`restore` before each
+A warm kernel (:mod:`parindex_lib.batch.kernels`) runs :func:`warm_up` once, then :func:`restore` before each
 notebook, so no notebook sees what the one before it did: the user namespace and the IPython history
 session are new, the execution count starts at 1 again, and matplotlib's rcParams, the warning
 filters, pandas' options, the random generators, the working folder, ``sys.path`` and the environment
@@ -20,8 +20,9 @@ import warnings
 
 #: What every page imports: loaded once per kernel instead of once per page.
 PRELOAD = ("numpy", "pandas", "scipy.optimize", "scipy.stats", "matplotlib.pyplot", "seaborn", "pandera.pandas",
-           "IPython.display", "parindex_lib.pages", "parindex_lib.plots", "parindex_lib.weighting",
-           "parindex_lib.lift", "parindex_lib.trends", "parindex_lib.explore")
+           "IPython.display", "parindex_lib.present.pages", "parindex_lib.present.plots",
+           "parindex_lib.analyses.weighting", "parindex_lib.analyses.lift", "parindex_lib.analyses.trends",
+           "parindex_lib.present.explore")
 
 _saved: dict | None = None
 
@@ -46,7 +47,7 @@ def _first_drawing() -> None:
 
     import matplotlib.pyplot as plt
 
-    from parindex_lib.plots import use_style
+    from parindex_lib.present.plots import use_style
 
     use_style()
     fig, ax = plt.subplots(figsize=(2, 1))

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from parindex_lib.components import adjustments as adjustment_codes
-from parindex_lib.components import codes
 from parindex_lib.config import SCHEMES_DIR
 from parindex_lib.errors import SchemeError
+from parindex_lib.model.components import adjustments as adjustment_codes
+from parindex_lib.model.components import codes
 
 
 @dataclass(frozen=True)

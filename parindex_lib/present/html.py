@@ -13,9 +13,9 @@ import nbformat
 import pandas as pd
 from markupsafe import Markup
 
-from parindex_lib.i18n import status_label, t, target_text
 from parindex_lib.io import write_atomic
-from parindex_lib.render import render
+from parindex_lib.present.i18n import status_label, t, target_text
+from parindex_lib.present.render import render
 from parindex_lib.vn import format_pct
 
 
@@ -61,9 +61,9 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
 
     ``rows`` holds (unit, level, slug, index); ``missing`` (unit, level, reason).
     """
-    from parindex_lib.plots import plot_index_totals
-    from parindex_lib.report import basis_label, ranking_table
-    from parindex_lib.schema import UNIT_LEVELS
+    from parindex_lib.model.schema import UNIT_LEVELS
+    from parindex_lib.present.plots import plot_index_totals
+    from parindex_lib.present.report import basis_label, ranking_table
     from parindex_lib.vn import format_rank
 
     label = str(year) if period == "FY" else f"{period}/{year}"

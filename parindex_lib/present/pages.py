@@ -13,12 +13,14 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from parindex_lib import __version__, lift, report, trends, weighting
+from parindex_lib import __version__
+from parindex_lib.analyses import lift, trends, weighting
 from parindex_lib.config import PROJECT_ROOT
-from parindex_lib.i18n import check_lang, component_name, t
-from parindex_lib.index import PARIndex, met
-from parindex_lib.render import fragment
-from parindex_lib.schema import unit_rows
+from parindex_lib.model.index import PARIndex, met
+from parindex_lib.model.schema import unit_rows
+from parindex_lib.present import report
+from parindex_lib.present.i18n import check_lang, component_name, t
+from parindex_lib.present.render import fragment
 from parindex_lib.standardise import load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_points, format_pp, format_rank
 

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from parindex_lib.components import TOTAL
 from parindex_lib.errors import MethodError, SchemeError
-from parindex_lib.index import PARIndex
-from parindex_lib.schema import derived
-from parindex_lib.schemes import available_schemes, load_scheme
+from parindex_lib.model.components import TOTAL
+from parindex_lib.model.index import PARIndex
+from parindex_lib.model.schema import derived
+from parindex_lib.model.schemes import available_schemes, load_scheme
 
 
 def contributions(index: PARIndex) -> pd.DataFrame:

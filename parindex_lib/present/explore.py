@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parindex_lib import lift as lift_mod
-from parindex_lib import trends
+from parindex_lib.analyses import lift as lift_mod
+from parindex_lib.analyses import trends
 from parindex_lib.config import PROCESSED_DIR
 from parindex_lib.errors import MethodError
-from parindex_lib.i18n import component_name, status_label, t, target_text
-from parindex_lib.index import PARIndex, met, required_value
 from parindex_lib.io import write_atomic
-from parindex_lib.render import Table
+from parindex_lib.model.index import PARIndex, met, required_value
+from parindex_lib.present.i18n import component_name, status_label, t, target_text
+from parindex_lib.present.render import Table
 from parindex_lib.vn import format_number, format_pct, format_points, format_pp
 
 
@@ -157,7 +157,7 @@ def _equal_costs(index: PARIndex) -> pd.Series:
 
 
 def _bridge(base: PARIndex, new: PARIndex, changes: pd.DataFrame, lang: str):
-    from parindex_lib.plots import plot_bridge
+    from parindex_lib.present.plots import plot_bridge
 
     result = lift_mod.LiftResult(base.unit, base.year, base.period, base.scheme.name, "scenario", new.target,
                                  new.bound, base.total, new.total, True, new.total, changes, 0.0)

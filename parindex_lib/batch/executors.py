@@ -1,7 +1,7 @@
 """Where a run's pages are executed: local worker processes (the default) or a Dask cluster.
 
 Both run the same function, :func:`run_page`, in a worker that keeps a warm kernel
-(:mod:`parindex_lib.kernels`). A task carries everything it needs (the notebook itself, the
+(:mod:`parindex_lib.batch.kernels`). A task carries everything it needs (the notebook itself, the
 parameters, and paths to the standardised tables, which every worker must see) and returns the
 page's bytes: the run's staging and atomic promotion stay with the batch, and a task that Dask runs
 twice (after a worker was lost) only writes the same bytes again.
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
+from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
 
 EXECUTORS = ("local", "dask")
 
@@ -76,13 +76,13 @@ def warm_renderer() -> None:
     """Compile nbconvert's templates once per worker, before its first page."""
     import nbformat
 
-    from parindex_lib.html import _exporter
+    from parindex_lib.present.html import _exporter
 
     _exporter().from_notebook_node(nbformat.v4.new_notebook())
 
 
 def _run_page(job: PageJob, kernel) -> PageResult:
-    from parindex_lib.html import render_html
+    from parindex_lib.present.html import render_html
 
     worker = f"{os.uname().nodename}:{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="parindex-page-") as tmp:
@@ -163,7 +163,7 @@ def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult]
     """
     from distributed import Client, LocalCluster, as_completed
 
-    from parindex_lib.dask_plugin import WarmKernelPlugin
+    from parindex_lib.batch.dask_plugin import WarmKernelPlugin
 
     cluster = None
     try:

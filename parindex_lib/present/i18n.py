@@ -6,9 +6,9 @@ from functools import cache
 
 import yaml
 
-from parindex_lib.components import name_of
 from parindex_lib.config import MESSAGES_YAML
 from parindex_lib.errors import ParindexError
+from parindex_lib.model.components import name_of
 
 LANGS = ("vi", "en")
 

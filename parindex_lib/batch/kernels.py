@@ -2,8 +2,8 @@
 
 Starting a kernel, importing scipy, matplotlib, pandera and pandas, and shutting it down cost more
 than a page's own work. A :class:`WarmKernel` pays this once: it starts the project's kernel, runs
-:func:`parindex_lib.kernel_state.warm_up`, and before every notebook runs
-:func:`~parindex_lib.kernel_state.restore` (fresh namespace and history session, options restored,
+:func:`parindex_lib.batch.kernel_state.warm_up`, and before every notebook runs
+:func:`~parindex_lib.batch.kernel_state.restore` (fresh namespace and history session, options restored,
 figures closed). Notebooks still go through papermill, so parameter injection and the record of a
 failed notebook are papermill's. A kernel is replaced after a failure, after ``recycle_after``
 notebooks, and when it dies or a cell runs past ``cell_timeout``: only that page fails.
@@ -60,8 +60,8 @@ def _engine():
 
 
 ENGINE = "parindex-warm"
-_WARM_UP = '__import__("parindex_lib.kernel_state", fromlist=["warm_up"]).warm_up()'
-_RESTORE = '__import__("parindex_lib.kernel_state", fromlist=["restore"]).restore()'
+_WARM_UP = '__import__("parindex_lib.batch.kernel_state", fromlist=["warm_up"]).warm_up()'
+_RESTORE = '__import__("parindex_lib.batch.kernel_state", fromlist=["restore"]).restore()'
 
 
 def _dies_with_this_process() -> dict:

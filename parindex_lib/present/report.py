@@ -1,7 +1,7 @@
 """Words and tables for people: the sentences and formatted tables the reports and the CLI show.
 
 Every figure comes from the analyses; this module only turns them into text in the reader's
-language (through :mod:`parindex_lib.i18n`), formatted with Babel.
+language (through :mod:`parindex_lib.present.i18n`), formatted with Babel.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from parindex_lib.i18n import component_name, status_label, t, target_text
-from parindex_lib.index import PARIndex, met
-from parindex_lib.lift import LiftResult, PlanTargets
-from parindex_lib.render import Table
+from parindex_lib.analyses.lift import LiftResult, PlanTargets
+from parindex_lib.model.index import PARIndex, met
+from parindex_lib.present.i18n import component_name, status_label, t, target_text
+from parindex_lib.present.render import Table
 from parindex_lib.vn import format_number, format_pct, format_pp, format_rank
 
 
@@ -167,7 +167,7 @@ def ranking_table(rows: list, scores: pd.DataFrame) -> pd.DataFrame:
         ``unit, level, slug, total, rank, rank_of, target, bound, status, illustrative`` and ``index``
         (the :class:`PARIndex`), best total first within each level.
     """
-    from parindex_lib.trends import total_status
+    from parindex_lib.analyses.trends import total_status
 
     columns = ["unit", "level", "slug", "total", "rank", "rank_of", "target", "bound", "status", "illustrative",
                "index"]

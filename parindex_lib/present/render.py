@@ -1,7 +1,7 @@
 """Pages from templates: the Jinja2 environment (autoescape on) and the report's table object.
 
 Every piece of HTML the project writes — the page shell, the index, the fragments each report page
-shows, its tables — comes from a template in ``parindex_lib/templates``; values from the data are
+shows, its tables — comes from a template in ``parindex_lib/present/templates``; values from the data are
 escaped by Jinja2's autoescape, never by hand.
 """
 
@@ -14,9 +14,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from parindex_lib.config import PACKAGE_DIR
-
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+from parindex_lib.config import TEMPLATES_DIR
 
 
 @cache

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import optimize
 
 from parindex_lib.errors import MethodError
-from parindex_lib.index import PARIndex, met, required_value
+from parindex_lib.model.index import PARIndex, met, required_value
 
 COST_MODELS = ("gap", "linear", "actions")
 _TOL = 1e-9

@@ -16,11 +16,11 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from parindex_lib.components import TOTAL
-from parindex_lib.i18n import component_name, t
-from parindex_lib.index import PARIndex
-from parindex_lib.lift import LiftResult
-from parindex_lib.report import STATUS_COLOURS
+from parindex_lib.analyses.lift import LiftResult
+from parindex_lib.model.components import TOTAL
+from parindex_lib.model.index import PARIndex
+from parindex_lib.present.i18n import component_name, t
+from parindex_lib.present.report import STATUS_COLOURS
 from parindex_lib.vn import format_number
 
 FONT = "DejaVu Sans"

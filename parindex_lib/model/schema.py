@@ -11,8 +11,8 @@ import weakref
 import pandas as pd
 import pandera.pandas as pa
 
-from parindex_lib.components import all_codes
 from parindex_lib.errors import InputError, Problem
+from parindex_lib.model.components import all_codes
 
 PERIODS = ["Q1", "Q2", "Q3", "Q4", "FY"]
 #: Levels a unit can be reported at, and the levels of reference rows (averages, never reported on).

@@ -13,10 +13,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from parindex_lib.components import TOTAL, adjustments, codes
 from parindex_lib.errors import MethodError
-from parindex_lib.schema import derived, unit_rows
-from parindex_lib.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
+from parindex_lib.model.components import TOTAL, adjustments, codes
+from parindex_lib.model.schema import derived, unit_rows
+from parindex_lib.model.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
 from parindex_lib.vn import fold, nfc
 
 #: The index is published to two decimals: the smallest step a strict target ("Trên 80%") needs.
@@ -96,8 +96,8 @@ def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> t
         When no unit matches, or the name is found at two levels (or as two spellings): the message lists
         each, so ``--level`` (or the exact name) can choose.
     """
+    from parindex_lib.model.schema import UNIT_LEVELS
     from parindex_lib.readers.tidy import LEVEL_WORDS
-    from parindex_lib.schema import UNIT_LEVELS
 
     units = derived(scores, "unit_pairs",
                     lambda f: f.loc[f["level"].isin(UNIT_LEVELS), ["unit", "level"]].drop_duplicates())

@@ -1,10 +1,10 @@
-"""The Dask side of :mod:`parindex_lib.executors`: a worker plugin that keeps a warm kernel per worker."""
+"""The Dask side of :mod:`parindex_lib.batch.executors`: a worker plugin that keeps a warm kernel per worker."""
 
 from __future__ import annotations
 
 from distributed import WorkerPlugin
 
-from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
+from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
 
 
 class WarmKernelPlugin(WorkerPlugin):
@@ -20,7 +20,7 @@ class WarmKernelPlugin(WorkerPlugin):
         self.cwd, self.cell_timeout, self.recycle_after = cwd, cell_timeout, recycle_after
 
     def setup(self, worker) -> None:
-        from parindex_lib.kernels import ensure_kernelspec
+        from parindex_lib.batch.kernels import ensure_kernelspec
 
         ensure_kernelspec()
         cwd = kernel_folder(self.cwd)

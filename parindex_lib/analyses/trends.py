@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from parindex_lib.components import TOTAL, codes
-from parindex_lib.index import PARIndex, met, required_value
-from parindex_lib.schema import PERIODS, derived, unit_rows
+from parindex_lib.model.components import TOTAL, codes
+from parindex_lib.model.index import PARIndex, met, required_value
+from parindex_lib.model.schema import PERIODS, derived, unit_rows
 
 STATUSES = ["met", "on_track", "at_risk", "off_track", "needs_change"]
 

@@ -1,6 +1,6 @@
 """The quarterly batch: standardise, execute every notebook per unit (papermill), render HTML (nbconvert).
 
-Each unit × notebook is one task (:func:`execute_tasks`) for an executor (:mod:`parindex_lib.executors`):
+Each unit × notebook is one task (:func:`execute_tasks`) for an executor (:mod:`parindex_lib.batch.executors`):
 local processes by default, or a Dask cluster; either way each worker keeps a warm kernel and returns
 the page's bytes. Reports are written into a staging
 folder and moved into place only when a unit's pages all succeeded: an earlier good report is never
@@ -26,17 +26,18 @@ from pathlib import Path
 
 import yaml
 
-from parindex_lib import __version__, weighting
+from parindex_lib import __version__
+from parindex_lib.analyses import weighting
+from parindex_lib.batch.executors import EXECUTORS, PageJob, PageResult, run_jobs
+from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER, ensure_kernelspec
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from parindex_lib.errors import ParindexError
-from parindex_lib.executors import EXECUTORS, PageJob, PageResult, run_jobs
-from parindex_lib.html import render_index
 from parindex_lib.io import write_atomic
-from parindex_lib.kernels import CELL_TIMEOUT, RECYCLE_AFTER, ensure_kernelspec
-from parindex_lib.pages import PAGES
-from parindex_lib.schemes import check_level, load_scheme
+from parindex_lib.model.schemes import check_level, load_scheme
+from parindex_lib.present.html import render_index
+from parindex_lib.present.pages import PAGES
+from parindex_lib.present.workbook import workbook_name
 from parindex_lib.vn import fold, nfc
-from parindex_lib.workbook import workbook_name
 
 #: The longest readable part of a unit's folder name (the whole stays well under any file system's limit).
 SLUG_CHARS = 48
@@ -329,7 +330,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     if recycle_after < 1:
         raise ParindexError(f"recycle_after {recycle_after}: expected at least 1 notebook per kernel")
     if scheduler:
-        from parindex_lib.executors import check_scheduler
+        from parindex_lib.batch.executors import check_scheduler
 
         check_scheduler(scheduler)
     plan = _plan(params_file, units, overrides, Path(out_dir), raw_dir, Path(notebooks_dir), Path(processed_dir),
@@ -506,7 +507,7 @@ def _reportable(chosen: list[tuple[str, str]], scores, params: dict, year: int, 
     ParindexError
         For a unit named by the user that cannot be reported.
     """
-    from parindex_lib.index import PARIndex
+    from parindex_lib.model.index import PARIndex
 
     ok, skipped = {}, []
     for unit, level in chosen:
@@ -527,16 +528,16 @@ def _reportable(chosen: list[tuple[str, str]], scores, params: dict, year: int, 
 
 def _prepare_workbook(plan: _Plan) -> dict:
     """Every reportable unit's rows of the workbook's status, lift and plan sheets."""
-    from parindex_lib.workbook import unit_sheet_rows
+    from parindex_lib.present.workbook import unit_sheet_rows
 
     return {key: unit_sheet_rows(index, plan.scores, plan.lang) for key, index in plan.indices.items()}
 
 
 def _workbook(plan: _Plan, rows: list, missing: list) -> bytes:
     """The run's results as an Excel workbook (scores, status, lift, plan targets, provenance)."""
-    from parindex_lib.pages import relative
+    from parindex_lib.present.pages import relative
+    from parindex_lib.present.workbook import build_workbook
     from parindex_lib.standardise import input_files
-    from parindex_lib.workbook import build_workbook
 
     processed = Path(plan.params["scores_path"]).parent
     provenance = {"inputs": [(relative(p), digest) for p, digest in input_files(processed)],
@@ -556,9 +557,9 @@ def _choose_units(scores, names: list[str] | None, level: str | None, raw_dir: P
     ParindexError
         For an unknown level, a name with no results, or a name found at two levels.
     """
-    from parindex_lib.index import resolve_unit
+    from parindex_lib.model.index import resolve_unit
+    from parindex_lib.model.schema import UNIT_LEVELS
     from parindex_lib.readers.tidy import LEVEL_WORDS
-    from parindex_lib.schema import UNIT_LEVELS
 
     if level is not None and LEVEL_WORDS.get(fold(level)) not in UNIT_LEVELS:
         raise ParindexError(f'--level "{level}" is not a level of units (expected one of {", ".join(UNIT_LEVELS)})')
@@ -657,8 +658,8 @@ def _swap_in(new: Path, dest: Path) -> None:
 
 def _check_values(params: dict, origin: str) -> None:
     """Reject values every page would fail on (language, period, bound, scheme) before anything runs."""
-    from parindex_lib.i18n import check_lang
-    from parindex_lib.schema import PERIODS
+    from parindex_lib.model.schema import PERIODS
+    from parindex_lib.present.i18n import check_lang
 
     if "lang" in params:
         check_lang(params["lang"])

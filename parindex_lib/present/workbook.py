@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from parindex_lib import lift as lift_mod
-from parindex_lib import trends
-from parindex_lib.i18n import component_name, status_label, t
-from parindex_lib.index import PARIndex
+from parindex_lib.analyses import lift as lift_mod
+from parindex_lib.analyses import trends
+from parindex_lib.model.index import PARIndex
+from parindex_lib.present.i18n import component_name, status_label, t
 from parindex_lib.readers.xlsx import SCORES_SHEET_MARK
 
 PCT = "0.00%"

@@ -1,0 +1,1 @@
+"""The analyses of an index: trends, weighting, lift."""
