@@ -53,6 +53,19 @@ def test_unreachable_target_is_an_answer():
                   ceilings={"C1": 50}).feasible  # 50+100+100 reaches 80
 
 
+@pytest.mark.parametrize("model, extra", [
+    ("gap", {}),
+    ("linear", {"costs": {"C1": 1.0, "C2": 1.0, "C3": 1.0}}),
+    ("actions", {"actions": pd.DataFrame({"action": ["a"], "component": ["C1"], "gain": [5.0], "cost": [2.0]})}),
+])
+def test_an_unreachable_target_has_no_cost_in_every_solver(model, extra):
+    res = L.lift(small([40, 90, 80]), model, ceilings={"C1": 50, "C2": 90, "C3": 85}, **extra)
+    assert not res.feasible and res.total_cost is None and res.cost_reason
+    assert res.changes.empty and res.max_reachable < 80
+    out = res.to_dict()
+    assert out["total_cost"] is None and out["total_cost_reason"] == res.cost_reason
+
+
 def test_linear_model_takes_the_cheapest_point_first():
     # Need +30 points of sum; C3 costs 1/pp with 20 of headroom, C1 costs 2/pp: C3 → 100, then C1 +10.
     res = L.lift(small([40, 90, 80]), "linear", costs={"C1": 2.0, "C2": 5.0, "C3": 1.0})

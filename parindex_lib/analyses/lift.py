@@ -32,9 +32,18 @@ COST_MODELS = ("gap", "linear", "actions")
 _TOL = 1e-9
 
 
+#: Why a plan has no cost: the one meaning of "unreachable" for every solver.
+UNREACHABLE = "the target cannot be reached within the ceilings"
+
+
 @dataclass(frozen=True)
 class LiftResult:
-    """The recommended changes and what they achieve."""
+    """The recommended changes and what they achieve: the one result of every lift solver.
+
+    ``feasible`` says whether the target can be reached; when it cannot, ``total_cost`` is ``None`` (never
+    0 or infinity) with ``cost_reason`` saying why, ``changes`` is empty and ``max_reachable`` is the
+    highest total the ceilings allow.
+    """
 
     unit: str
     year: int
@@ -48,8 +57,9 @@ class LiftResult:
     feasible: bool
     max_reachable: float
     changes: pd.DataFrame
-    total_cost: float
+    total_cost: float | None
     actions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_reason: str | None = None
 
     @property
     def required_total(self) -> float:
@@ -80,7 +90,7 @@ class LiftResult:
             "total_cost": clean(self.total_cost), "changes": changes,
         }
         if out["total_cost"] is None:
-            out["total_cost_reason"] = "the target cannot be reached within the ceilings"
+            out["total_cost_reason"] = self.cost_reason or UNREACHABLE
         if not self.actions.empty:
             out["actions"] = [{k: clean(v) for k, v in r.items()} for r in self.actions.to_dict("records")]
         return out
@@ -166,8 +176,8 @@ def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict
     changes = changes.sort_values("gain_total", ascending=False)
     total_after = float(np.dot(w, x)) + base
     return LiftResult(index.unit, index.year, index.period, index.scheme.name, cost_model, index.target,
-                      index.bound, index.display_total, total_after, feasible, reach + base, changes, float(cost),
-                      chosen)
+                      index.bound, index.display_total, total_after, feasible, reach + base, changes,
+                      float(cost) if feasible else None, chosen, cost_reason=None if feasible else UNREACHABLE)
 
 
 def require_components(index: PARIndex) -> None:

@@ -149,7 +149,7 @@ def lift_text(result: LiftResult, index: PARIndex, lang: str = "vi") -> str:
             lines.append(f"  * {a.action} ({a.component}, +{format_number(a.gain, lang)}; "
                          f"{t('col_cost', lang).lower()} {format_number(a.cost, lang)})"
                          + (f" — {a.lead_units}" if isinstance(a.lead_units, str) else ""))
-    if np.isfinite(result.total_cost) and result.feasible:
+    if result.total_cost is not None:
         lines.append(t("lift_cost", lang, cost=format_number(result.total_cost, lang, 3)))
     lines.append(cost_sentence(result, lang))
     return "\n".join(lines)
