@@ -9,7 +9,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
 SCHEMES_DIR = PACKAGE_DATA / "schemes"
 COMPONENTS_CSV = PACKAGE_DATA / "components.csv"
-MESSAGES_YAML = PACKAGE_DATA / "messages.yaml"
+MESSAGES_DIR = PACKAGE_DATA / "messages"
 TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 
 

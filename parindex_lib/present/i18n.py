@@ -1,4 +1,8 @@
-"""One message catalogue (``data/messages.yaml``) for every word a report or the CLI shows."""
+"""One message catalogue for every word a report or the CLI shows.
+
+The catalogue is the union of ``data/messages/*.yaml`` (one file per part of the product, each with a ``vi``
+and an ``en`` section), so that each part keeps its words in one place; a key defined twice is an error.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from functools import cache
 
 import yaml
 
-from parindex_lib.config import MESSAGES_YAML
+from parindex_lib.config import MESSAGES_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.model.components import name_of
 
@@ -15,8 +19,28 @@ LANGS = ("vi", "en")
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """The message catalogue: language → key → template."""
-    return yaml.safe_load(MESSAGES_YAML.read_text(encoding="utf-8"))
+    """The message catalogue: language → key → template, from every file in ``data/messages``.
+
+    Raises
+    ------
+    ParindexError
+        For a key defined in two files, or a file whose languages do not hold the same keys.
+    """
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    seen: dict[str, str] = {}
+    for path in sorted(MESSAGES_DIR.glob("*.yaml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        keys = {lang: set(part.get(lang) or {}) for lang in LANGS}
+        if keys["vi"] != keys["en"]:
+            odd = sorted(keys["vi"] ^ keys["en"])
+            raise ParindexError(f"{path.name}: messages not given in both languages: {', '.join(odd)}")
+        for key in keys["vi"]:
+            if key in seen:
+                raise ParindexError(f'{path.name}: message "{key}" is already defined in {seen[key]}')
+            seen[key] = path.name
+        for lang in LANGS:
+            merged[lang].update(part.get(lang) or {})
+    return merged
 
 
 def check_lang(lang: str) -> str:
