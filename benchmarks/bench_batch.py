@@ -122,7 +122,7 @@ def previous(raw: Path, processed: Path, units: list[str], work: Path, workers: 
 
 
 def ours(raw: Path, work: Path, units: list[str] | None, executor: str, workers: int) -> dict:
-    from parindex_lib.batch.runner import run_batch
+    from parindex_lib.batch.run import run_batch
 
     summary = run_batch(overrides={"year": "2024"}, units=units, raw_dir=raw, out_dir=work / f"reports-{executor}",
                         processed_dir=work / f"processed-{executor}", progress=False, workers=workers,
@@ -139,17 +139,18 @@ def ours(raw: Path, work: Path, units: list[str] | None, executor: str, workers:
 
 def client_only(raw: Path, work: Path) -> dict:
     """The run's own work at scale (plan, rank intervals, index.html, workbook), with the pages skipped."""
-    from parindex_lib.batch import runner
+    from parindex_lib.batch import execute
     from parindex_lib.batch.executors import PageResult
+    from parindex_lib.batch.run import run_batch
 
     def instant(jobs, on_result, **_):
         for job in jobs:
             on_result(PageResult(job.key, True, html=b"<html></html>", ipynb=b"{}"))
 
-    runner.run_jobs = instant
+    execute.run_jobs = instant
     start = time.perf_counter()
-    summary = runner.run_batch(overrides={"year": "2024"}, raw_dir=raw, out_dir=work / "reports-client",
-                               processed_dir=work / "processed-client", progress=False, level="commune")
+    summary = run_batch(overrides={"year": "2024"}, raw_dir=raw, out_dir=work / "reports-client",
+                        processed_dir=work / "processed-client", progress=False, level="commune")
     return {"pages": len(summary.outcomes), "wall": time.perf_counter() - start}
 
 

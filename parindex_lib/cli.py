@@ -185,7 +185,7 @@ def _lift(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from parindex_lib.batch.runner import run_batch
+    from parindex_lib.batch.run import run_batch
 
     overrides = {}
     for item in args.set:

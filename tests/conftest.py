@@ -97,7 +97,7 @@ def save_readme_picture(shot: Path, name: str, max_height: int) -> None:
 def batch(tmp_path_factory):
     """The batch on the shipped data as `make reports` runs it (the district's pages): 2024 FY in vi and en,
     2024 Q3 in en."""
-    from parindex_lib.batch.runner import run_batch
+    from parindex_lib.batch.run import run_batch
 
     out = tmp_path_factory.mktemp("reports")
     processed = tmp_path_factory.mktemp("processed")

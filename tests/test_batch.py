@@ -12,7 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from parindex_lib.batch.runner import run_batch, slugify
+from parindex_lib.batch.plan import slugify
+from parindex_lib.batch.run import run_batch
 from parindex_lib.errors import ParindexError
 
 PAGES = ("summary", "trends", "weighting", "lift")

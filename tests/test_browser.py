@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import save_readme_picture
-from parindex_lib.batch.runner import slugify
+from parindex_lib.batch.plan import slugify
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("PARINDEX_REQUIRE_BROWSER") == "1"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from parindex_lib.batch.runner import run_batch, slugify
+from parindex_lib.batch.plan import slugify
+from parindex_lib.batch.run import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ["An Giang", "Bắc Giang", "Đà Nẵng"]

@@ -498,7 +498,7 @@ def test_a_second_run_on_the_same_reports_fails_clearly(tmp_path, capsys):
 def test_swap_keeps_user_files_and_never_leaves_the_folder_missing(tmp_path):
     import threading
 
-    from parindex_lib.batch.runner import OWNER_MARK, _swap_in
+    from parindex_lib.batch.publish import OWNER_MARK, swap_in
 
     dest = tmp_path / "unit"
     dest.mkdir()
@@ -520,7 +520,7 @@ def test_swap_keeps_user_files_and_never_leaves_the_folder_missing(tmp_path):
         new.mkdir()
         (new / OWNER_MARK).write_text("x")
         (new / "summary.html").write_text(f"new {i}")
-        _swap_in(new, dest)
+        swap_in(new, dest)
     stop.set()
     watcher.join()
     assert not seen_missing
@@ -534,7 +534,7 @@ def test_look_alike_units_long_names_user_files_and_force(tmp_path, capsys):
     files in the reports survive; a folder parindex did not write is refused unless --force."""
     from bs4 import BeautifulSoup
 
-    from parindex_lib.batch.runner import slugify
+    from parindex_lib.batch.plan import slugify
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -593,31 +593,31 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
              and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
     assert not alive, f"workers or kernels outlived the batch: {alive}"
     assert list(out.glob(".staging-*"))  # left by the kill…
-    from parindex_lib.batch.runner import _clean_stale, _locked
+    from parindex_lib.batch.publish import ReportsLock, clean_stale
 
     (out / ".staging-of-the-user").mkdir()  # a folder that only looks like staging: not the run's to delete
-    with _locked(out):
-        _clean_stale(out)  # …and cleaned by the next run, which holds the lock
+    with ReportsLock(out):
+        clean_stale(out)  # …and cleaned by the next run, which holds the lock
     assert [p.name for p in out.glob(".staging-*")] == [".staging-of-the-user"]
 
 
 def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, capsys):
     import errno
 
-    from parindex_lib.batch import runner
+    from parindex_lib.batch import outputs
 
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "xa.csv").write_text(HEADER + good_rows("Xã A") + "".join(
         f"Xã Thiếu,district,2024,FY,{c},actual,70%\n" for c in CODES[:-1]), encoding="utf-8")
-    real = runner.write_atomic
+    real = outputs.write_atomic
 
     def full(path, data):
         if Path(path).name == "index.html":
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(runner, "write_atomic", full)
+    monkeypatch.setattr(outputs, "write_atomic", full)
     code, out, err = run_cli(["run", "--raw", str(raw), "--out", str(tmp_path / "r"), "--processed",
                               str(tmp_path / "p"), "--year", "2024"], capsys)
     assert code == 1 and "Traceback" not in err

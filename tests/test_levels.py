@@ -183,7 +183,8 @@ def test_a_province_series_as_typed_in_excel_reads_as_received(province_series):
 def test_totals_only_units_get_summary_and_trends_and_say_what_else_they_need(province_series, tmp_path):
     from bs4 import BeautifulSoup
 
-    from parindex_lib.batch.runner import run_batch, slugify
+    from parindex_lib.batch.plan import slugify
+    from parindex_lib.batch.run import run_batch
 
     out = tmp_path / "reports"
     summary = run_batch(overrides={"year": "2023", "period": "FY"}, raw_dir=province_series, out_dir=out,

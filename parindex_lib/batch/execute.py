@@ -1,0 +1,123 @@
+"""Executing a run's pages: one task per unit × notebook, on the chosen executor, written into staging.
+
+Each unit × notebook is one :class:`Task` for an executor (:mod:`parindex_lib.batch.executors`): local
+processes by default, or a Dask cluster; either way each worker keeps a warm kernel and returns the
+page's bytes, and only this process writes them, into the unit's staging folder. What happened to each
+page is an :class:`Outcome`; the run's outcomes and what could not be reported make the
+:class:`BatchSummary`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from parindex_lib.batch.executors import PageJob, PageResult, run_jobs
+from parindex_lib.batch.plan import Execution, Plan
+from parindex_lib.io import write_atomic
+
+
+@dataclass
+class Task:
+    """One unit × notebook to execute and render."""
+
+    unit: str
+    slug: str
+    page: str
+    notebook: Path
+    parameters: dict
+    stage: Path
+
+
+@dataclass
+class Outcome:
+    """What happened to a task."""
+
+    task: Task
+    ok: bool
+    error: str = ""
+    cell: int | None = None
+    seconds: float = 0.0  # the page's time in its worker
+
+
+@dataclass
+class BatchSummary:
+    """The run's result: where reports went, what failed."""
+
+    out_dir: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    index_error: str = ""
+    not_reported: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes) and not self.index_error
+
+    def by_slug(self) -> dict[str, list[Outcome]]:
+        """Each unit folder's outcomes."""
+        groups: dict[str, list[Outcome]] = {}
+        for o in self.outcomes:
+            groups.setdefault(o.task.slug, []).append(o)
+        return groups
+
+    def units_ok(self, slugs: list[str]) -> list[tuple[str, bool]]:
+        """Each unit folder with whether all its pages succeeded."""
+        by_slug = self.by_slug()
+        return [(slug, all(o.ok for o in by_slug.get(slug, []))) for slug in slugs]
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    def describe(self) -> str:
+        done = sum(o.ok for o in self.outcomes)
+        lines = [f"{done}/{len(self.outcomes)} page(s) written under {self.out_dir}"]
+        for o in self.failures:
+            cell = f", cell {o.cell}" if o.cell is not None else ""
+            lines.append(f"FAILED: unit {o.task.unit!r}, notebook {o.task.notebook.name}{cell}: {o.error}")
+        if self.index_error:
+            lines.append(f"FAILED: {self.index_error}")
+        for unit, level, why in self.not_reported:  # the data cannot give them a report: said, not failed
+            lines.append(f"not reported: unit {unit!r} ({level}): {why}")
+        return "\n".join(lines)
+
+
+def plan_tasks(plan: Plan, stage_root: Path) -> list[Task]:
+    """Every unit × notebook of the plan, each page staged under ``stage_root/<unit's folder>``."""
+    return [Task(unit, slug, page, notebook, plan.page_parameters(unit, level), stage_root / slug)
+            for (unit, level), slug in plan.slugs.items() for page, notebook in plan.notebooks.items()]
+
+
+def execute_tasks(tasks: list[Task], execution: Execution | None = None) -> list[Outcome]:
+    """Run tasks on the chosen executor and write each page into its staging folder as it arrives.
+
+    Workers return the page's bytes; only this process writes, so staging and promotion stay here
+    and a page written twice (a task Dask retried) is the same bytes written again.
+    """
+    execution = execution or Execution()
+    by_key = {f"{t.slug}/{t.page}": t for t in tasks}
+    jobs = [PageJob(key, t.notebook.name, t.notebook.read_text(encoding="utf-8"), t.parameters,
+                    str(t.parameters.get("lang", "vi")), bool(t.parameters.get("analyst_cells", False)),
+                    str(t.notebook.parent), execution.cell_timeout, execution.recycle_after)
+            for key, t in by_key.items()]
+    outcomes: dict[str, Outcome] = {}
+    bar = tqdm(total=len(jobs), desc="pages", unit="page", disable=not execution.progress)
+
+    def store(result: PageResult) -> None:
+        task = by_key[result.key]
+        task.stage.mkdir(parents=True, exist_ok=True)
+        if result.ipynb is not None:
+            write_atomic(task.stage / f"{task.page}.ipynb", result.ipynb)
+        if result.html is not None:
+            write_atomic(task.stage / f"{task.page}.html", result.html)
+        outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell, result.seconds)
+        bar.update()
+
+    try:
+        run_jobs(jobs, store, executor=execution.executor, workers=execution.workers,
+                 scheduler=execution.scheduler)
+    finally:
+        bar.close()
+    return [outcomes.get(key) or Outcome(t, False, "the page was never run") for key, t in by_key.items()]

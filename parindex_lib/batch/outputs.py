@@ -1,0 +1,74 @@
+"""The run's own outputs beside the units' pages: ``index.html``, the Excel workbook and its provenance.
+
+Both are written after the pages are promoted, from the units actually reported. A failure to write
+either is recorded in the summary (the pages are already in place), never raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parindex_lib import __version__
+from parindex_lib.batch.execute import BatchSummary
+from parindex_lib.batch.plan import Plan
+from parindex_lib.io import write_atomic
+from parindex_lib.present.html import render_index
+from parindex_lib.present.pages import relative
+from parindex_lib.present.workbook import build_workbook, unit_sheet_rows, workbook_name
+from parindex_lib.standardise import input_files
+
+#: A reported unit's row of ``index.html`` and the workbook: (unit, level, folder name, index).
+IndexRow = tuple
+#: A unit not reported: (unit, level, reason).
+Missing = tuple[str, str, str]
+
+
+def index_rows(plan: Plan, summary: BatchSummary) -> tuple[list[IndexRow], list[Missing]]:
+    """The units reported (unit, level, slug, index) and those not reported (unit, level, reason)."""
+    rows, missing = [], list(plan.unreportable)
+    by_slug = summary.by_slug()
+    for (unit, level), slug in plan.slugs.items():
+        failed = [o for o in by_slug.get(slug, []) if not o.ok]
+        if failed or not (plan.run_dir / slug / "summary.html").exists():
+            reason = failed[0].error if failed else "no page was written"
+            missing.append((unit, level, reason))
+            continue
+        rows.append((unit, level, slug, plan.indices[(unit, level)]))
+    return rows, missing
+
+
+def workbook_unit_rows(plan: Plan) -> dict:
+    """Every reportable unit's rows of the workbook's status, lift and plan sheets (they need no page, so a
+    run prepares them while the pages run)."""
+    return {key: unit_sheet_rows(index, plan.scores, plan.lang) for key, index in plan.indices.items()}
+
+
+def provenance(plan: Plan) -> dict:
+    """What the run was made from: the raw files read (with their SHA-256), the parameters (paths relative
+    to the project), the library version and the time."""
+    return {"inputs": [(relative(p), digest) for p, digest in input_files(plan.processed_dir)],
+            "params": [(k, relative(v) if k.endswith(("_path", "_dir")) else v) for k, v in plan.params.items()],
+            "version": __version__,
+            "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")}
+
+
+def workbook(plan: Plan, rows: list[IndexRow], missing: list[Missing], unit_rows: dict) -> bytes:
+    """The run's results as an Excel workbook (scores, status, lift, plan targets, provenance)."""
+    return build_workbook([r[3] for r in rows], plan.scores, plan.lang, plan.year, plan.period, provenance(plan),
+                          missing, unit_rows)
+
+
+def write_outputs(plan: Plan, summary: BatchSummary, unit_rows: dict) -> None:
+    """Write ``index.html`` and the workbook into the run's folder; a failure is said in ``summary``."""
+    rows, missing = index_rows(plan, summary)
+    try:
+        write_atomic(plan.run_dir / "index.html",
+                     render_index(rows, plan.year, plan.period, plan.lang, plan.scores, missing))
+    except OSError as exc:
+        summary.index_error = f"index.html could not be written: {exc.strerror or exc}"
+    try:
+        write_atomic(plan.run_dir / workbook_name(plan.year, plan.period, plan.lang),
+                     workbook(plan, rows, missing, unit_rows))
+    except OSError as exc:
+        summary.index_error = "; ".join(filter(None, [summary.index_error, "the workbook could not be written: "
+                                                      f"{exc.strerror or exc}"]))

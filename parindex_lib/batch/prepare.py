@@ -1,0 +1,28 @@
+"""Preparing a run: what every page reads, written once before the pages run.
+
+:func:`prepare` writes the standardised tables (``scores.csv``, ``tasks.csv``, ``inputs.json``) and the
+run-wide tables (the peers' rank intervals, the same for every unit of a peer group) into the processed
+folder, and installs the kernelspec the pages run on. It is the first step of a run that writes.
+"""
+
+from __future__ import annotations
+
+from parindex_lib.analyses.weighting import run_rank_intervals
+from parindex_lib.batch.kernels import ensure_kernelspec
+from parindex_lib.batch.plan import Plan
+from parindex_lib.io import write_atomic
+from parindex_lib.standardise import write_processed
+
+
+def prepare(plan: Plan) -> None:
+    """Write the standardised and run-wide tables the pages read, and install the kernelspec.
+
+    Raises
+    ------
+    ParindexError
+        When the processed folder cannot be written.
+    """
+    ensure_kernelspec()
+    write_processed(plan.standardised, plan.processed_dir, raw_dir=plan.raw_dir)
+    # The same for every unit of a peer group: computed here once, not on every weighting page.
+    write_atomic(plan.peers_path, run_rank_intervals(plan.scores, list(plan.indices.values())).to_csv(index=False))
