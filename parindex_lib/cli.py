@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     common = _Parser(add_help=False)  # --debug also after the subcommand
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    common.add_argument("--schemes", action="append", type=Path, default=[], metavar="DIR",
+                        help="a folder of scheme files searched besides the packaged ones and data/schemes "
+                             "(repeatable)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     std = sub.add_parser("standardise", aliases=["standardize"], parents=[common],
@@ -97,13 +100,18 @@ def _percent(text: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``parindex`` console script."""
+    from parindex_lib.model.schemes import check_schemes, scheme_folders
+
     args = _parser().parse_args(argv)
     try:
-        if args.command in ("standardise", "standardize"):
-            return _standardise(args)
-        if args.command == "lift":
-            return _lift(args)
-        return _run(args)
+        # Every scheme file is checked first: a faulty one is reported whether or not this command uses it.
+        with scheme_folders(args.schemes):
+            check_schemes()
+            if args.command in ("standardise", "standardize"):
+                return _standardise(args)
+            if args.command == "lift":
+                return _lift(args)
+            return _run(args)
     except ParindexError as exc:
         if args.debug:
             raise

@@ -39,8 +39,9 @@ def test_incomplete_scheme_refuses_to_total(idx):
 
 def test_adding_a_scheme_is_adding_a_file(tmp_path, idx):
     path = tmp_path / "district-80-20.yaml"
-    path.write_text("name: district-80-20\ncomplete: true\nmax_points: {C1: 10, C2: 10, C3: 10, C4: 10, "
-                    "C5: 10, C6: 10, C7: 10, C8: 10, SIPAS: 20}\n", encoding="utf-8")
+    path.write_text("name: district-80-20\ntitle_vi: Thử 80–20\nlevel: district\nyears: 2023\nsource: a test\n"
+                    "complete: true\nmax_points: {C1: 10, C2: 10, C3: 10, C4: 10, C5: 10, C6: 10, C7: 10, C8: 10, "
+                    "SIPAS: 20}\n", encoding="utf-8")
     scheme = load_scheme(path)
     assert scheme.weights()["SIPAS"] == pytest.approx(0.2)
     other = idx.with_scheme(scheme)

@@ -1,24 +1,40 @@
 """Weighting schemes as data: how component percentages combine into the total.
 
 The total is the weighted mean Σ wᵢ·pctᵢ with wᵢ ∝ the component's maximum points (the Ministry of
-Home Affairs rule: total % = points achieved ÷ maximum points). A scheme is one YAML file in
-``parindex_lib/data/schemes`` (or any folder passed as ``extra_dirs``); adding a scheme is adding a file.
+Home Affairs rule: total % = points achieved ÷ maximum points). A scheme is one YAML file; adding a
+scheme is adding a file. Schemes are found (:func:`scheme_dirs`) in the package (the Ministry's and the
+published ones), in the project's ``data/schemes/`` (a province's own), and in any folder given with
+``--schemes`` (``$PARINDEX_SCHEMES``). A name means one scheme: a file with the name of a packaged
+scheme, or two files with one name, are refused rather than one silently replacing the other.
+
+Each key of a scheme file is read by its own parser (:data:`~parindex_lib.model.scheme_fields.SCHEME_FIELDS`);
+every fault is reported with the file, the line, the field and the value.
 """
 
 from __future__ import annotations
 
-import re
+import difflib
+import functools
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
-import numpy as np
 import pandas as pd
-import yaml
 
-from parindex_lib.config import SCHEMES_DIR
+from parindex_lib.config import PROJECT_ROOT, SCHEMES_DIR
 from parindex_lib.errors import SchemeError
-from parindex_lib.model.components import adjustments as adjustment_codes
+from parindex_lib.model import scheme_fields
 from parindex_lib.model.components import codes
+
+#: The project's own schemes (a province's commune and department schemes).
+PROJECT_SCHEMES_DIR = PROJECT_ROOT / "data" / "schemes"
+#: Folders of schemes searched besides the package's and the project's (``os.pathsep``-separated);
+#: ``--schemes DIR`` sets it for a command and every process the command starts.
+SCHEMES_ENV = "PARINDEX_SCHEMES"
+SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -30,7 +46,8 @@ class Scheme:
     ``adjustments`` names the bonus and penalty points (điểm thưởng, điểm trừ) the scheme allows, with
     their cap (``None``: no cap published): they are added to the points, not to the maximum.
     ``aggregation`` is ``weighted`` (Σ wᵢ·pctᵢ, wᵢ ∝ maximum) or ``sum`` (blocks whose points add up to
-    the total, as the provincial index of 2017–2020).
+    the total, as the provincial index of 2017–2020). ``extras`` holds what hooked keys of the file
+    gave (see :mod:`~parindex_lib.model.scheme_fields`); ``path`` and ``origin`` say where it was found.
     """
 
     name: str
@@ -47,6 +64,10 @@ class Scheme:
     aggregation: str = "weighted"
     from_data: bool = False
     candidate: bool = False
+    survey_points: float | None = None
+    extras: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    path: Path | None = field(default=None, compare=False)
+    origin: str = field(default="", compare=False)
 
     @property
     def year(self) -> int | None:
@@ -67,6 +88,10 @@ class Scheme:
     def maximum(self) -> float | None:
         """Σ of the components' maxima (the total's scale), when every one is known."""
         return None if self.unknown else float(sum(self.max_points[c] for c in self.components))
+
+    def extra(self, key: str, default: object = None) -> object:
+        """What the hooked key ``key`` of the file gave (e.g. ``criteria``), else ``default``."""
+        return self.extras.get(key, default)
 
     def applies_to(self, level: str, year: int) -> bool:
         """Whether this is a scheme of ``level`` for ``year``."""
@@ -92,10 +117,11 @@ class Scheme:
         if not self.complete or self.unknown:
             share = ""
             if self.unknown_share:
-                share = (f" (together they have {self.unknown_share['max_points']} points; "
+                share = (f" (together they have {self.unknown_share['max_points']:g} points; "
                          "their split is not published)")
+            unknown = ", ".join(self.unknown) or "some components"
             raise SchemeError(
-                f'scheme "{self.name}" is incomplete: the maximum points of {", ".join(self.unknown)} '
+                f'scheme "{self.name}" is incomplete: the maximum points of {unknown} '
                 f"are not known{share}, so it cannot compute a total. Use a complete scheme "
                 f"(available: {', '.join(s for s in available_schemes() if load_scheme(s).complete)}), "
                 "data that carries points and maxima (e.g. 12,75/13), or add the missing maxima to its YAML file."
@@ -144,13 +170,188 @@ def from_points(max_points: dict[str, float], level: str, year: int,
                   adjustments=dict(adjustments or {}), from_data=True)
 
 
-def default_scheme(level: str, year: int, extra_dirs: tuple[Path, ...] = ()) -> Scheme | None:
-    """The scheme of ``level`` for ``year`` (the one covering the fewest years when several do), or None."""
-    found = [load_scheme(n, extra_dirs) for n in available_schemes(extra_dirs)]
-    found = [s for s in found if s.applies_to(level, year) and s.years and not s.candidate]
+# -- where schemes are found ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SchemeFolder:
+    """A folder searched for schemes, and what it is (``packaged``, ``project``, ``--schemes``)."""
+
+    path: Path
+    origin: str
+
+
+def scheme_dirs(extra_dirs: Iterable[Path] = ()) -> list[SchemeFolder]:
+    """The folders searched for schemes, in order: the package's, the project's ``data/schemes/`` (when it
+    exists), each folder of ``$PARINDEX_SCHEMES``, then ``extra_dirs``; each folder once.
+
+    Raises
+    ------
+    SchemeError
+        For a folder of ``$PARINDEX_SCHEMES`` or ``extra_dirs`` that does not exist or is not a folder.
+    """
+    folders = [SchemeFolder(SCHEMES_DIR, "packaged")]
+    if PROJECT_SCHEMES_DIR.is_dir():
+        folders.append(SchemeFolder(PROJECT_SCHEMES_DIR, "project"))
+    given = [p for p in os.environ.get(SCHEMES_ENV, "").split(os.pathsep) if p.strip()]
+    for path in given:
+        folders.append(SchemeFolder(check_scheme_folder(path, SCHEMES_ENV), "--schemes"))
+    for path in extra_dirs:
+        folders.append(SchemeFolder(check_scheme_folder(path), "--schemes"))
+    seen, out = set(), []
+    for f in folders:
+        key = f.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def check_scheme_folder(path: str | Path, given_as: str = "--schemes") -> Path:
+    """A folder given with ``--schemes`` (or in ``$PARINDEX_SCHEMES``), checked.
+
+    Raises
+    ------
+    SchemeError
+        For a path that does not exist, or a file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise SchemeError(f"{given_as} {path}: the folder does not exist (expected a folder of scheme files, "
+                          "e.g. data/schemes)")
+    if not path.is_dir():
+        raise SchemeError(f"{given_as} {path}: is a file, not a folder (expected a folder of scheme files; "
+                          "to use one scheme file, give it with --scheme FILE)")
+    return path
+
+
+def _scheme_files(folder: Path) -> list[Path]:
+    """The scheme files of a folder (hidden files, editor backups and other suffixes are not schemes)."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise SchemeError(f"{folder}: the scheme folder cannot be read ({exc.strerror or exc})") from None
+    return [p for p in entries if p.suffix in SUFFIXES and not p.name.startswith((".", "~")) and not p.is_dir()]
+
+
+def _catalogue(extra_dirs: Iterable[Path] = ()) -> dict[str, tuple[Path, str]]:
+    """Every scheme's name → (file, origin).
+
+    Raises
+    ------
+    SchemeError
+        For a user's file with the name of a packaged scheme, or two files with one name.
+    """
+    found: dict[str, tuple[Path, str]] = {}
+    for folder in scheme_dirs(extra_dirs):
+        for path in _scheme_files(folder.path):
+            name = path.stem
+            if name in found:
+                other, origin = found[name]
+                if origin == "packaged":
+                    why = (f"is already the name of a packaged scheme ({other}); packaged schemes are never "
+                           f'replaced (expected a name of your own, e.g. "{name}-<province>", in the file name '
+                           "and in name:)")
+                else:
+                    why = f"is also the name of {other} (expected one file per name)"
+                raise SchemeError(f'{path}, field "name": "{name}" {why}')
+            found[name] = (path, folder.origin)
+    return found
+
+
+def available_schemes(extra_dirs: Iterable[Path] = ()) -> list[str]:
+    """Names of every scheme found, sorted."""
+    return sorted(_catalogue(extra_dirs))
+
+
+def load_scheme(name_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> Scheme:
+    """Load a scheme by name (``equal-9``) or from a YAML file path, validating it.
+
+    Raises
+    ------
+    SchemeError
+        For an unknown name, or a file whose contents are not a valid scheme (each fault located).
+    """
+    text = str(name_or_path)
+    is_path = Path(text).suffix in SUFFIXES or os.sep in text or Path(text).is_file()
+    if not is_path:
+        catalogue = _catalogue(extra_dirs)
+        if text not in catalogue:
+            close = difflib.get_close_matches(text, list(catalogue), n=1, cutoff=0.6)
+            hint = f'did you mean "{close[0]}"? ' if close else ""
+            raise SchemeError(f'unknown scheme "{text}" ({hint}available: {", ".join(sorted(catalogue))}; '
+                              "a scheme of your own goes in data/schemes/ or a folder given with --schemes)")
+        path, origin = catalogue[text]
+        return _load_file(path, origin, named=True)
+    path = Path(text)
+    if not path.exists():
+        raise SchemeError(f"{path}: scheme file does not exist")
+    if path.is_dir():
+        raise SchemeError(f"{path}: is a folder (expected a scheme file; a folder of schemes is given with "
+                          "--schemes)")
+    if path.suffix not in SUFFIXES:
+        raise SchemeError(f'{path}: is not a scheme file (expected a .yaml file, e.g. "{path.stem}.yaml")')
+    return _load_file(path, "file", named=False)
+
+
+def check_schemes(extra_dirs: Iterable[Path] = ()) -> list[Scheme]:
+    """Read every scheme found (so that a faulty file is reported before any work starts).
+
+    Raises
+    ------
+    SchemeError
+        For the first faulty file, with all of its faults.
+    """
+    return [_load_file(path, origin, named=True) for path, origin in _catalogue(extra_dirs).values()]
+
+
+@contextmanager
+def scheme_folders(folders: Iterable[Path] = ()) -> Iterator[list[SchemeFolder]]:
+    """Search ``folders`` too, in this process and in every process it starts (workers and kernels).
+
+    The project's ``data/schemes/`` is passed on as well, resolved here, so a worker whose project root
+    is elsewhere (another machine) still finds the same schemes.
+
+    Raises
+    ------
+    SchemeError
+        For a folder that does not exist or is not a folder.
+    """
+    old = os.environ.get(SCHEMES_ENV)
+    paths = [str(check_scheme_folder(p).resolve()) for p in folders]
+    if PROJECT_SCHEMES_DIR.is_dir():
+        paths.insert(0, str(PROJECT_SCHEMES_DIR.resolve()))
+    paths += [p for p in (old or "").split(os.pathsep) if p.strip()]
+    os.environ[SCHEMES_ENV] = os.pathsep.join(dict.fromkeys(paths))
+    try:
+        yield scheme_dirs()
+    finally:
+        if old is None:
+            os.environ.pop(SCHEMES_ENV, None)
+        else:
+            os.environ[SCHEMES_ENV] = old
+
+
+def default_scheme(level: str, year: int, extra_dirs: Iterable[Path] = ()) -> Scheme | None:
+    """The scheme of ``level`` for ``year``, or None: a user's own (project or ``--schemes``) before a
+    packaged one, then the one covering the fewest years; candidates never.
+
+    Raises
+    ------
+    SchemeError
+        When two of the user's schemes are equally the default (each could be the one meant).
+    """
+    found = [s for s in check_schemes(extra_dirs) if s.applies_to(level, year) and s.years and not s.candidate]
     if not found:
         return None
-    return sorted(found, key=lambda s: (len(s.years), not s.complete, s.name))[0]
+    found.sort(key=lambda s: (s.origin == "packaged", len(s.years), not s.complete, s.name))
+    best, *rest = found
+    tie = [s for s in rest if s.origin != "packaged" and best.origin != "packaged"
+           and len(s.years) == len(best.years)]
+    if tie:
+        raise SchemeError(f'{tie[0].path}, field "years": two schemes apply to the {level} level in {year}, '
+                          f'"{best.name}" ({best.path}) and "{tie[0].name}" (expected one default: mark the other '
+                          "candidate: true, or narrow its years)")
+    return best
 
 
 def check_level(scheme: Scheme, level: str) -> None:
@@ -168,108 +369,40 @@ def check_level(scheme: Scheme, level: str) -> None:
                           "or leave --scheme out to use the unit's own")
 
 
-def _scheme_dirs(extra_dirs: tuple[Path, ...] = ()) -> list[Path]:
-    return [SCHEMES_DIR, *extra_dirs]
+# -- reading a scheme file (its fields: :mod:`parindex_lib.model.scheme_fields`) -----------------------
 
-
-def available_schemes(extra_dirs: tuple[Path, ...] = ()) -> list[str]:
-    """Names of every scheme file found, sorted."""
-    return sorted({p.stem for d in _scheme_dirs(extra_dirs) for p in Path(d).glob("*.yaml")})
-
-
-def load_scheme(name_or_path: str | Path, extra_dirs: tuple[Path, ...] = ()) -> Scheme:
-    """Load a scheme by name (``equal-9``) or from a YAML file path, validating it.
-
-    Raises
-    ------
-    SchemeError
-        For an unknown name, or a file whose contents are not a valid scheme (each fault named).
-    """
-    path = Path(name_or_path)
-    if path.suffix not in {".yaml", ".yml"}:
-        candidates = [Path(d) / f"{name_or_path}.yaml" for d in _scheme_dirs(extra_dirs)]
-        found = [p for p in candidates if p.exists()]
-        if not found:
-            raise SchemeError(
-                f'unknown scheme "{name_or_path}" (available: {", ".join(available_schemes(extra_dirs))})'
-            )
-        path = found[-1]
-    if not path.exists():
-        raise SchemeError(f"{path}: scheme file does not exist")
+def _load_file(path: Path, origin: str, named: bool) -> Scheme:
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SchemeError(f"{path}: not valid YAML ({exc})") from None
-    return _scheme_from_spec(spec, path)
+        stat = path.stat()
+    except OSError as exc:
+        raise SchemeError(f"{path}: the scheme file cannot be read ({exc.strerror or exc})") from None
+    scheme = _read_file(path, stat.st_mtime_ns, stat.st_size, stat.st_ino, named, scheme_fields.VERSION[0])
+    return Scheme(**{**scheme.__dict__, "origin": origin})
 
 
-def _scheme_from_spec(spec: object, path: Path) -> Scheme:
-    if not isinstance(spec, dict) or "max_points" not in spec or not isinstance(spec["max_points"], dict):
-        raise SchemeError(f'{path}: expected a mapping with "name" and "max_points" (component: points)')
-    problems = []
-    known = set(codes())
-    max_points: dict[str, float | None] = {}
-    for code, value in spec["max_points"].items():
-        if code not in known:
-            problems.append(f'component "{code}" is not a known code (expected one of {", ".join(codes())})')
-            continue
-        if value is None:
-            max_points[code] = None
-        elif isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value) and value > 0:
-            max_points[code] = float(value)
-        else:
-            problems.append(f'max_points of {code} is "{value}" (expected a positive number, or null if unknown)')
-    if not max_points:
-        problems.append("max_points is empty (expected at least one component)")
-    if problems:
-        raise SchemeError(f"{path}: " + "; ".join(problems))
-    complete = bool(spec.get("complete", True)) and all(v is not None for v in max_points.values())
-    adjustments = {}
-    for code, cap in (spec.get("adjustments") or {}).items():
-        if code not in adjustment_codes():
-            problems.append(f'adjustment "{code}" is not BONUS or PENALTY')
-        elif cap is not None and not (isinstance(cap, int | float) and not isinstance(cap, bool) and cap >= 0):
-            problems.append(f'the cap of {code} is "{cap}" (expected a number ≥ 0, or null if none is published)')
-        else:
-            adjustments[code] = None if cap is None else float(cap)
-    aggregation = str(spec.get("aggregation", "weighted"))
-    if aggregation not in ("weighted", "sum"):
-        problems.append(f'aggregation is "{aggregation}" (expected weighted or sum)')
-    try:
-        years = _years(spec.get("years", spec.get("year")))
-    except ValueError as exc:
-        problems.append(str(exc))
-        years = ()
-    if problems:
-        raise SchemeError(f"{path}: " + "; ".join(problems))
-    total_points = spec.get("total_points")
+@functools.lru_cache(maxsize=256)
+def _read_file(path: Path, mtime_ns: int, size: int, inode: int, named: bool, version: int) -> Scheme:
+    """A scheme file read and validated; cached while the file (and the fields' parsers) are unchanged."""
+    del mtime_ns, size, inode, version  # the cache key only
+    return _build(path, scheme_fields.read_scheme_fields(path, named))
+
+
+#: Fields of a file that make up :class:`Scheme`'s own attributes; any other (hooked) key goes to ``extras``.
+_CORE = {"name", "title_vi", "title_en", "level", "years", "source", "candidate", "aggregation", "max_points",
+         "weights", "total_points", "survey_points", "unknown_share", "complete", "adjustments"}
+
+
+def _build(path: Path, parsed: dict) -> Scheme:
+    maxima = parsed["max_points"]
+    complete = parsed.get("complete", True) and all(v is not None for v in maxima.values())
+    extras = {k: v for k, v in parsed.items() if k not in _CORE}
+    name = parsed.get("name", path.stem)
     return Scheme(
-        name=str(spec.get("name", path.stem)),
-        max_points=max_points,
-        title_vi=str(spec.get("title_vi", "")),
-        title_en=str(spec.get("title_en", "")),
-        level=str(spec.get("level", "")),
-        years=years,
-        source=str(spec.get("source", "")).strip(),
-        complete=complete,
-        unknown_share=spec.get("unknown_share"),
-        total_points=float(total_points) if isinstance(total_points, int | float) else None,
-        adjustments=adjustments,
-        aggregation=aggregation,
-        candidate=bool(spec.get("candidate", False)),
+        name=name, max_points=maxima,
+        title_vi=parsed["title_vi"], title_en=parsed.get("title_en", parsed["title_vi"]),
+        level=parsed["level"], years=parsed["years"], source=parsed["source"], complete=complete,
+        unknown_share=parsed.get("unknown_share"), total_points=parsed.get("total_points"),
+        adjustments=parsed.get("adjustments", {}), aggregation=parsed.get("aggregation", "weighted"),
+        candidate=parsed.get("candidate", False), survey_points=parsed.get("survey_points"),
+        extras=MappingProxyType(extras), path=path,
     )
-
-
-def _years(value: object) -> tuple[int, ...]:
-    """``2024``, ``[2023, 2024]`` or ``"2017-2020"`` → a tuple of years."""
-    if value is None:
-        return ()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        return tuple(value)
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", value)
-        if m and int(m.group(1)) <= int(m.group(2)):
-            return tuple(range(int(m.group(1)), int(m.group(2)) + 1))
-    raise ValueError(f'years is "{value}" (expected a year, a list of years, or a range such as 2017-2020)')
