@@ -354,3 +354,25 @@ def test_a_project_scheme_is_found_by_the_installed_command(commune, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"parindex: error: {project / 'data' / 'schemes' / 'equal-9.yaml'}, field \"name\"")
+
+
+@pytest.fixture()
+def commune_pages(commune, tmp_path, monkeypatch):
+    """The commune's pages' context, scored by the province's scheme (given as a --schemes folder)."""
+    from parindex_lib.present import pages
+    from parindex_lib.standardise import standardise, write_processed
+
+    raw, folder = commune
+    monkeypatch.setenv(schemes.SCHEMES_ENV, str(folder))
+    write_processed(standardise(None, raw), tmp_path / "p", raw_dir=raw)
+    return pages.build(scores_path=str(tmp_path / "p" / "scores.csv"), tasks_path=str(tmp_path / "p" / "tasks.csv"),
+                       raw_dir=str(raw), unit=COMMUNE, year=2025, period="FY", target=85.0, bound="ge",
+                       scheme=NAME, lang="vi")
+
+
+def test_a_unit_without_a_reported_total_gets_its_consistency_table(commune_pages):
+    from parindex_lib.present import pages
+
+    assert commune_pages.index.scheme.name == NAME and commune_pages.index.total == pytest.approx(80.5)
+    html = pages.consistency_table(commune_pages).to_html()
+    assert NAME in html and "ha-tinh-commune-2019" in html

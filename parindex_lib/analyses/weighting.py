@@ -79,7 +79,8 @@ def scheme_consistency(index: PARIndex, schemes: list[str] | None = None) -> pd.
             row["note"] = str(exc)
         else:
             row.update(recomputed=check.recomputed, low=check.low, high=check.high,
-                       residual=check.residual, consistent=check.consistent)
+                       residual=np.nan if check.residual is None else check.residual,  # no reported total
+                       consistent=check.consistent)
         rows.append(row)
     table = pd.DataFrame(rows)
     table["_order"] = table["consistent"].map({True: 0, False: 1}).fillna(2)
