@@ -376,3 +376,12 @@ def test_a_unit_without_a_reported_total_gets_its_consistency_table(commune_page
     assert commune_pages.index.scheme.name == NAME and commune_pages.index.total == pytest.approx(80.5)
     html = pages.consistency_table(commune_pages).to_html()
     assert NAME in html and "ha-tinh-commune-2019" in html
+
+
+def test_the_lift_pages_what_if_names_what_the_units_scheme_lacks(commune_pages):
+    from parindex_lib.present import pages
+
+    text = pages.scenario(commune_pages, C6=55, SIPAS=82).data
+    assert "không tính C6, SIPAS: không thuộc phương pháp «tinh-x-commune-2025» (gồm APPRAISAL, SURVEY)" in text
+    text = pages.scenario(commune_pages, C6=55, SURVEY=100).data
+    assert "không tính C6" in text and "tổng điểm 86,50%" in text  # (56,5 + 30) / 100

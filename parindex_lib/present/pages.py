@@ -183,13 +183,22 @@ def scenario(ctx: Context, **values: float) -> HTML:
     """A what-if in one line: set some components, see the new total and what is still missing."""
     if ctx.totals_only:
         return _blank(ctx)
-    new = ctx.index.scenario(**values)
-    desc = ", ".join(f"{c} = {format_pct(v, ctx.lang)}" for c, v in values.items())
-    remaining = (t("scenario_done", ctx.lang) if new.meets_target else
-                 t("scenario_remaining", ctx.lang, gap=format_number(new.required_total - new.total, ctx.lang)))
-    sentence = t("scenario_sentence", ctx.lang, desc=desc, total=format_pct(new.total, ctx.lang),
-                 delta=format_pp(new.total - ctx.index.total, ctx.lang), remaining=remaining)
-    return ctx.html(fragment("section", title=t("scenario_title", ctx.lang), paragraphs=[sentence]))
+    # The notebook's example names C6 and SIPAS: a unit scored in other blocks (a province's own
+    # scheme) is told which of the scenario's components its scheme does not have, not failed.
+    outside = [c for c in values if c not in ctx.index.values.index]
+    values = {c: v for c, v in values.items() if c not in outside}
+    paragraphs = []
+    if outside:
+        paragraphs.append(t("scenario_not_in_scheme", ctx.lang, codes=", ".join(outside),
+                            scheme=ctx.index.scheme.name, components=", ".join(ctx.index.components)))
+    if values:
+        new = ctx.index.scenario(**values)
+        desc = ", ".join(f"{c} = {format_pct(v, ctx.lang)}" for c, v in values.items())
+        remaining = (t("scenario_done", ctx.lang) if new.meets_target else
+                     t("scenario_remaining", ctx.lang, gap=format_number(new.required_total - new.total, ctx.lang)))
+        paragraphs.append(t("scenario_sentence", ctx.lang, desc=desc, total=format_pct(new.total, ctx.lang),
+                            delta=format_pp(new.total - ctx.index.total, ctx.lang), remaining=remaining))
+    return ctx.html(fragment("section", title=t("scenario_title", ctx.lang), paragraphs=paragraphs))
 
 
 def contributions(ctx: Context) -> pd.DataFrame:
