@@ -8,6 +8,8 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
 SCHEMES_DIR = PACKAGE_DATA / "schemes"
+#: Criteria trees shipped with the package (a scheme names its tree as a file beside it, e.g. criteria/x.yaml).
+CRITERIA_DIR = SCHEMES_DIR / "criteria"
 COMPONENTS_CSV = PACKAGE_DATA / "components.csv"
 MESSAGES_DIR = PACKAGE_DATA / "messages"
 TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"

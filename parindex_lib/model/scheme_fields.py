@@ -331,6 +331,8 @@ SCHEME_FIELDS: dict[str, SchemeField] = {f.key: f for f in (
     SchemeField("complete", _parse_bool, doc="false while any maximum is null"),
     SchemeField("adjustments", _parse_adjustments, doc="BONUS and PENALTY: their caps (null: no cap)",
                 nullable=True),
+    SchemeField("criteria", "parindex_lib.model.criteria:read_scheme_criteria",
+                doc="the criteria under the components: a file beside the scheme (YAML, .xlsx, .csv), or inline"),
 )}
 
 

@@ -89,6 +89,11 @@ class Scheme:
         """Σ of the components' maxima (the total's scale), when every one is known."""
         return None if self.unknown else float(sum(self.max_points[c] for c in self.components))
 
+    @property
+    def criteria(self):
+        """The criteria tree under the components (:class:`~parindex_lib.model.criteria.CriteriaTree`), if any."""
+        return self.extras.get("criteria")
+
     def extra(self, key: str, default: object = None) -> object:
         """What the hooked key ``key`` of the file gave (e.g. ``criteria``), else ``default``."""
         return self.extras.get(key, default)
