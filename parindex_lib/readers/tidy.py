@@ -35,6 +35,9 @@ KIND_WORDS = {"actual": "actual", "thuc te": "actual", "ket qua": "actual", "thu
 PERIOD_WORDS = {"fy": "FY", "ca nam": "FY", "nam": "FY", "year": "FY", "final": "FY", "full year": "FY",
                 **{f"q{i}": f"Q{i}" for i in range(1, 5)}, **{f"quy {i}": f"Q{i}" for i in range(1, 5)},
                 **{f"quy {r}": f"Q{i}" for i, r in enumerate(("i", "ii", "iii", "iv"), start=1)}}
+#: Bounds written as words (the workbook's scores sheet writes them so); symbols are read as they are.
+BOUND_WORDS = {"bang": "=", "equal": "=", "tren": ">", "above": ">", "tro len": ">=", "tu tro len": ">=",
+               "at least": ">="}
 LEVEL_WORDS = {
     "province": "province", "tinh": "province", "cap tinh": "province", "thanh pho truc thuoc trung uong": "province",
     "tinh thanh pho": "province", "tinh thanh pho truc thuoc trung uong": "province",
@@ -252,10 +255,11 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
                     "FY")
     kind = parsed("kind", _word(KIND_WORDS, "is not a kind (expected actual/thực tế or target/mục tiêu)"), "actual")
     kind_key = pd.Series(kind, dtype=object).fillna("actual")
-    bound_text = text("bound")
+    bound_text = text("bound").map(lambda b: BOUND_WORDS.get(fold(b), b))
     if "bound" in columns:
         bad_bound = ~bound_text.isin(["", *schema.BOUNDS]).to_numpy()
-        fail(np.where(bad_bound, "is not a bound (expected =, > or >=)", None), head("bound"), bound_text)
+        fail(np.where(bad_bound, "is not a bound (expected =, > or >=, or bằng/trên/trở lên)", None), head("bound"),
+             bound_text)
         on_actual = (bound_text.isin([">", ">="]) & (kind_key == "actual")).to_numpy()
         fail(np.where(on_actual, "is a bound on an actual result (expected =)", None), head("bound"), bound_text)
     rank_parsed = _parse_unique(text("rank"), _rank)
