@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -75,12 +76,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="standardised tables (default data/processed)")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="any other notebook parameter, e.g. --set target=82")
-    run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the machine's cores)")
+    run.add_argument("--workers", type=_workers, default=None, help="parallel workers (default: the machine's cores)")
     run.add_argument("--executor", default="local", choices=["local", "dask"],
                      help="local worker processes (default), or a Dask cluster (--scheduler, else a LocalCluster)")
     run.add_argument("--scheduler", metavar="ADDRESS",
                      help="a Dask scheduler, e.g. tcp://HOST:8786 or tls://HOST:8786 (with --executor dask)")
-    run.add_argument("--cell-timeout", type=float, default=600, metavar="SECONDS",
+    run.add_argument("--cell-timeout", type=_seconds, default=600, metavar="SECONDS",
                      help="seconds a notebook cell may run before its page fails and its kernel is replaced")
     run.add_argument("--force", action="store_true",
                      help="write into a reports folder parindex did not create (its files are kept)")
@@ -95,6 +96,28 @@ def _percent(text: str) -> float:
         raise argparse.ArgumentTypeError(f'"{text}" is not a number (expected e.g. 80)') from None
     if not math.isfinite(value) or not 0 < value <= 100:
         raise argparse.ArgumentTypeError(f'"{text}" is not a percentage in (0, 100] (expected e.g. 80)')
+    return value
+
+
+def _workers(text: str) -> int:
+    """An argparse type: a whole number of workers, 1 or more."""
+    if not re.fullmatch(r"\s*\+?\d+\s*", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a number of workers (expected a whole number, 1 or '
+                                         "more, e.g. 2)")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a cell's time limit in seconds, above 0 and at most a week ("600", "1,5")."""
+    from parindex_lib.batch.kernels import MAX_CELL_TIMEOUT
+
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a number of seconds (expected e.g. 600)') from None
+    if not math.isfinite(value) or not 0 < value <= MAX_CELL_TIMEOUT:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a time limit in seconds above 0 and at most '
+                                         f"{MAX_CELL_TIMEOUT} (a week) (expected e.g. 600)")
     return value
 
 
@@ -204,8 +227,6 @@ def _run(args: argparse.Namespace) -> int:
     for name in ("year", "period", "lang"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
-    if args.workers is not None and args.workers < 1:
-        raise ParindexError(f"--workers {args.workers}: expected at least 1")
     summary = run_batch(params_file=args.params, units=args.unit, overrides=overrides, out_dir=args.out,
                         raw_dir=args.raw, workers=args.workers, processed_dir=args.processed, force=args.force,
                         level=args.level, executor=args.executor, scheduler=args.scheduler,

@@ -71,7 +71,7 @@ def test_a_kernel_that_dies_or_hangs_fails_only_its_page(tmp_path, executor):
     (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --executor dask"),
     (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "no Dask scheduler answered"),
     (["--executor", "spark"], "invalid choice"),
-    (["--cell-timeout", "0"], "--cell-timeout 0: expected a positive number of seconds"),
+    (["--cell-timeout", "0"], "argument --cell-timeout: \"0\" is not a time limit in seconds above 0"),
 ])
 def test_executor_options_are_checked_before_any_work(tmp_path, capsys, args, message):
     from parindex_lib.cli import main

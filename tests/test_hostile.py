@@ -11,6 +11,7 @@ import fcntl
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -433,8 +434,23 @@ RUN = [
     ("out under a file", ["--out", "{a_file}/sub"], "is a file"),
     ("processed is a file", ["--processed", "{a_file}"], "is a file"),
     ("raw missing", ["--raw", "{tmp}/no_raw"], "does not exist"),
-    ("workers 0", ["--workers", "0"], "expected at least 1"),
-    ("workers words", ["--workers", "hai"], "invalid int value"),
+    ("workers 0", ["--workers", "0"], '"0" is not a number of workers'),
+    ("workers negative", ["--workers", "-1"], '"-1" is not a number of workers'),
+    ("workers words", ["--workers", "hai"], '"hai" is not a number of workers'),
+    ("workers a fraction", ["--workers", "2.5"], '"2.5" is not a number of workers'),
+    ("workers exponent", ["--workers", "1e3"], '"1e3" is not a number of workers'),
+    ("cell-timeout 0", ["--cell-timeout", "0"], '"0" is not a time limit in seconds above 0'),
+    ("cell-timeout negative", ["--cell-timeout", "-5"], '"-5" is not a time limit'),
+    ("cell-timeout nan", ["--cell-timeout", "nan"], '"nan" is not a time limit'),
+    ("cell-timeout inf", ["--cell-timeout", "inf"], '"inf" is not a time limit'),
+    ("cell-timeout huge", ["--cell-timeout", "1e308"], '"1e308" is not a time limit in seconds above 0 and at most '
+                                                       "604800 (a week)"),
+    ("cell-timeout overflowing", ["--cell-timeout", "1e400"], '"1e400" is not a time limit'),
+    ("cell-timeout words", ["--cell-timeout", "mười phút"], '"mười phút" is not a number of seconds'),
+    ("executor unknown", ["--executor", "threads"], "invalid choice: 'threads'"),
+    ("executor empty", ["--executor", ""], "invalid choice: ''"),
+    ("executor in capitals", ["--executor", "DASK"], "invalid choice: 'DASK'"),
+    ("scheduler without dask", ["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --executor dask"),
     ("foreign out folder", ["--out", "{foreign}"], "was not written by parindex"),
     ("out inside raw", ["--raw", "{raw}", "--out", "{raw}/reports"], "inside the raw folder"),
     ("processed is raw", ["--raw", "{raw}", "--processed", "{raw}"], "inside the raw folder"),
@@ -622,3 +638,19 @@ def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, caps
                               str(tmp_path / "p"), "--year", "2024"], capsys)
     assert code == 1 and "Traceback" not in err
     assert "not reported: unit 'Xã Thiếu'" in out and "index.html could not be written: No space left on device" in out
+
+
+@pytest.mark.parametrize("execution, fragment", [
+    ({"cell_timeout": 1e308}, "at most 604800 (a week)"),
+    ({"cell_timeout": float("nan")}, "expected a number of seconds above 0"),
+    ({"workers": 0}, "--workers 0: expected at least 1"),
+    ({"workers": -3}, "--workers -3: expected at least 1"),
+    ({"executor": "threads"}, 'is not one of local, dask'),
+])
+def test_run_batch_refuses_execution_values_before_any_work(tmp_path, execution, fragment):
+    from parindex_lib.batch.run import run_batch
+    from parindex_lib.errors import ParindexError
+
+    with pytest.raises(ParindexError, match=re.escape(fragment)):
+        run_batch(out_dir=tmp_path / "r", processed_dir=tmp_path / "p", progress=False, **execution)
+    assert not (tmp_path / "r").exists() and not (tmp_path / "p").exists()

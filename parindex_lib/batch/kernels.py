@@ -29,6 +29,8 @@ KERNEL = "parindex"
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 #: Seconds a cell may run before its kernel is replaced and its page fails (``--cell-timeout``).
 CELL_TIMEOUT = 600
+#: The longest ``--cell-timeout`` (a week): beyond it the kernel's clients cannot represent the wait.
+MAX_CELL_TIMEOUT = 7 * 24 * 3600
 #: Notebooks a kernel runs before it is replaced, to bound anything a long run might accumulate.
 RECYCLE_AFTER = 200
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from parindex_lib.batch.executors import EXECUTORS, check_scheduler
-from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER
+from parindex_lib.batch.kernels import CELL_TIMEOUT, MAX_CELL_TIMEOUT, RECYCLE_AFTER
 from parindex_lib.batch.params import (
     DEFAULTS,
     check_notebook_parameters,
@@ -126,8 +126,11 @@ def check_execution(execution: Execution) -> None:
         raise ParindexError(f'--executor "{execution.executor}" is not one of {", ".join(EXECUTORS)}')
     if execution.scheduler and execution.executor != "dask":
         raise ParindexError("--scheduler needs --executor dask")
-    if not (math.isfinite(execution.cell_timeout) and execution.cell_timeout > 0):
-        raise ParindexError(f"--cell-timeout {execution.cell_timeout:g}: expected a positive number of seconds")
+    if not (math.isfinite(execution.cell_timeout) and 0 < execution.cell_timeout <= MAX_CELL_TIMEOUT):
+        raise ParindexError(f"--cell-timeout {execution.cell_timeout:g}: expected a number of seconds above 0 and "
+                            f"at most {MAX_CELL_TIMEOUT} (a week)")
+    if execution.workers is not None and (isinstance(execution.workers, bool) or execution.workers < 1):
+        raise ParindexError(f"--workers {execution.workers}: expected at least 1")
     if execution.recycle_after < 1:
         raise ParindexError(f"recycle_after {execution.recycle_after}: expected at least 1 notebook per kernel")
     if execution.scheduler:
