@@ -124,11 +124,13 @@ def _seconds(text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``parindex`` console script."""
     from parindex_lib.model.schemes import check_schemes, scheme_folders
+    from parindex_lib.stopping import exit_code, left_behind, stoppable, stopped_message
 
     args = _parser().parse_args(argv)
     try:
-        # Every scheme file is checked first: a faulty one is reported whether or not this command uses it.
-        with scheme_folders(args.schemes):
+        # Ctrl-C, kill or a closed terminal stop the command cleanly (staging removed, workers stopped).
+        with stoppable(), scheme_folders(args.schemes):
+            # Every scheme file is checked first: a faulty one is reported whether or not this command uses it.
             check_schemes()
             if args.command in ("standardise", "standardize"):
                 return _standardise(args)
@@ -138,7 +140,20 @@ def main(argv: list[str] | None = None) -> int:
     except ParindexError as exc:
         if args.debug:
             raise
-        print(f"parindex: error: {exc}", file=sys.stderr)
+        left = left_behind("")  # said when the command had begun writing
+        print(f"parindex: error: {exc}" + (f" ({left})" if left else ""), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        if args.debug:
+            raise
+        print(f"parindex: {stopped_message(exc)}", file=sys.stderr)
+        return exit_code(exc)
+    except OSError as exc:  # a full or read-only disk, a folder removed under the command: said, and what was left
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"parindex: error: {where}cannot be written or read ({exc.strerror or exc}); {left_behind()}",
+              file=sys.stderr)
         return 2
 
 

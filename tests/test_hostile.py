@@ -654,3 +654,23 @@ def test_run_batch_refuses_execution_values_before_any_work(tmp_path, execution,
     with pytest.raises(ParindexError, match=re.escape(fragment)):
         run_batch(out_dir=tmp_path / "r", processed_dir=tmp_path / "p", progress=False, **execution)
     assert not (tmp_path / "r").exists() and not (tmp_path / "p").exists()
+
+
+def test_a_signal_during_a_step_that_must_finish_is_acted_on_once_it_is_done():
+    from parindex_lib.stopping import Interrupted, holding, stoppable, stopped_message, uninterrupted
+
+    finished = []
+    with pytest.raises(Interrupted) as stopped, stoppable():  # as a run: prepare, pages, promotion
+        with uninterrupted("the standardised tables were written to p"):
+            pass
+        with holding("reports/2024-FY is as it was before this run"):
+            pass
+        with uninterrupted("the new reports were put in place in reports/2024-FY"):
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(100):  # the handler runs between bytecodes: it has run by now
+                time.sleep(0.001)
+            finished.append(True)
+    assert finished and stopped.value.signum == signal.SIGTERM and stopped.value.exit_code == 143
+    assert stopped_message(stopped.value) == ("stopped by SIGTERM: the standardised tables were written to p; the "
+                                              "new reports were put in place in reports/2024-FY")
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the command's handlers are gone with it

@@ -109,14 +109,31 @@ def _worker_start() -> None:
         pass
     # Worker processes end through multiprocessing, which runs its finalizers but not atexit.
     mp.util.Finalize(None, kill_all, exitpriority=10)
+    # Ctrl-C at a terminal reaches the whole process group: the batch decides when its workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_local(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult], None]) -> None:
     """Run jobs on ``workers`` local processes, each with its own warm kernel."""
-    with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_start) as pool:
+    pool = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_start)
+    try:
         futures = {pool.submit(run_page, job): job for job in jobs}
         for fut in cf.as_completed(futures):
             on_result(_result(fut.result, futures.pop(fut)))  # popped: a page's bytes are not kept once written
+    except BaseException:
+        _stop_workers(pool)  # stopped (a signal, a failed write): pages under way are not waited for
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes now; their kernels die with them (``PR_SET_PDEATHSIG``)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, AttributeError):
+            pass
 
 
 def _result(get: Callable[[], PageResult], job: PageJob) -> PageResult:

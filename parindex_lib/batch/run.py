@@ -21,6 +21,7 @@ from parindex_lib.batch.plan import Execution, make_plan
 from parindex_lib.batch.prepare import prepare
 from parindex_lib.batch.publish import ReportsLock, clean_stale, new_staging, promote
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
+from parindex_lib.stopping import holding, uninterrupted
 
 
 def run_batch(params_file: Path | None = None, units: list[str] | None = None, overrides: dict | None = None,
@@ -67,17 +68,22 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     execution = Execution(executor, workers, scheduler, cell_timeout, recycle_after, progress)
     plan = make_plan(params_file, units, overrides, out_dir=out_dir, raw_dir=raw_dir, notebooks_dir=notebooks_dir,
                      processed_dir=processed_dir, force=force, level=level, execution=execution)
+    # Stopped (Ctrl-C, kill) before its reports are promoted, a run leaves the reports as they were; once
+    # promotion starts it finishes (every unit's folder, index.html, the workbook), then stops.
     with ReportsLock(plan.out_dir):
         clean_stale(plan.out_dir)
-        prepare(plan)
+        with uninterrupted(f"the standardised tables were written to {plan.processed_dir}"):
+            prepare(plan)
         stage_root = new_staging(plan.out_dir, plan.year, plan.period)
         summary = BatchSummary(plan.run_dir, not_reported=list(plan.unreportable))
         try:
-            with cf.ThreadPoolExecutor(1) as side:  # the workbook's per-unit sheets need no page
+            with (holding(f"{plan.run_dir} is as it was before this run (no page of it was replaced)"),
+                  cf.ThreadPoolExecutor(1) as side):  # the workbook's per-unit sheets need no page
                 unit_rows = side.submit(workbook_unit_rows, plan)
                 summary.outcomes = execute_tasks(plan_tasks(plan, stage_root), plan.execution)
-            promote(plan.run_dir, stage_root, summary.units_ok(list(plan.slugs.values())))
-            write_outputs(plan, summary, unit_rows.result())
+            with uninterrupted(f"the new reports were put in place in {plan.run_dir}"):
+                promote(plan.run_dir, stage_root, summary.units_ok(list(plan.slugs.values())))
+                write_outputs(plan, summary, unit_rows.result())
         finally:
             shutil.rmtree(stage_root, ignore_errors=True)
     return summary

