@@ -27,6 +27,31 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return path
 
 
+def write_atomic_many(files: dict[Path, str | bytes]) -> list[Path]:
+    """Write files that belong together: every one to a temporary file first, then each renamed into place.
+
+    A full or read-only disk fails while the temporary files are written, so then no file is replaced;
+    the renames that follow need no space.
+    """
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            written.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            os.chmod(tmp, 0o644)
+        for tmp, path in written:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return [Path(p) for p in files]
+
+
 def sha256(path: str | Path) -> str:
     """The SHA-256 hex digest of a file's bytes."""
     digest = hashlib.sha256()

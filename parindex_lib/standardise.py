@@ -15,10 +15,11 @@ import yaml
 
 from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from parindex_lib.errors import InputError, ParindexError, Problem, row_ranges
-from parindex_lib.io import sha256, write_atomic
+from parindex_lib.io import sha256, write_atomic_many
 from parindex_lib.model import schema
 from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
 from parindex_lib.readers.tidy import LEVEL_WORDS
+from parindex_lib.stopping import uninterrupted
 from parindex_lib.vn import fold
 
 MANIFEST = "manifest.yaml"
@@ -234,10 +235,11 @@ def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
         raise ParindexError(f"{out_dir}: is a file (expected a folder for the standardised tables)")
     record = {"raw_dir": str(Path(raw_dir).resolve()) if raw_dir else None, "files": _fingerprint(result.files)}
     try:
-        return [write_atomic(out_dir / "scores.csv", result.scores.to_csv(index=False)),
-                write_atomic(out_dir / "tasks.csv", result.tasks.to_csv(index=False)),
-                write_atomic(out_dir / INPUTS_JSON, json.dumps(record, ensure_ascii=False, indent=1,
-                                                               allow_nan=False))]
+        with uninterrupted(f"the standardised tables were written to {out_dir}"):  # the three belong together
+            return write_atomic_many({
+                out_dir / "scores.csv": result.scores.to_csv(index=False),
+                out_dir / "tasks.csv": result.tasks.to_csv(index=False),
+                out_dir / INPUTS_JSON: json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False)})
     except OSError as exc:
         raise ParindexError(f"{out_dir}: cannot write the standardised tables ({exc.strerror or exc})") from None
 

@@ -8,6 +8,7 @@ These start real kernels: one small run (two units) makes the earlier reports, s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -108,3 +109,73 @@ def test_a_run_stopped_by_a_signal_leaves_the_earlier_reports(earlier, tmp_path,
     assert not _alive(started), "a worker or kernel outlived the run"
     assert not list(out.glob(".staging-*")) and not list(out.rglob(".old-*"))
     assert digests(out, raw) == before
+
+
+# -- a full disk, a read-only disk ------------------------------------------------------------------------
+
+def _unshare_works() -> str | None:
+    if shutil.which("unshare") is None:
+        return "unshare is not installed"
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                            "mount -t tmpfs -o size=64k tmpfs /mnt && umount /mnt"], capture_output=True, text=True)
+    return None if probe.returncode == 0 else f"mounting a tmpfs is not permitted here ({probe.stderr.strip()})"
+
+
+def on_a_small_disk(spec: dict) -> dict:
+    why = _unshare_works()
+    if why:
+        pytest.skip(why)
+    done = subprocess.run(["unshare", "--mount", "--propagation", "private", sys.executable,
+                           str(ROOT / "tests" / "hostile_mounts.py"), json.dumps(spec)],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_full_disk_during_a_run_leaves_the_earlier_reports(earlier, tmp_path):
+    mount = tmp_path / "disk"
+    result = on_a_small_disk({
+        "mount": str(mount), "size": "8m", "keep_from": str(earlier / "reports"), "keep": "reports",
+        "free_kb": 40,  # room for the staging folder, not for the pages
+        "argv": [*CLI, "run", "--raw", str(earlier / "raw"), "--out", str(mount / "reports"), "--processed",
+                 str(tmp_path / "p"), "--year", "2024", "--workers", "1"], "cwd": str(ROOT)})
+    assert result["code"] == 2, result["stderr"]
+    message = first_line(_messages(result["stderr"]))
+    assert f"{mount / 'reports'}: the pages cannot be written there (No space left on device" in message
+    assert f"{mount / 'reports' / '2024-FY'} is as it was before this run" in message
+    assert result["after"] == result["before"] and result["before"]
+    assert not [p for p in result["left"] if ".staging-" in p or ".tmp" in p]
+
+
+@pytest.mark.parametrize("command", ["run", "standardise"])
+def test_a_read_only_output_folder_is_refused_before_any_work(earlier, tmp_path, command):
+    mount = tmp_path / "disk"
+    target = mount / "out"
+    argv = ([*CLI, "run", "--raw", str(earlier / "raw"), "--out", str(target), "--processed", str(tmp_path / "p"),
+             "--year", "2024"] if command == "run" else
+            [*CLI, "standardise", str(earlier / "raw"), "--out", str(target)])
+    result = on_a_small_disk({"mount": str(mount), "keep_from": str(earlier / ("reports" if command == "run"
+                                                                                  else "p")),
+                              "keep": "out", "read_only": True, "argv": argv, "cwd": str(ROOT)})
+    assert result["code"] == 2, result["stderr"]
+    message = first_line(result["stderr"])
+    expected = "is on a read-only file system" if command == "run" else "cannot write the standardised tables " \
+                                                                        "(Read-only file system)"
+    assert message.startswith(f"parindex: error: {target}") and expected in message, message
+    assert result["after"] == result["before"] and result["before"]
+
+
+def test_standardise_on_a_full_disk_replaces_no_table(earlier, tmp_path):
+    mount = tmp_path / "disk"
+    big = tmp_path / "raw"
+    big.mkdir()
+    (big / "xa.csv").write_text(HEADER + "".join(good_rows(f"Xã {i}") for i in range(300)), encoding="utf-8")
+    result = on_a_small_disk({"mount": str(mount), "size": "4m", "keep_from": str(earlier / "p"), "keep": "out",
+                              "free_kb": 30, "argv": [*CLI, "standardise", str(big), "--out", str(mount / "out")],
+                              "cwd": str(ROOT)})
+    assert result["code"] == 2, result["stderr"]
+    message = first_line(result["stderr"])
+    assert message.startswith(f"parindex: error: {mount / 'out'}: cannot write the standardised tables (No space "
+                              "left on device)"), message
+    assert result["after"] == result["before"]  # scores.csv, tasks.csv and inputs.json: all old, none new
+    assert not [p for p in result["left"] if p.endswith(".tmp")]

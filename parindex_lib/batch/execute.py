@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from parindex_lib.batch.executors import PageJob, PageResult, run_jobs
 from parindex_lib.batch.plan import Execution, Plan
+from parindex_lib.errors import ParindexError
 from parindex_lib.io import write_atomic
 
 
@@ -107,11 +108,15 @@ def execute_tasks(tasks: list[Task], execution: Execution | None = None) -> list
 
     def store(result: PageResult) -> None:
         task = by_key[result.key]
-        task.stage.mkdir(parents=True, exist_ok=True)
-        if result.ipynb is not None:
-            write_atomic(task.stage / f"{task.page}.ipynb", result.ipynb)
-        if result.html is not None:
-            write_atomic(task.stage / f"{task.page}.html", result.html)
+        try:
+            task.stage.mkdir(parents=True, exist_ok=True)
+            if result.ipynb is not None:
+                write_atomic(task.stage / f"{task.page}.ipynb", result.ipynb)
+            if result.html is not None:
+                write_atomic(task.stage / f"{task.page}.html", result.html)
+        except OSError as exc:  # a full disk fails every page after it: the run stops here
+            raise ParindexError(f"{task.stage.parent.parent}: the pages cannot be written there "
+                                f"({exc.strerror or exc}; expected room for the reports)") from None
         outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell, result.seconds)
         bar.update()
 

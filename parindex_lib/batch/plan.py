@@ -147,6 +147,8 @@ def check_output_dir(path: Path, what: str) -> None:
         raise ParindexError(f"{path}: is a file (expected a folder for {what})")
     if not probe.is_dir():
         raise ParindexError(f"{path}: {probe} is a file (expected a folder for {what})")
+    if os.statvfs(probe).f_flag & os.ST_RDONLY:
+        raise ParindexError(f"{path}: is on a read-only file system (expected a writable folder for {what})")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise ParindexError(f"{path}: cannot write there (permission denied; expected a writable folder for {what})")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from parindex_lib.analyses.weighting import run_rank_intervals
 from parindex_lib.batch.kernels import ensure_kernelspec
 from parindex_lib.batch.plan import Plan
+from parindex_lib.errors import ParindexError
 from parindex_lib.io import write_atomic
 from parindex_lib.standardise import write_processed
 
@@ -25,4 +26,8 @@ def prepare(plan: Plan) -> None:
     ensure_kernelspec()
     write_processed(plan.standardised, plan.processed_dir, raw_dir=plan.raw_dir)
     # The same for every unit of a peer group: computed here once, not on every weighting page.
-    write_atomic(plan.peers_path, run_rank_intervals(plan.scores, list(plan.indices.values())).to_csv(index=False))
+    table = run_rank_intervals(plan.scores, list(plan.indices.values())).to_csv(index=False)
+    try:
+        write_atomic(plan.peers_path, table)
+    except OSError as exc:
+        raise ParindexError(f"{plan.peers_path}: cannot be written ({exc.strerror or exc})") from None

@@ -65,8 +65,14 @@ def clean_stale(out_dir: Path) -> None:
 
 def new_staging(out_dir: Path, year: int, period: str) -> Path:
     """A fresh staging folder for a run's pages, inside the reports folder (so a swap is a rename)."""
-    stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{year}-{period}-", dir=out_dir))
-    mark_owned(stage_root)
+    stage_root = None
+    try:
+        stage_root = Path(tempfile.mkdtemp(prefix=f".staging-{year}-{period}-", dir=out_dir))
+        mark_owned(stage_root)
+    except OSError as exc:
+        if stage_root is not None:  # unmarked, the next run could not tell it is the run's to remove
+            shutil.rmtree(stage_root, ignore_errors=True)
+        raise ParindexError(f"{out_dir}: cannot write the reports there ({exc.strerror or exc})") from None
     return stage_root
 
 
