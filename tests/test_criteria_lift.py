@@ -429,3 +429,83 @@ def test_roll_up_caps_a_parent_as_the_tree_says():
     assert list(res.criteria["code"]) == ["1.1.1"] and res.total_after == 100
     assert res.criteria["gain_total"].sum() == pytest.approx(50.0)
     assert np.isclose(res.max_reachable, 100)
+
+
+# -- the words ---------------------------------------------------------------------------------------------
+
+
+def test_a_change_is_said_as_offices_write_it():
+    from parindex_lib.present.criteria import change_line, lift_text, lost_table, reach_text
+
+    res = criteria_lift(hand_unit(), target=60, costs=HAND_COSTS, ceilings={"2.1": None})
+    rows = res.criteria.set_index("code", drop=False)
+    assert change_line(rows.loc["1.1"], "vi") == "1.1 Ban hành kế hoạch CCHC năm: 0,5 → 1, +0,5 điểm, Văn phòng UBND xã"
+    assert change_line(rows.loc["1.1"], "en") == "1.1 Annual plan issued: 0.5 → 1, +0.5 points, Văn phòng UBND xã"
+    # a band: the quantity named by the rule's text, around the move of the measured rate
+    band = criteria_lift(hand_unit(), target=52.5, ceilings={"1.1": None, "2": None, "3": None}).criteria.iloc[0]
+    assert reach_text(band, "vi") == "Thực hiện từ 65% lên ít nhất 70% kế hoạch"
+    assert reach_text(band, "en") == "Thực hiện from 65% to at least 70% kế hoạch"
+    assert change_line(band, "vi").endswith("(cần: Thực hiện từ 65% lên ít nhất 70% kế hoạch)")
+    # a penalty removed
+    res = criteria_lift(hand_unit(), target=52.5, ceilings={"1": None, "2": None})
+    assert change_line(res.criteria.iloc[0], "vi") == "3.1 Chậm báo cáo: 1 → 0, bớt 1 điểm trừ, chưa rõ đơn vị chủ trì"
+    text = lift_text(criteria_lift(hand_unit(), target=70, ceilings={"1": None, "2.1": None}), "năm 2024", "vi")
+    assert "Không thể đạt từ 70,00% trở lên bằng các tiêu chí trong giới hạn đã đặt: tổng điểm cao nhất có thể đạt " \
+           "là 67,50%." in text
+    table = lost_table(points_lost(hand_unit()), "vi").frame
+    assert table.iloc[0, 2].startswith("Lĩnh vực 1. Chỉ đạo điều hành — đạt 3,5/6 điểm, mất 2,5 điểm")
+    assert list(table.iloc[1, :3]) == ["1", "1.2", "Mức độ thực hiện kế hoạch"]
+
+
+# -- the analyst files -------------------------------------------------------------------------------------
+
+
+def test_efforts_and_ceilings_files_as_offices_write_them(tmp_path):
+    import csv
+
+    from openpyxl import Workbook
+
+    from parindex_lib.readers.analyst import read_criterion_ceilings, read_criterion_efforts
+
+    path = tmp_path / "cong_suc.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, delimiter=";")
+        out.writerow(["Mã tiêu chí", "Đơn vị chủ trì", "Công sức mỗi bậc", "Ghi chú"])
+        out.writerow(["1.2.", "", "3", "Khó nâng\ntỷ lệ thực hiện"])
+        out.writerow(["", "Phòng Tư pháp", "1,5", ""])
+    by_code, by_lead = read_criterion_efforts(path, hand_tree())
+    assert by_code == {"1.2": 3.0} and by_lead == {"Phòng Tư pháp": 1.5}
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Trần"
+    sheet.append(["Mã tiêu chí", "Trần (điểm tối đa năm nay)", "Ghi chú"])
+    sheet.append(["1.2", 1, "Khó vượt 90%"])
+    sheet.append(["2", "Không thể", "Cả lĩnh vực"])
+    book.save(tmp_path / "tran.xlsx")
+    ceilings = read_criterion_ceilings(tmp_path / "tran.xlsx", hand_tree())
+    assert ceilings == {"1.2": 1.0, "2": None}
+
+
+def test_faulty_efforts_and_ceilings_are_located(tmp_path):
+    from parindex_lib.errors import InputError
+    from parindex_lib.readers.analyst import read_criterion_ceilings, read_criterion_efforts
+
+    path = tmp_path / "e.csv"
+    path.write_text("Mã tiêu chí,Đơn vị chủ trì,Công sức mỗi bậc\n9.9,,2\n1.1,Phòng Nội vụ,1\n1.3,,0\n1.3,,2\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_criterion_efforts(path, hand_tree())
+    text = str(exc.value)
+    assert 'e.csv, row 2, column "Mã tiêu chí": "9.9" is not a criterion of "hand"' in text
+    assert 'e.csv, row 3, column "Mã tiêu chí": "1.1" gives both a criterion and a lead office' in text
+    assert 'e.csv, row 4, column "Công sức mỗi bậc": "0" is out of range (expected a number > 0)' in text
+    assert 'e.csv, row 5: "1.3" is given again (first in row 4' in text
+    path = tmp_path / "c.csv"
+    path.write_text("Mã tiêu chí,Trần\n1.1,2\n1,0.5\n2.2,\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_criterion_ceilings(path, hand_tree())
+    text = str(exc.value)
+    assert 'c.csv, row 2, column "Trần": "2" is above 1 (expected at most 1)' in text
+    assert 'c.csv, row 3, column "Trần": "0.5" is a number of points for "1", which has sub-criteria' in text
+    assert 'c.csv, row 4, column "Trần"' in text and "is empty (expected a number)" in text

@@ -38,7 +38,8 @@ def _rows(path: str | Path, spec: dict[str, tuple[str, ...]], optional: tuple[st
                 folded = [fold(c) for c in cells]
                 found = {col: next((i for i, f in enumerate(folded) if f in aliases), None)
                          for col, aliases in spec.items()}
-                if sum(v is not None for col, v in found.items() if col not in optional) >= 2:
+                required = sum(v is not None for col, v in found.items() if col not in optional)
+                if required >= min(2, len(spec) - len(optional)) and sum(v is not None for v in found.values()) >= 2:
                     header, start = cells, k + 1
                     columns = {c: i for c, i in found.items() if i is not None}
                     missing = [c for c in spec if c not in columns and c not in optional]
@@ -181,3 +182,121 @@ def read_actions(path: str | Path) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     return pd.DataFrame(records, columns=["action", "component", "gain", "cost", "lead_units", "deadline"])
+
+
+# -- the analyst files of `parindex lift --criteria`: efforts per step and ceilings per criterion ------------
+
+CRITERION = ("ma tieu chi", "ma", "stt ma", "ma so", "tieu chi", "criterion", "code", "stt")
+LEAD = ("don vi chu tri", "co quan chu tri", "lead office", "lead units", "lead")
+#: Words that mark a criterion that cannot move this year (instead of a number of points).
+UNREACHABLE_WORDS = {"khong the", "khong dat duoc", "khong the dat", "giu nguyen", "khong", "unreachable",
+                     "cannot", "none", "no", "x"}
+
+
+def _criterion_code(table: Table, number: int, header: str, text: str, tree, problems: list[Problem]) -> str | None:
+    """A criterion code as offices write it (``1.1.2.``), known to ``tree`` when one is given."""
+    from parindex_lib.model.criteria import normalise_code
+
+    try:
+        code = normalise_code(text)
+    except ValueError as exc:
+        problems.append(table.problem(number, header, text, str(exc)))
+        return None
+    if tree is not None and code not in tree:
+        problems.append(table.problem(number, header, text, f'is not a criterion of "{tree.name}" (expected a code '
+                                                            f"of its criteria, e.g. {tree.leaves()[0].code})"))
+        return None
+    return code
+
+
+def read_criterion_efforts(path: str | Path, tree=None) -> tuple[dict[str, float], dict[str, float]]:
+    """Efforts of one step up, per criterion code or per lead office (``criterion`` or ``lead office``, and
+    ``effort per step``), each positive; a code applies to every criterion under it.
+
+    Returns
+    -------
+    tuple of dict
+        (effort by criterion code, effort by lead office).
+
+    Raises
+    ------
+    InputError
+        For a row with neither or both of a code and an office, a code ``tree`` does not have, an effort that is
+        not a positive number, a code or office given twice — each located.
+    """
+    spec = {"criterion": CRITERION, "lead_units": LEAD,
+            "effort": ("cong suc moi bac", "cong suc", "effort per step", "effort", "chi phi moi bac", "chi phi")}
+    rows, cols, header, problems = _rows(path, spec, optional=("criterion", "lead_units"))
+    by_code: dict[str, float] = {}
+    by_lead: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for table, number, cells in rows:
+        code_text, lead = _cell(cells, cols.get("criterion")), _cell(cells, cols.get("lead_units"))
+        effort = _number(table, number, header[cols["effort"]], _cell(cells, cols["effort"]), problems,
+                         strict_min=True)
+        if bool(code_text) == bool(lead):
+            column = header[cols["criterion"]] if "criterion" in cols else header[cols["lead_units"]]
+            problems.append(table.problem(number, column, code_text or lead, "gives both a criterion and a lead "
+                                          "office (expected one of them per row)" if code_text else "is empty "
+                                          "(expected a criterion code or a lead office)"))
+            continue
+        key = _criterion_code(table, number, header[cols["criterion"]], code_text, tree, problems) if code_text \
+            else "lead:" + fold(lead)
+        if key is None:
+            continue
+        if key in first:
+            problems.append(table.problem(number, None, code_text or lead, f"is given again (first in row "
+                                          f"{first[key]}; expected one effort each)"))
+            continue
+        first[key] = number
+        if code_text:
+            by_code[key] = effort
+        else:
+            by_lead[lead] = effort
+    if problems:
+        raise InputError(problems)
+    return by_code, by_lead
+
+
+def read_criterion_ceilings(path: str | Path, tree=None) -> dict[str, float | None]:
+    """Ceilings per criterion (``criterion``, ``ceiling``): the best points it can reach this year, or a word
+    saying it cannot move this year ("không thể", "giữ nguyên", "unreachable"); a code of an area or criterion
+    with sub-criteria applies to every criterion under it (a word only: points are a leaf's).
+
+    Raises
+    ------
+    InputError
+        For a code ``tree`` does not have, a ceiling outside 0–maximum, an empty ceiling, a code given twice —
+        each located.
+    """
+    spec = {"criterion": CRITERION,
+            "ceiling": ("diem toi da nam nay", "tran", "tran diem toi da nam nay", "gioi han", "ceiling", "muc toi da",
+                        "muc cao nhat", "muc cao nhat nam nay")}
+    rows, cols, header, problems = _rows(path, spec)
+    out: dict[str, float | None] = {}
+    first: dict[str, int] = {}
+    for table, number, cells in rows:
+        column = header[cols["ceiling"]]
+        code = _criterion_code(table, number, header[cols["criterion"]], _cell(cells, cols["criterion"]), tree,
+                               problems)
+        text = _cell(cells, cols["ceiling"])
+        if text and fold(text) in UNREACHABLE_WORDS:
+            value = None
+        else:
+            top = tree[code].max_points if tree is not None and code is not None else None
+            value = _number(table, number, column, text, problems, maximum=top)
+            if text and tree is not None and code is not None and not tree.is_leaf(code):
+                problems.append(table.problem(number, column, text, f'is a number of points for "{code}", which has '
+                                              'sub-criteria (expected "không thể" for all of them, or a row per '
+                                              "criterion)"))
+        if code is None:
+            continue
+        if code in first:
+            problems.append(table.problem(number, header[cols["criterion"]], code, f"is given again (first in row "
+                                          f"{first[code]}; expected one ceiling per criterion)"))
+            continue
+        first[code] = number
+        out[code] = value
+    if problems:
+        raise InputError(problems)
+    return out
