@@ -154,6 +154,47 @@ def client_only(raw: Path, work: Path) -> dict:
     return {"pages": len(summary.outcomes), "wall": time.perf_counter() - start}
 
 
+def page_context(n: int, sample: int = 24, repeats: int = 3) -> dict:
+    """A page's context (``pages.build``) built as a page did before the run stored its indices (reading the
+    appendix's tasks and building the unit's index) and as it does now (taking the run's index), at ``n``
+    communes; with the cost of reading the run's indices once per kernel. Median ms over sampled communes."""
+    from parindex_lib.batch.plan import make_plan
+    from parindex_lib.batch.prepare import prepare as prepare_run
+    from parindex_lib.model.index_store import _READ, load_indices
+    from parindex_lib.present import pages
+
+    work = Path(tempfile.mkdtemp(prefix=f"parindex-bench-build-{n}-"))
+    try:
+        units = make_province(work / "raw", n)
+        plan = make_plan(overrides={"year": "2024"}, raw_dir=work / "raw", out_dir=work / "reports",
+                         processed_dir=work / "processed", level="commune")
+        prepare_run(plan)
+        given = {k: plan.params[k] for k in ("scores_path", "tasks_path", "raw_dir", "peers_path", "year",
+                                             "period")} | {"target": 80.0, "bound": "ge", "scheme": "",
+                                                           "lang": "vi", "level": "commune"}
+        start = time.perf_counter()
+        load_indices(plan.indices_path)
+        load_ms = 1000 * (time.perf_counter() - start)
+        timings = {"rebuilt": [], "stored": []}
+        for unit in units[:: max(1, n // sample)][:sample]:
+            for how, path in (("rebuilt", ""), ("stored", str(plan.indices_path))):
+                best = float("inf")
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    pages.build(unit=unit, indices_path=path, **given)
+                    best = min(best, time.perf_counter() - start)
+                timings[how].append(1000 * best)
+        median = {how: sorted(v)[len(v) // 2] for how, v in timings.items()}
+        size_mb = plan.indices_path.stat().st_size / 1e6
+        _READ.clear()
+        return {"what": f"a page's context at {n} communes", "communes": n,
+                "build_ms_before": round(median["rebuilt"], 1), "build_ms_now": round(median["stored"], 1),
+                "saved_ms_per_page": round(median["rebuilt"] - median["stored"], 1),
+                "indices_file_mb": round(size_mb, 1), "indices_read_once_per_kernel_ms": round(load_ms)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def standardise_at_scale(work: Path) -> int:
     from parindex_lib.standardise import standardise, write_processed
 
@@ -185,7 +226,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--no-scale", action="store_true", help="skip the 3 321-commune part")
+    parser.add_argument("--page-context", action="store_true",
+                        help="only a page's context with and without the run's indices (100, 1 000, 3 321 communes)")
     args = parser.parse_args()
+    if args.page_context:
+        print("| communes | a page's context before (ms) | now (ms) | saved per page (ms) | indices file (MB) | "
+              "read once per kernel (ms) |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for n in (100, 1000, COMMUNES_AT_SCALE):
+            r = in_child(page_context, n)[0]
+            print(f"| {n} | {r['build_ms_before']} | {r['build_ms_now']} | {r['saved_ms_per_page']} | "
+                  f"{r['indices_file_mb']} | {r['indices_read_once_per_kernel_ms']} |", flush=True)
+        return
     results = []
     for n in args.communes:
         work = Path(tempfile.mkdtemp(prefix=f"parindex-bench-{n}-"))

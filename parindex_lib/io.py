@@ -1,4 +1,5 @@
-"""Atomic writes and hashes: a failed run never leaves a half-written table or report."""
+"""Atomic writes, hashes and file versions: a failed run never leaves a half-written table or report, and a
+table read once per file version is read again only when the file changed."""
 
 from __future__ import annotations
 
@@ -59,3 +60,14 @@ def sha256(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def file_version(path: str | Path) -> tuple | None:
+    """(resolved path, modification time, size): what a table read once per file version is kept by; None
+    when the file cannot be seen."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)

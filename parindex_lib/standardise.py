@@ -15,7 +15,7 @@ import yaml
 
 from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from parindex_lib.errors import InputError, ParindexError, Problem, row_ranges
-from parindex_lib.io import sha256, write_atomic_many
+from parindex_lib.io import file_version, sha256, write_atomic_many
 from parindex_lib.model import schema
 from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
 from parindex_lib.readers.tidy import LEVEL_WORDS
@@ -296,15 +296,6 @@ def raw_dir_of(processed_dir: str | Path = PROCESSED_DIR) -> Path | None:
 #: Tables read in this process, by (path, modification time, size): a warm kernel reads and validates
 #: ``scores.csv`` once per run, not once per page. Callers must not modify the frames they get.
 _READ: dict[tuple, pd.DataFrame] = {}
-
-
-def file_version(path: Path) -> tuple | None:
-    """(resolved path, modification time, size): what a table read once per file version is kept by."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
 def load_scores(path: str | Path) -> pd.DataFrame:

@@ -38,7 +38,7 @@ def test_every_report_notebook_declares_the_one_parameters_cell(name):
     for p in DECLARED.values():
         assert declared[p.name]["inferred_type_name"] == p.kind.__name__
         assert eval(declared[p.name]["default"]) == p.default  # noqa: S307 - the notebook's own literal
-    assert set(BATCH_SET) == {"unit", "level", "scores_path", "tasks_path", "raw_dir", "peers_path"}
+    assert set(BATCH_SET) == {"unit", "level", "scores_path", "tasks_path", "raw_dir", "peers_path", "indices_path"}
 
 
 def test_a_notebook_with_other_parameters_is_refused_before_anything_runs(tmp_path):

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import optimize
 
 from parindex_lib.errors import MethodError, SchemeError
+from parindex_lib.io import file_version
 from parindex_lib.model.components import TOTAL
 from parindex_lib.model.index import PARIndex
 from parindex_lib.model.schema import derived
@@ -388,8 +389,6 @@ _LOADED: dict[tuple, pd.DataFrame] = {}
 
 def load_rank_intervals(path: str | Path) -> pd.DataFrame | None:
     """A run's table of rank intervals (``peer_ranks.csv``), read once per file version; None when absent."""
-    from parindex_lib.standardise import file_version
-
     key = file_version(Path(path)) if path else None
     if key is None:
         return None

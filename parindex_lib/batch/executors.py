@@ -62,7 +62,7 @@ def run_page(job: PageJob) -> PageResult:
     kernel = kernel_for_this_thread(kernel_folder(job.cwd), job.cell_timeout, job.recycle_after)
     try:
         kernel.ensure_started()  # the worker's start-up, not the page's time
-        kernel.preload(job.parameters.get("scores_path"))
+        kernel.preload(job.parameters.get("scores_path"), job.parameters.get("indices_path"))
         warm_renderer()
     except Exception:  # noqa: BLE001 - the page reports it below, when the kernel fails to start again
         pass

@@ -171,13 +171,15 @@ class WarmKernel:
             self.kill()
             self.start()
 
-    def preload(self, scores_path: str | None) -> None:
-        """Read and validate the run's scores into the kernel's cache once (a worker's start-up, not a page's)."""
-        if not scores_path or scores_path in self.preloaded or not Path(scores_path).is_file():
-            return
-        self._run(f'__import__("parindex_lib.standardise", fromlist=["load_scores"]).load_scores({scores_path!r})',
-                  self.cell_timeout)
-        self.preloaded.add(scores_path)
+    def preload(self, scores_path: str | None, indices_path: str | None = None) -> None:
+        """Read the run's scores (validated) and its units' indices into the kernel's caches once (a worker's
+        start-up, not a page's)."""
+        for path, module, function in ((scores_path, "parindex_lib.standardise", "load_scores"),
+                                       (indices_path, "parindex_lib.model.index_store", "load_indices")):
+            if not path or path in self.preloaded or not Path(path).is_file():
+                continue
+            self._run(f"__import__({module!r}, fromlist=[{function!r}]).{function}({path!r})", self.cell_timeout)
+            self.preloaded.add(path)
 
     def kill(self) -> None:
         """Kill the kernel (SIGKILL to its process group: no interrupt, no graceful shutdown)."""

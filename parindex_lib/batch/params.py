@@ -2,10 +2,11 @@
 
 Every report notebook (:data:`parindex_lib.present.pages.PAGES`) declares the same parameters in its
 ``parameters`` cell; :data:`PARAMETERS` is that cell as data and :func:`parameters_cell` writes it, so the
-copies in the notebooks cannot drift apart (a test compares them, and a run refuses a notebook that
-declares other parameters). A params file (``params/<year>-<period>.yaml``) and ``--set`` give values for
-some of them; :func:`coerce_parameters` casts those to the declared types and :func:`check_values`
-refuses values every page would fail on, before anything runs.
+copies in the notebooks cannot drift apart (a test compares them, :func:`write_parameters_cell` rewrites
+them, and a run refuses a notebook that declares other parameters). A params file
+(``params/<year>-<period>.yaml``) and ``--set`` give values for some of them; :func:`coerce_parameters`
+casts those to the declared types and :func:`check_values` refuses values every page would fail on,
+before anything runs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import papermill
 import yaml
 
@@ -49,6 +51,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("tasks_path", str, "../data/processed/tasks.csv", "the plan appendix: tasks and lead offices", True),
     Parameter("raw_dir", str, "../data/raw", "raw inputs, hashed for provenance", True),
     Parameter("peers_path", str, "", "rank intervals computed once by `parindex run`; empty: here", True),
+    Parameter("indices_path", str, "", "each unit's index built once by `parindex run`; empty: here", True),
     Parameter("unit", str, "Tam Đường", "unit to report on", True),
     Parameter("level", str, "", "its level, when the name is found at several", True),
     Parameter("year", int, 2024, "reporting year"),
@@ -68,6 +71,14 @@ BATCH_SET = tuple(p.name for p in PARAMETERS if p.set_by_batch)
 def parameters_cell() -> str:
     """The source of every report notebook's ``parameters`` cell."""
     return "\n".join(p.line() for p in PARAMETERS)
+
+
+def write_parameters_cell(notebook: str | Path) -> None:
+    """Replace a notebook's ``parameters`` cell with :func:`parameters_cell` (after changing :data:`PARAMETERS`)."""
+    nb = nbformat.read(str(notebook), as_version=4)
+    (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    cell.source = parameters_cell()
+    nbformat.write(nb, str(notebook))
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, dict]:

@@ -31,6 +31,7 @@ from parindex_lib.batch.publish import OWNER_MARK
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.model.index import PARIndex, resolve_unit
+from parindex_lib.model.index_store import INDICES_FILE, IndexKey
 from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.model.schemes import Scheme, check_level
 from parindex_lib.present.pages import PAGES
@@ -115,6 +116,16 @@ class Plan:
     def peers_path(self) -> Path:
         return self.processed_dir / PEER_RANKS
 
+    @property
+    def indices_path(self) -> Path:
+        return self.processed_dir / INDICES_FILE
+
+    def index_key(self, unit: str, level: str) -> IndexKey:
+        """What a unit's pages ask :func:`~parindex_lib.present.pages.build` for (the notebooks' defaults for
+        what the run leaves unset)."""
+        return IndexKey(unit, level, self.year, self.period, float(self.params.get("target", DEFAULTS["target"])),
+                        self.params.get("bound", DEFAULTS["bound"]), self.params.get("scheme", DEFAULTS["scheme"]))
+
     def page_parameters(self, unit: str, level: str) -> dict:
         """The parameters of one unit's pages."""
         return self.params | {"unit": unit, "level": level}
@@ -187,7 +198,7 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
                             f"(in {raw_dir})")
     named = units or file_units
     chosen = choose_units(result.scores, named, level, raw_dir)
-    indices, unreportable = reportable(chosen, result.scores, params, year, period, scheme, named=bool(named))
+    indices, unreportable = reportable(chosen, result, params, year, period, scheme, named=bool(named))
     if scheme is not None:
         for _, unit_level in indices:
             check_level(scheme, unit_level)
@@ -195,8 +206,8 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     run_dir = out_dir / (f"{year}-{period}" if lang == "vi" else f"{year}-{period}-{lang}")
     slugs = _folders(list(indices), run_dir, force)
     params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
-               "raw_dir": str(raw_dir), "peers_path": str(processed_dir / PEER_RANKS), "year": year,
-               "period": period}
+               "raw_dir": str(raw_dir), "peers_path": str(processed_dir / PEER_RANKS),
+               "indices_path": str(processed_dir / INDICES_FILE), "year": year, "period": period}
     return Plan(params, year, period, lang, raw_dir, processed_dir, out_dir, run_dir, notebooks, slugs, indices,
                 tuple(unreportable), result, scheme, execution)
 
@@ -272,10 +283,13 @@ def choose_units(scores: pd.DataFrame, names: list[str] | None, level: str | Non
     return list(dict.fromkeys(chosen))
 
 
-def reportable(chosen: list[Unit], scores: pd.DataFrame, params: dict, year: int, period: str,
+def reportable(chosen: list[Unit], tables: Standardised, params: dict, year: int, period: str,
                scheme: Scheme | None, named: bool) -> tuple[dict[Unit, PARIndex], list[tuple[str, str, str]]]:
     """Split units into those a report can be built for (with their index) and those it cannot (with the
     reason).
+
+    Each index is built here once for the whole run, as the unit's pages would build it (the notebooks'
+    default target when the run sets none, lead offices from the appendix's tasks).
 
     A unit asked for by name that cannot be reported is an error; one found in the data is listed on
     ``index.html`` with its reason (e.g. only a SIPAS result, no total), and the run goes on.
@@ -288,8 +302,9 @@ def reportable(chosen: list[Unit], scores: pd.DataFrame, params: dict, year: int
     ok, skipped = {}, []
     for unit, level in chosen:
         try:
-            index = PARIndex.from_scores(scores, unit, year, period, level=level, scheme=scheme,
-                                         bound=params.get("bound", "ge"), target=params.get("target"))
+            index = PARIndex.from_scores(tables.scores, unit, year, period, level=level, scheme=scheme,
+                                         bound=params.get("bound", DEFAULTS["bound"]),
+                                         target=float(params.get("target", DEFAULTS["target"])), tasks=tables.tasks)
         except ParindexError as exc:
             if named:
                 raise ParindexError(f"{unit} ({level}) cannot be reported: {exc}") from None

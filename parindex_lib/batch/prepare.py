@@ -1,8 +1,9 @@
 """Preparing a run: what every page reads, written once before the pages run.
 
 :func:`prepare` writes the standardised tables (``scores.csv``, ``tasks.csv``, ``inputs.json``) and the
-run-wide tables (the peers' rank intervals, the same for every unit of a peer group) into the processed
-folder, and installs the kernelspec the pages run on. It is the first step of a run that writes.
+run-wide tables (the peers' rank intervals, the same for every unit of a peer group; each unit's index,
+built once by the plan) into the processed folder, and installs the kernelspec the pages run on. It is the
+first step of a run that writes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from parindex_lib.batch.kernels import ensure_kernelspec
 from parindex_lib.batch.plan import Plan
 from parindex_lib.errors import ParindexError
 from parindex_lib.io import write_atomic
+from parindex_lib.model.index_store import save_indices
 from parindex_lib.standardise import write_processed
 
 
@@ -31,3 +33,9 @@ def prepare(plan: Plan) -> None:
         write_atomic(plan.peers_path, table)
     except OSError as exc:
         raise ParindexError(f"{plan.peers_path}: cannot be written ({exc.strerror or exc})") from None
+    # Each page takes its unit's index from here instead of building it again.
+    indices = {plan.index_key(*unit): index for unit, index in plan.indices.items()}
+    try:
+        save_indices(plan.indices_path, indices, plan.params["scores_path"], plan.params["tasks_path"])
+    except OSError as exc:
+        raise ParindexError(f"{plan.indices_path}: cannot be written ({exc.strerror or exc})") from None

@@ -17,6 +17,7 @@ from parindex_lib import __version__
 from parindex_lib.analyses import lift, trends, weighting
 from parindex_lib.config import PROJECT_ROOT
 from parindex_lib.model.index import PARIndex, met
+from parindex_lib.model.index_store import IndexKey, stored_index
 from parindex_lib.model.schema import unit_rows
 from parindex_lib.present import report
 from parindex_lib.present.i18n import check_lang, component_name, t
@@ -52,18 +53,21 @@ class Context:
 
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str,
-          target: float, bound: str, scheme: str, lang: str, level: str = "", peers_path: str = "") -> Context:
+          target: float, bound: str, scheme: str, lang: str, level: str = "", peers_path: str = "",
+          indices_path: str = "") -> Context:
     """Load the standardised data and run the analyses for one unit's pages (``target`` in (0, 100]).
 
     ``scheme`` empty: the unit's own (the points in the data, else its level's scheme for the year).
     A unit with only totals gets a context without lift and plan targets: its pages say what they need.
     ``peers_path``: the rank intervals a run computed once for every unit (else computed here).
+    ``indices_path``: the indices a run built once for every unit (else the unit's is built here).
     """
     check_lang(lang)
     scores = load_scores(scores_path)
-    tasks = load_tasks(tasks_path)
-    index = PARIndex.from_scores(scores, unit, year, period, scheme=scheme or None, target=float(target),
-                                 bound=bound, tasks=tasks, level=level or None)
+    key = IndexKey(unit, level, year, period, float(target), bound, scheme)
+    index = stored_index(indices_path, key, scores_path, tasks_path) or PARIndex.from_scores(
+        scores, unit, year, period, scheme=scheme or None, target=float(target), bound=bound,
+        tasks=load_tasks(tasks_path), level=level or None)
     params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, level=index.level,
                   year=year, period=period, target=target, bound=bound,
                   scheme=index.scheme.name if index.scheme else "", lang=lang)
