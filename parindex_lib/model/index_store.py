@@ -10,9 +10,11 @@ builds its own. The file is read once per process and file version, like the sco
 
 from __future__ import annotations
 
+import copyreg
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from parindex_lib.io import file_version, write_atomic
 from parindex_lib.model.index import PARIndex
@@ -35,13 +37,29 @@ class IndexKey:
 
 _READ: dict[tuple, dict] = {}
 
+# A scheme keeps what its file gave in a read-only mapping, which pickle cannot take as it is: carried as a
+# dict and made read-only again when read back.
+def read_only(mapping: dict) -> MappingProxyType:
+    """``mapping`` made read-only again (how a pickled read-only mapping is read back)."""
+    return MappingProxyType(mapping)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
+
+
+def _pickled(index: PARIndex) -> bytes | None:
+    try:
+        return pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+    except (TypeError, AttributeError, pickle.PicklingError):
+        return None  # not stored: its pages build it themselves (slower, the same pages)
+
 
 def save_indices(path: str | Path, indices: dict[IndexKey, PARIndex], scores_path: str | Path,
                  tasks_path: str | Path) -> Path:
     """Store ``indices`` for the tables at ``scores_path`` and ``tasks_path`` (as they are now) atomically."""
     # Each index pickled on its own: a kernel reads the file once (bytes only, fast at any scale) and a page
     # unpickles its own unit's index alone.
-    blobs = {key: pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL) for key, index in indices.items()}
+    blobs = {key: blob for key, index in indices.items() if (blob := _pickled(index)) is not None}
     payload = {"made_from": (file_version(scores_path), file_version(tasks_path)), "indices": blobs}
     return write_atomic(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
