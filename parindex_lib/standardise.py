@@ -128,7 +128,7 @@ def load_manifest(folder: Path) -> dict[str, dict]:
             problems.append(Problem(name, None, f"files / {key}", entry, "is not a mapping (expected e.g. "
                                                                          "{unit: Tam Đường, level: district})"))
             continue
-        for field_name in ("unit", "level"):
+        for field_name in ("unit", "level", "province"):
             if field_name in entry and not isinstance(entry[field_name], str):
                 problems.append(Problem(name, None, f"files / {key} / {field_name}", entry[field_name],
                                         "is not text (expected a name)"))
@@ -196,7 +196,8 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
                 manifests[folder] = {}
         meta = manifests[folder].get(path.name, {})
         result = read_file(path, unit=unit or meta.get("unit"), level=level or meta.get("level"),
-                           display_name=_display(path), illustrative=meta.get("illustrative"))
+                           display_name=_display(path), illustrative=meta.get("illustrative"),
+                           province=meta.get("province"))
         problems += result.problems
         frames += result.frames
         tasks += result.tasks

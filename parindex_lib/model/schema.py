@@ -24,7 +24,7 @@ BOUNDS = ["=", ">", ">="]
 KEY = ["unit", "level", "year", "period", "component", "kind"]
 COLUMNS = KEY + [
     "value_pct", "bound", "points", "max_points", "rank", "rank_of", "lead_units",
-    "decimals", "illustrative", "source", "note",
+    "decimals", "illustrative", "source", "note", "province", "group",
 ]
 
 SCORES_SCHEMA = pa.DataFrameSchema(
@@ -47,6 +47,10 @@ SCORES_SCHEMA = pa.DataFrameSchema(
         "illustrative": pa.Column(bool),
         "source": pa.Column(str),
         "note": pa.Column(object, nullable=True),
+        # Where a unit belongs (a commune's or department's province) and the block it is ranked in ("phường",
+        # "xã, đặc khu"): as the data says, never guessed; empty where the data does not say.
+        "province": pa.Column(object, nullable=True),
+        "group": pa.Column(object, nullable=True),
     },
     checks=[
         pa.Check(lambda df: df["points"].isna() | (df["points"] <= df["max_points"]),
@@ -86,7 +90,10 @@ def coerce_dtypes(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     for col in ("unit", "level", "period", "component", "kind", "bound", "source"):
         df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
-    for col in ("lead_units", "note"):  # nullable text: object dtype, None where empty
+    for col in ("province", "group"):
+        if col not in df.columns:  # a table written before these columns existed: none of its units says
+            df[col] = None
+    for col in ("lead_units", "note", "province", "group"):  # nullable text: object dtype, None where empty
         df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(object) != ""), None).astype(object)
     df["year"] = pd.to_numeric(df["year"]).astype("int64")
     for col in ("value_pct", "points", "max_points"):

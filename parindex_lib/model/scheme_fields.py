@@ -333,6 +333,8 @@ SCHEME_FIELDS: dict[str, SchemeField] = {f.key: f for f in (
                 nullable=True),
     SchemeField("criteria", "parindex_lib.model.criteria:read_scheme_criteria",
                 doc="the criteria under the components: a file beside the scheme (YAML, .xlsx, .csv), or inline"),
+    SchemeField("bands", "parindex_lib.model.bands:read_scheme_bands",
+                doc="classification bands as published (classes with from/to, source, years)"),
 )}
 
 

@@ -94,6 +94,11 @@ class Scheme:
         """The criteria tree under the components (:class:`~parindex_lib.model.criteria.CriteriaTree`), if any."""
         return self.extras.get("criteria")
 
+    @property
+    def bands(self) -> tuple:
+        """Classification bands as published, with their source (:mod:`parindex_lib.model.bands`)."""
+        return self.extra("bands", ())
+
     def extra(self, key: str, default: object = None) -> object:
         """What the hooked key ``key`` of the file gave (e.g. ``criteria``), else ``default``."""
         return self.extras.get(key, default)

@@ -101,7 +101,8 @@ def is_illustrative(path: Path) -> bool:
 
 
 def read_file(path: str | Path, *, unit: str | None = None, level: str | None = None,
-              display_name: str | None = None, illustrative: bool | None = None) -> ReadResult:
+              display_name: str | None = None, illustrative: bool | None = None,
+              province: str | None = None) -> ReadResult:
     """Read one raw file into tidy rows, collecting every problem and accounting for every row.
 
     Parameters
@@ -114,6 +115,8 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
         How to name the file in messages and in ``source`` (default: the path as given).
     illustrative : bool, optional
         Mark the rows illustrative; by default a file is illustrative when its name says so.
+    province : str, optional
+        The province every unit of the file belongs to (a province's own table), where no column says it.
 
     Returns
     -------
@@ -133,7 +136,8 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
         return result
     if illustrative is None:
         illustrative = is_illustrative(path)
-    context = {"unit": nfc(unit) if unit else None, "level": level, "illustrative": bool(illustrative)}
+    context = {"unit": nfc(unit) if unit else None, "level": level, "illustrative": bool(illustrative),
+               "province": nfc(province) if province else None}
     blocks, problems = find_blocks(tables, ledger)
     result.problems += problems
     fractions = FractionCheck()

@@ -59,6 +59,9 @@ TIDY_COLUMNS: dict[str, tuple[list[str], str, str]] = {
     "illustrative": (["illustrative", "minh hoa"], "Minh họa", "illustrative"),
     "note": (["note", "notes", "ghi chu"], "Ghi chú", "note"),
     "source_cited": (["source", "nguon", "nguon so lieu"], "Nguồn", "source"),
+    "province": (["province", "thuoc tinh", "thuoc tinh thanh pho", "tinh thanh pho quan ly", "tinh quan ly",
+                  "thuoc tinh thanh pho truc thuoc trung uong"], "Thuộc tỉnh, thành phố", "province"),
+    "group": (["group", "peer group", "khoi", "khoi xep hang", "khoi danh gia"], "Khối", "group"),
 }
 TIDY_HEADERS = {alias: col for col, (aliases, _, _) in TIDY_COLUMNS.items() for alias in aliases}
 
@@ -76,7 +79,7 @@ def header_language(cells: list[str]) -> str:
         return "vi"
     english = {"unit", "level", "year", "period", "component", "kind", "value pct", "value", "bound", "points",
                "max points", "rank", "rank of", "lead units", "lead unit", "lead office", "illustrative", "note",
-               "notes", "source", "code", "percent"}
+               "notes", "source", "code", "percent", "province", "group", "peer group"}
     vietnamese = {a for aliases, _, _ in TIDY_COLUMNS.values() for a in aliases} - english
     return "vi" if sum(w in vietnamese for w in words) > sum(w in english for w in words) else "en"
 

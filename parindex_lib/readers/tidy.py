@@ -47,7 +47,8 @@ LEVEL_WORDS = {
     "huyen quan thi xa thanh pho": "district", "quan": "district", "thi xa": "district",
     "thanh pho": "district", "thanh pho thuoc tinh": "district",
     "commune": "commune", "xa": "commune", "cap xa": "commune", "xa phuong thi tran": "commune",
-    "phuong": "commune", "thi tran": "commune", "xa phuong": "commune",
+    "phuong": "commune", "thi tran": "commune", "xa phuong": "commune", "dac khu": "commune",
+    "xa dac khu": "commune", "xa phuong dac khu": "commune",
     "national": "national", "toan quoc": "national", "ca nuoc": "national",
     "region": "region", "vung": "region",
 }
@@ -274,6 +275,10 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
         "kind": kind_key.to_numpy(),
         "lead_units": _optional(text("lead_units")) if "lead_units" in columns else np.full(n, None, dtype=object),
         "note": _optional(text("note")) if "note" in columns else np.full(n, None, dtype=object),
+        # Where each unit belongs: its column, else the file's province from the manifest; never guessed.
+        "province": _optional(text("province")) if "province" in columns
+        else np.full(n, context.get("province"), dtype=object),
+        "group": _optional(text("group")) if "group" in columns else np.full(n, None, dtype=object),
         "illustrative": (text("illustrative").map(lambda v: fold(v) in _YES).to_numpy()
                          if "illustrative" in columns else np.zeros(n, dtype=bool)) | bool(context["illustrative"]),
     }
@@ -341,6 +346,7 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
             "lead_units": common["lead_units"][keep],
             "decimals": parsed.field(lambda r: np.nan if r is None else r["decimals"], keep),
             "illustrative": common["illustrative"][keep], "note": common["note"][keep],
+            "province": common["province"][keep], "group": common["group"][keep],
             "row_number": sheet.numbers[keep],
         })
         explicit_bound = bound_text[keep].to_numpy()
