@@ -17,6 +17,7 @@ from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from parindex_lib.errors import InputError, ParindexError, Problem, row_ranges
 from parindex_lib.io import file_version, sha256, write_atomic_many
 from parindex_lib.model import schema
+from parindex_lib.model.lineage import LINEAGE_COLUMNS, LINEAGE_CSV, empty_lineage
 from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
 from parindex_lib.readers.tidy import LEVEL_WORDS
 from parindex_lib.stopping import uninterrupted
@@ -37,6 +38,7 @@ class Standardised:
     tasks: pd.DataFrame
     files: tuple[Path, ...]
     ledgers: tuple[Ledger, ...] = ()
+    lineage: pd.DataFrame | None = None
 
     def describe(self) -> str:
         """What each file gave, which rows were skipped (blank, titles, headings) and what was assumed."""
@@ -184,6 +186,7 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     problems: list[Problem] = []
     frames: list[pd.DataFrame] = []
     tasks: list[dict] = []
+    lineage: list[dict] = []
     ledgers = []
     manifests: dict[Path, dict] = {}
     for path in files:
@@ -201,6 +204,7 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
         problems += result.problems
         frames += result.frames
         tasks += result.tasks
+        lineage += result.lineage
         ledgers += result.ledgers
     frame = to_frame(frames)
     if not problems:
@@ -211,7 +215,8 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     if problems:
         raise InputError(problems)
     task_frame = pd.DataFrame(tasks, columns=TASK_COLUMNS)
-    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(ledgers))
+    lineage_frame = pd.DataFrame(lineage, columns=LINEAGE_COLUMNS).astype({"weight": float})
+    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(ledgers), lineage_frame)
 
 
 def _fingerprint(files: list[Path] | tuple[Path, ...]) -> dict[str, dict]:
@@ -224,7 +229,8 @@ def _fingerprint(files: list[Path] | tuple[Path, ...]) -> dict[str, dict]:
 
 def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
                     raw_dir: str | Path | None = None) -> list[Path]:
-    """Write ``scores.csv``, ``tasks.csv`` and ``inputs.json`` (what they were made from) atomically.
+    """Write ``scores.csv``, ``tasks.csv``, ``lineage.csv`` and ``inputs.json`` (what they were made from)
+    atomically.
 
     Raises
     ------
@@ -236,10 +242,12 @@ def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
         raise ParindexError(f"{out_dir}: is a file (expected a folder for the standardised tables)")
     record = {"raw_dir": str(Path(raw_dir).resolve()) if raw_dir else None, "files": _fingerprint(result.files)}
     try:
-        with uninterrupted(f"the standardised tables were written to {out_dir}"):  # the three belong together
+        lineage = result.lineage if result.lineage is not None else empty_lineage()
+        with uninterrupted(f"the standardised tables were written to {out_dir}"):  # they belong together
             return write_atomic_many({
                 out_dir / "scores.csv": result.scores.to_csv(index=False),
                 out_dir / "tasks.csv": result.tasks.to_csv(index=False),
+                out_dir / LINEAGE_CSV: lineage.to_csv(index=False),
                 out_dir / INPUTS_JSON: json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False)})
     except OSError as exc:
         raise ParindexError(f"{out_dir}: cannot write the standardised tables ({exc.strerror or exc})") from None

@@ -330,3 +330,38 @@ def test_water_fill_equals_the_unit_solver(idx):
     assert cost[0] == pytest.approx(reference.total_cost, rel=1e-9)
     moved = pd.Series(x[0], index=idx.components)[reference.changes.index]
     assert np.allclose(moved.to_numpy(), reference.changes["to_pct"].to_numpy(), atol=1e-7)
+
+
+# -- the shipped 2025 results -----------------------------------------------------------------------------------
+
+def test_the_shipped_2025_results_are_peer_groups_of_real_units(scores):
+    keys = peers.group_keys(scores, 2025)
+    assert {(k.level, k.province, k.group) for k in keys.itertuples()} == {
+        ("commune", "Hải Phòng", "Phường"), ("commune", "Hải Phòng", "Xã, đặc khu"),
+        ("commune", "Tuyên Quang", "Xã, phường"), ("department", "Hải Phòng", "Sở, ban, ngành"),
+        ("department", "Tuyên Quang", "Sở, ban, ngành")}
+    communes = peers.build_group(scores, "commune", 2025, province="Hải Phòng", group="Xã, đặc khu")
+    assert communes.coverage == (4, 68)  # "4 of 68 units published"; Khúc Thừa Dụ has a satisfaction figure only
+    league = peers.league_table(communes)
+    assert list(league.index) == ["Đặc khu Cát Hải", "Quyết Thắng", "An Lão", "Vĩnh Am"]
+    assert league["rank"].tolist() == [1, 2, 3, 68] and league["total"].tolist() == [94.15, 93.4, 92.94, 73.37]
+    short = peers.below_target(communes)
+    assert list(short.index) == ["Vĩnh Am"] and short.loc["Vĩnh Am", "gap"] == pytest.approx(6.63)
+    wards = peers.league_table(peers.build_group(scores, "commune", 2025, province="Hải Phòng", group="Phường"))
+    assert wards.loc["Bắc An Phụ", ["rank", "rank_of"]].tolist() == [45, 45]
+    departments = peers.build_group(scores, "department", 2025, province="Hải Phòng", group="Sở, ban, ngành")
+    assert departments.coverage == (6, 14) and "Sở Tài chính" in departments.units
+    assert not communes.can_total and communes.bands is None
+    with pytest.raises(MethodError, match="cannot be totalled"):
+        peers.group_lift(communes)
+
+
+def test_a_manifest_can_say_the_province_of_a_whole_file(tmp_path):
+    from parindex_lib.standardise import standardise
+
+    (tmp_path / "xa.csv").write_text("Đơn vị;Cấp;Năm;Chỉ số CCHC\nXã A;Xã;2025;81,5\nXã B;Xã;2025;79\n",
+                                     encoding="utf-8")
+    (tmp_path / "manifest.yaml").write_text("files:\n  xa.csv:\n    province: Lai Châu\n", encoding="utf-8")
+    table = standardise(None, tmp_path).scores
+    assert set(table["province"]) == {"Lai Châu"}
+    assert peers.group_of(table, "Xã A", "commune", 2025) == peers.GroupKey("commune", "Lai Châu", None)

@@ -192,8 +192,8 @@ class PeerGroup:
 
     @property
     def coverage(self) -> tuple[int, int | None]:
-        """(units held, units the source ranked): "4 of 68 units published"."""
-        return len(self.values), self.n_published
+        """(units with a total held, units the source ranked): "4 of 68 units published"."""
+        return int(self.total.notna().sum()), self.n_published
 
     @property
     def label(self) -> str:

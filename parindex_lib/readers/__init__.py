@@ -23,6 +23,7 @@ from parindex_lib.errors import InputError, Problem
 from parindex_lib.model import schema
 from parindex_lib.readers.docx import docx_tables
 from parindex_lib.readers.layout import Ledger, find_blocks
+from parindex_lib.readers.lineage import read_lineage
 from parindex_lib.readers.plan import read_plan
 from parindex_lib.readers.table import Limits, Table, check_size
 from parindex_lib.readers.tasks import read_tasks
@@ -41,10 +42,11 @@ __all__ = ["SUFFIXES", "Ledger", "Limits", "ReadResult", "Table", "read_file", "
 
 @dataclass
 class ReadResult:
-    """What a file yields: tidy score rows, appendix task rows, every problem, and the row ledger."""
+    """What a file yields: tidy score rows, appendix task rows, lineage rows, every problem, and the row ledger."""
 
     frames: list[pd.DataFrame] = field(default_factory=list)
     tasks: list[dict] = field(default_factory=list)
+    lineage: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     ledgers: list[Ledger] = field(default_factory=list)
 
@@ -56,6 +58,7 @@ class ReadResult:
     def extend(self, other: ReadResult) -> None:
         self.frames += other.frames
         self.tasks += other.tasks
+        self.lineage += other.lineage
         self.problems += other.problems
         self.ledgers += other.ledgers
 
@@ -150,6 +153,9 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
             frame, problems = read_tidy(block, context, ledger, fractions)
             if not frame.empty:
                 result.frames.append(frame)
+        elif block.kind == "lineage":
+            rows, problems = read_lineage(block, context, ledger)
+            result.lineage += rows
         else:
             rows, problems = read_tasks(block, context, ledger)
             result.tasks += rows

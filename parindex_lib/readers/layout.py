@@ -65,6 +65,28 @@ TIDY_COLUMNS: dict[str, tuple[list[str], str, str]] = {
 }
 TIDY_HEADERS = {alias: col for col, (aliases, _, _) in TIDY_COLUMNS.items() for alias in aliases}
 
+#: Lineage columns (which units became which in a reorganisation): folded aliases, and names for messages.
+LINEAGE_COLUMNS: dict[str, tuple[list[str], str, str]] = {
+    "predecessor": (["predecessor", "don vi truoc sap xep", "don vi cu", "truoc sap xep", "don vi truoc"],
+                    "Đơn vị trước sắp xếp", "predecessor"),
+    "predecessor_level": (["predecessor level", "cap truoc sap xep", "cap don vi cu", "cap truoc"],
+                          "Cấp trước sắp xếp", "predecessor_level"),
+    "successor": (["successor", "don vi sau sap xep", "don vi moi", "sau sap xep", "don vi sau"],
+                  "Đơn vị sau sắp xếp", "successor"),
+    "successor_level": (["successor level", "cap sau sap xep", "cap don vi moi", "cap sau"], "Cấp sau sắp xếp",
+                        "successor_level"),
+    "province": (["province", "thuoc tinh", "thuoc tinh thanh pho", "tinh thanh pho quan ly"],
+                 "Thuộc tỉnh, thành phố", "province"),
+    "effective": (["effective", "effective date", "date", "ngay hieu luc", "hieu luc tu ngay", "hieu luc"],
+                  "Ngày hiệu lực", "effective"),
+    "decision": (["decision", "can cu", "van ban", "nghi quyet", "quyet dinh", "can cu phap ly"], "Căn cứ",
+                 "decision"),
+    "weight": (["weight", "trong so", "dan so", "population", "quy mo dan so"], "Trọng số", "weight"),
+    "source": (["source", "nguon"], "Nguồn", "source"),
+    "note": (["note", "notes", "ghi chu"], "Ghi chú", "note"),
+}
+LINEAGE_HEADERS = {alias: col for col, (aliases, _, _) in LINEAGE_COLUMNS.items() for alias in aliases}
+
 
 def expected_columns(lang: str) -> str:
     """The tidy columns' names in the language of the file's headers, for error messages."""
@@ -87,7 +109,8 @@ def header_language(cells: list[str]) -> str:
 @cache
 def _is_header_word(cell: str) -> bool:
     f = fold(cell)
-    return bool(f in TIDY_HEADERS or f in NAME_HEADERS or f in NUMBER_HEADERS or f in RANK_SUB or f in VALUE_SUB
+    return bool(f in TIDY_HEADERS or f in LINEAGE_HEADERS or f in NAME_HEADERS or f in NUMBER_HEADERS
+                or f in RANK_SUB or f in VALUE_SUB
                 or ACTUAL_GROUP.match(f) or TARGET_GROUP.match(f) or f.startswith(TASK_HEADERS)
                 or any(k in f for k in LEAD_HEADERS))
 
@@ -105,10 +128,13 @@ def wide_components(cells: list[str]) -> dict[int, str]:
 
 
 def header_kind(cells: list[str]) -> str | None:
-    """``plan``, ``tidy`` or ``tasks`` when ``cells`` is the header row of that layout, else ``None``."""
+    """``plan``, ``tidy``, ``tasks`` or ``lineage`` when ``cells`` is the header row of that layout, else ``None``."""
     if sum(1 for c in cells if c and _is_header_word(c)) < 2:
         return None  # cheap test first (cached per distinct cell): most rows are data
     folded = [fold(c) for c in cells]
+    lineage = {LINEAGE_HEADERS[f] for f in folded if f in LINEAGE_HEADERS}
+    if {"predecessor", "successor"} <= lineage:
+        return "lineage"  # a reorganisation's table: predecessor → successor
     if any(f.startswith(TASK_HEADERS) for f in folded) and any("chu tri" in f or "lead" in f for f in folded):
         return "tasks"
     has_group = any(ACTUAL_GROUP.match(f) or TARGET_GROUP.match(f) for f in folded)

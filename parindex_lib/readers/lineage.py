@@ -1,0 +1,133 @@
+"""The lineage layout: "Đơn vị trước sắp xếp | Cấp trước sắp xếp | Đơn vị sau sắp xếp | Cấp sau sắp xếp |
+Ngày hiệu lực | Căn cứ | Trọng số | Nguồn" (or the English names), one row per predecessor → successor.
+
+Every row is a lineage row or a located error (a name missing, a level or date not understood, a negative
+weight, a unit said to succeed itself at the same level); nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from parindex_lib.errors import Problem
+from parindex_lib.readers.layout import LINEAGE_COLUMNS, LINEAGE_HEADERS, Block, Ledger, width
+from parindex_lib.vn import fold, nfc, parse_number
+
+_REQUIRED = ["predecessor", "successor", "effective", "decision"]
+
+
+def _expected(lang: str) -> str:
+    i = 1 if lang == "vi" else 2
+    return ", ".join(spec[i] for spec in LINEAGE_COLUMNS.values())
+
+
+def parse_date(text: str) -> str:
+    """A date as offices write it (``01/07/2025``, ``1/7/2025``, ``2025-07-01``, an Excel date) → ISO.
+
+    Examples
+    --------
+    >>> parse_date("1/7/2025"), parse_date("2025-07-01T00:00:00")
+    ('2025-07-01', '2025-07-01')
+    """
+    s = text.strip()
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", s)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?", s)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        pass
+    if not s:
+        raise ValueError("is empty (expected the date the reorganisation took effect, e.g. 01/07/2025)")
+    raise ValueError("is not a date (expected e.g. 01/07/2025)")
+
+
+def read_lineage(block: Block, context: dict, ledger: Ledger) -> tuple[list[dict], list[Problem]]:
+    """A lineage block → lineage rows (the columns of :data:`parindex_lib.model.lineage.LINEAGE_COLUMNS`)."""
+    from parindex_lib.readers.layout import header_language
+    from parindex_lib.readers.tidy import LEVEL_WORDS
+
+    table = block.table
+    header_row, header = block.header[0]
+    lang = header_language(header)
+    columns, problems = {}, []
+    for i, h in enumerate(header[: width(header)]):
+        col = LINEAGE_HEADERS.get(fold(h))
+        if col is None and fold(h) in {"stt", "tt", "so tt", "no"}:
+            continue  # a running number
+        if col is None:
+            problems.append(table.problem(header_row, h or f"column {i + 1}", h,
+                                          f"is not a known column of a lineage table (expected: {_expected(lang)})"))
+        elif col in columns:
+            problems.append(table.problem(header_row, h, h, "repeats a column already given"))
+        else:
+            columns[col] = i
+    missing = [c for c in _REQUIRED if c not in columns]
+    levels_given = ("predecessor_level" in columns and "successor_level" in columns) or context.get("level")
+    if missing or not levels_given:
+        names = [LINEAGE_COLUMNS[c][1 if lang == "vi" else 2] for c in missing]
+        if not levels_given:
+            names.append("Cấp trước sắp xếp, Cấp sau sắp xếp" if lang == "vi" else "predecessor_level, "
+                                                                                   "successor_level")
+        problems.append(table.problem(header_row, None, " | ".join(header), f"lacks the column(s) {', '.join(names)} "
+                                                                            f"(expected: {_expected(lang)})"))
+    rows_out: list[dict] = []
+    segment_rows = [(seg.table, number, cells) for seg in block.segments for number, cells in seg.rows]
+    if problems:
+        ledger.errors |= {(t.sheet, n) for t, n, _ in segment_rows}
+        return rows_out, problems
+
+    def cell(cells: list[str], col: str) -> str:
+        i = columns.get(col)
+        return nfc(cells[i]).strip() if i is not None and i < len(cells) and cells[i] else ""
+
+    def level_of(cells, col, t, number, bad) -> str | None:
+        text = cell(cells, col) or (context.get("level") or "")
+        level = LEVEL_WORDS.get(fold(text))
+        if level is None:
+            head = header[columns[col]] if col in columns else col
+            bad.append(t.problem(number, head, text, "is not a level (expected tỉnh, huyện, xã, phường, sở …)"))
+        return level
+
+    w = block.header_width
+    for t, number, cells in segment_rows:
+        bad: list[Problem] = []
+        if len(cells) > w and any(cells[w:]):
+            j = next(m for m in range(w, len(cells)) if cells[m])
+            bad.append(t.problem(number, f"column {j + 1}", cells[j], f"lies beyond the header's last column {w}"))
+        row = {c: cell(cells, c) or None for c in ("predecessor", "successor", "province", "decision", "note")}
+        for col in ("predecessor", "successor", "decision"):
+            if not row[col]:
+                what = {"predecessor": "the unit before the reorganisation", "successor": "the unit it became",
+                        "decision": "the decision that made it (e.g. Nghị quyết 202/2025/QH15)"}[col]
+                bad.append(t.problem(number, header[columns[col]], "", f"is empty (expected {what})"))
+        row["predecessor_level"] = level_of(cells, "predecessor_level", t, number, bad)
+        row["successor_level"] = level_of(cells, "successor_level", t, number, bad)
+        try:
+            row["effective"] = parse_date(cell(cells, "effective"))
+        except ValueError as exc:
+            bad.append(t.problem(number, header[columns["effective"]], cell(cells, "effective"), str(exc)))
+        weight_text = cell(cells, "weight")
+        row["weight"] = None
+        if weight_text:
+            try:
+                value = parse_number(weight_text)[0]
+            except ValueError:
+                value = None
+            if value is None or value < 0:
+                bad.append(t.problem(number, header[columns["weight"]], weight_text,
+                                     "is not a weight (expected a number ≥ 0, e.g. a population such as 125430)"))
+            else:
+                row["weight"] = value
+        cited = cell(cells, "source")
+        row["source"] = t.source(number) + (f"; {cited}" if cited else "")
+        if bad:
+            problems += bad
+            ledger.errors.add((t.sheet, number))
+        else:
+            rows_out.append(row)
+            ledger.read += 1
+    return rows_out, problems
