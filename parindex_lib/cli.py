@@ -172,8 +172,9 @@ def _standardise(args: argparse.Namespace) -> int:
     result = standardise(args.raw or None, unit=args.unit, level=args.level)
     paths = write_processed(result, args.out, raw_dir=None if args.raw else RAW_DIR)
     print(result.describe())
-    print(f"{len(result.scores)} score rows and {len(result.tasks)} task rows from {len(result.files)} file(s) "
-          f"→ {', '.join(str(p) for p in paths)}")
+    lineage = f", {len(result.lineage)} lineage rows" if result.lineage is not None and len(result.lineage) else ""
+    print(f"{len(result.scores)} score rows and {len(result.tasks)} task rows{lineage} from {len(result.files)} "
+          f"file(s) → {', '.join(str(p) for p in paths)}")
     return 0
 
 

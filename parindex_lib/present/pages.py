@@ -414,3 +414,43 @@ def footer(ctx: Context) -> HTML:
         "footer", report.check_sentence(ctx.index, ctx.lang), t("provenance_title", ctx.lang),
         t("provenance_inputs", ctx.lang), prov["inputs"], t("provenance_params", ctx.lang), prov["params"],
         t("provenance_version", ctx.lang, version=prov["version"], time=prov["time"])))
+
+
+# -- a merged unit's history, and the unit's peer group (parindex_lib.present.peer_pages) -----------------------
+
+def predecessors(ctx: Context, rule: str = "") -> HTML:
+    """For a unit formed in the 2025 reorganisation: its predecessors' results side by side (and, with ``rule``
+    "mean" or "weights", one series derived from them, labelled so); before it, what the unit becomes."""
+    from parindex_lib.model.lineage import lineage_beside
+    from parindex_lib.present.peer_pages import predecessors_table
+
+    table = lineage_beside(ctx.params["scores_path"])
+    return predecessors_table(ctx.scores, table, ctx.index.unit, ctx.index.level, ctx.index.year, ctx.lang,
+                              rule or None)
+
+
+def lineage_chart(ctx: Context, rule: str = ""):
+    """The merged unit's history as separate labelled lines (None for a unit with no predecessors)."""
+    from parindex_lib.model.lineage import lineage_beside
+    from parindex_lib.present.peer_pages import predecessor_frame, shows_predecessors
+    from parindex_lib.present.plots import plot_lineage
+
+    table = lineage_beside(ctx.params["scores_path"])
+    frame, hist = predecessor_frame(ctx.scores, table, ctx.index.unit, ctx.index.level, ctx.lang, rule or None)
+    if not shows_predecessors(hist, ctx.index.unit, ctx.index.year):
+        return None
+    return plot_lineage(frame, ctx.lang)
+
+
+def peer_link(ctx: Context) -> HTML:
+    """The link to the unit's peer-group page, when its group has one."""
+    from parindex_lib.analyses.peers import group_of
+    from parindex_lib.present.peer_pages import group_label, group_page_href
+
+    idx = ctx.index
+    href = group_page_href(ctx.scores, idx.unit, idx.level, idx.year, idx.period)
+    if href is None:
+        return _blank(ctx)
+    label = t("peers_link", ctx.lang, group=group_label(group_of(ctx.scores, idx.unit, idx.level, idx.year,
+                                                                 idx.period), ctx.lang))
+    return ctx.html(fragment("links", t("peers_title_index", ctx.lang), [(href, label)]))

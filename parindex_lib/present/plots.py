@@ -218,3 +218,104 @@ def plot_total_trend(history: pd.DataFrame, lang: str = "vi", target: float | No
     if TOTAL not in history.columns or history[TOTAL].dropna().empty:
         return None
     return plot_trends(history[[TOTAL]], pd.DataFrame(), lang, target, reference)
+
+
+# -- peer groups -------------------------------------------------------------------------------------------------
+
+#: Up to this many units, the group's totals are drawn one dot per unit, named; beyond it, as a box and a strip.
+NAMED_DOTS = 30
+
+
+def plot_group_totals(league: pd.DataFrame, target: float, lang: str = "vi", mean: float | None = None,
+                      reference: pd.Series | None = None):
+    """The group's totals against the target: each unit a dot (named, best at the top) for a small group, else a
+    box (quartiles) over a strip of every unit; the group's mean and published references as lines."""
+    if league.empty:
+        return None
+    use_style()
+    totals = league["total"].astype(float)
+    low = max(0.0, min(float(totals.min()), target) - 5)
+    if len(league) <= NAMED_DOTS:
+        fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.32 * len(league) + 1.3))
+        y = np.arange(len(league))[::-1]
+        colours = [STATUS_COLOURS["met"] if m else STATUS_COLOURS["off_track"] for m in league["meets"]]
+        ax.scatter(totals, y, color=colours, s=40, zorder=3)
+        ax.set_yticks(y, [u if len(u) <= 36 else u[:34] + "…" for u in league.index], fontsize=7)
+        for yi, v in zip(y, totals, strict=True):
+            ax.text(v + 0.3, yi, format_number(v, lang), va="center", fontsize=7)
+    else:
+        fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 2.6))
+        sns.boxplot(x=totals, ax=ax, color="#c6dbef", width=0.5, fliersize=0)
+        sns.stripplot(x=totals, ax=ax, color="#4c72b0", size=2.5, alpha=0.6, jitter=0.25)
+        ax.set_yticks([])
+    ax.axvline(target, color="#b2182b", linestyle="--", linewidth=1.2, label=t("legend_target", lang))
+    if mean is not None:
+        ax.axvline(mean, color="#4c72b0", linestyle=":", linewidth=1.2, label=t("legend_mean", lang))
+    for k, (name, value) in enumerate((reference if reference is not None else pd.Series(dtype=float)).items()):
+        ax.axvline(value, color=["#777777", "#8172b3"][k % 2], linestyle="-.", linewidth=1, label=str(name))
+    ax.set_xlim(low, 100.5)
+    ax.set_xlabel(t("chart_total_axis", lang))
+    ax.set_title(t("chart_peers_totals_title", lang), fontweight="bold")
+    ax.legend(fontsize=7, loc="best")
+    return _done(fig)
+
+
+def plot_group_components(values: pd.DataFrame, lang: str = "vi"):
+    """Each component's spread over the group (a box per component and every unit as a dot); None without
+    components."""
+    comps = [c for c in values.columns if values[c].notna().any()]
+    if not comps or len(values) < 2:
+        return None
+    use_style()
+    long = values[comps].melt(var_name="component", value_name="value").dropna()
+    long["name"] = long["component"].map(lambda c: component_name(c, lang, short=True))
+    order = [component_name(c, lang, short=True) for c in comps]
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 0.45 * len(comps) + 1.4))
+    sns.boxplot(data=long, x="value", y="name", order=order, ax=ax, color="#c6dbef", fliersize=0, width=0.6)
+    sns.stripplot(data=long, x="value", y="name", order=order, ax=ax, color="#4c72b0", size=2.5, alpha=0.5,
+                  jitter=0.2)
+    ax.set_xlabel(t("axis_pct", lang))
+    ax.set_ylabel("")
+    ax.set_xlim(0, 101)
+    ax.set_title(t("chart_peers_components_title", lang), fontweight="bold")
+    return _done(fig)
+
+
+def plot_group_losses(losses: pd.DataFrame | None, lang: str = "vi"):
+    """The points the group loses on each component (summed over units), largest first; None without them."""
+    if losses is None or losses.empty:
+        return None
+    in_points = losses["points_lost"].notna().all()
+    values = losses["points_lost"] if in_points else losses["pp_lost"]
+    fig, ax, y = _component_axes(list(losses.index), lang, "axis_total_points", "chart_peers_losses_title")
+    ax.barh(y, values, color="#dd8452")
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v, yi, " " + format_number(v, lang), va="center", fontsize=8)
+    if not in_points:
+        ax.set_xlabel(t("col_pp_lost_sum", lang))
+    return _done(fig)
+
+
+def plot_lineage(frame: pd.DataFrame, lang: str = "vi"):
+    """A merged unit's history: each predecessor's own line, the derived series dashed (when there is one) and
+    the unit's own results — separate lines, labelled; None when the unit has no predecessors."""
+    if frame.empty or frame.notna().sum().sum() == 0:
+        return None
+    use_style()
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_IN, 3.2))
+    labels = [str(y) if p == "FY" else f"{p}/{y}" for y, p in frame.index]
+    x = np.arange(len(frame))
+    own = frame.columns[-1]
+    for k, col in enumerate(frame.columns):
+        series = frame[col].to_numpy(dtype=float)
+        if col == own:
+            ax.plot(x, series, marker="o", color="black", linewidth=2, label=col)
+        elif "—" in col:  # the derived series
+            ax.plot(x, series, linestyle="--", marker="s", color="#b2182b", label=col)
+        else:
+            ax.plot(x, series, marker="o", alpha=0.8, color=sns.color_palette("deep")[k % 10], label=col)
+    ax.set_xticks(x, labels, rotation=30, fontsize=7)
+    ax.set_ylabel(t("chart_total_axis", lang))
+    ax.set_title(t("chart_lineage_title", lang), fontweight="bold")
+    ax.legend(fontsize=6, loc="lower right")
+    return _done(fig)
