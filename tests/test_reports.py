@@ -25,6 +25,25 @@ def test_catalogue_has_every_key_in_both_languages_with_the_same_placeholders():
         assert isinstance(vi[key], str) and isinstance(en[key], str), key
 
 
+def test_a_message_defined_twice_or_in_one_language_is_refused(tmp_path, monkeypatch):
+    from parindex_lib.errors import ParindexError
+    from parindex_lib.present import i18n
+
+    (tmp_path / "a.yaml").write_text("vi:\n  hello: Xin chào\nen:\n  hello: Hello\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("vi:\n  hello: Chào\nen:\n  hello: Hi\n", encoding="utf-8")
+    monkeypatch.setattr(i18n, "MESSAGES_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with pytest.raises(ParindexError, match='b.yaml: message "hello" is already defined in a.yaml'):
+            i18n.catalogue()
+        (tmp_path / "b.yaml").write_text("vi:\n  bye: Tạm biệt\nen: {}\n", encoding="utf-8")
+        with pytest.raises(ParindexError, match="b.yaml: messages not given in both languages: bye"):
+            i18n.catalogue()
+    finally:
+        monkeypatch.undo()
+        i18n.catalogue.cache_clear()
+
+
 def test_notebooks_hold_no_words_of_their_own():
     """Every word a reader sees comes from the catalogue: code cells outside the parameters are ASCII calls."""
     for path in (ROOT / "notebooks").glob("*.ipynb"):
