@@ -12,7 +12,10 @@ import csv
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+from parindex_lib.readers import read_file
 
 CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS", "TOTAL"]
 PERIODS = ["Q1", "Q2", "Q3", "Q4", "FY"]
@@ -56,10 +59,6 @@ def zip_bomb(path: Path, expanded_mb: int = 250) -> Path:
 
 
 def time_refusal(path: Path) -> float:
-    import time
-
-    from parindex_lib.readers import read_file
-
     start = time.perf_counter()
     problems = read_file(path).problems
     assert problems and "would expand" in problems[0].expected

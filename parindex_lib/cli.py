@@ -14,8 +14,21 @@ import sys
 from pathlib import Path
 
 from parindex_lib import __version__
-from parindex_lib.config import PROCESSED_DIR, REPORTS_DIR, SCORES_CSV, TASKS_CSV
+from parindex_lib.batch.kernels import MAX_CELL_TIMEOUT
+from parindex_lib.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.errors import ParindexError
+from parindex_lib.model.index import PARIndex, resolve_unit
+from parindex_lib.model.schemes import check_schemes, scheme_folders
+from parindex_lib.readers import analyst
+from parindex_lib.standardise import (
+    load_scores,
+    load_tasks,
+    raw_dir_of,
+    stale_reasons,
+    standardise,
+    write_processed,
+)
+from parindex_lib.stopping import exit_code, left_behind, stoppable, stopped_message
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,8 +122,6 @@ def _workers(text: str) -> int:
 
 def _seconds(text: str) -> float:
     """An argparse type: a cell's time limit in seconds, above 0 and at most a week ("600", "1,5")."""
-    from parindex_lib.batch.kernels import MAX_CELL_TIMEOUT
-
     try:
         value = float(text.replace(",", "."))
     except ValueError:
@@ -123,9 +134,6 @@ def _seconds(text: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``parindex`` console script."""
-    from parindex_lib.model.schemes import check_schemes, scheme_folders
-    from parindex_lib.stopping import exit_code, left_behind, stoppable, stopped_message
-
     args = _parser().parse_args(argv)
     try:
         # Ctrl-C, kill or a closed terminal stop the command cleanly (staging removed, workers stopped).
@@ -158,9 +166,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _standardise(args: argparse.Namespace) -> int:
-    from parindex_lib.config import RAW_DIR
-    from parindex_lib.standardise import standardise, write_processed
-
     if (args.unit is None) != (args.level is None):
         raise ParindexError("--unit and --level go together (the unit of a plan table and its level)")
     folders = [p.resolve() for p in (args.raw or [RAW_DIR]) if p.is_dir()]
@@ -180,9 +185,6 @@ def _standardise(args: argparse.Namespace) -> int:
 
 def _fresh_scores(scores_path: Path) -> Path:
     """The scores to use: re-standardised first when the raw folder they came from has changed."""
-    from parindex_lib.config import RAW_DIR
-    from parindex_lib.standardise import raw_dir_of, stale_reasons, standardise, write_processed
-
     folder = scores_path.parent
     if scores_path == SCORES_CSV and not scores_path.exists() and RAW_DIR.is_dir():
         reasons = ["it does not exist yet"]
@@ -198,11 +200,9 @@ def _fresh_scores(scores_path: Path) -> Path:
 
 
 def _lift(args: argparse.Namespace) -> int:
+    # Imported when the command runs (scipy, matplotlib): `parindex --help` and usage errors answer at once.
     from parindex_lib.analyses import lift as lift_mod
-    from parindex_lib.model.index import PARIndex, resolve_unit
     from parindex_lib.present.report import lift_text
-    from parindex_lib.readers import analyst
-    from parindex_lib.standardise import load_scores, load_tasks
 
     scores = load_scores(_fresh_scores(args.scores))
     tasks = load_tasks(args.scores.parent / TASKS_CSV.name)
@@ -232,6 +232,8 @@ def _lift(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Imported when the command runs (the whole batch, nbconvert, papermill: seconds): `parindex --help` and
+    # usage errors answer at once.
     from parindex_lib.batch.run import run_batch
 
     overrides = {}

@@ -24,6 +24,7 @@ from parindex_lib.errors import MethodError
 from parindex_lib.model.components import adjustments, codes
 from parindex_lib.model.criteria import EPS, CriteriaTree, Criterion, NextStep, Reach, normalise_code
 from parindex_lib.model.index import PARIndex
+from parindex_lib.model.schemes import load_scheme
 
 #: What a leaf's points do to the total: ``score`` (points of a component), ``bonus`` (added), ``penalty``
 #: (taken off: lower is better).
@@ -197,8 +198,6 @@ def _by_code(values: Mapping | pd.Series | None, tree: CriteriaTree, what: str) 
 
 
 def _tree_of_scheme(name: str) -> CriteriaTree:
-    from parindex_lib.model.schemes import load_scheme
-
     tree = load_scheme(name).criteria
     if tree is None:
         raise MethodError(f'scheme "{name}" carries no criteria (expected a scheme with criteria:)')

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from distributed import WorkerPlugin
 
-from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
+from parindex_lib.batch.kernels import (
+    CELL_TIMEOUT,
+    RECYCLE_AFTER,
+    ensure_kernelspec,
+    kernel_folder,
+    kernel_for_this_thread,
+    kill_all,
+)
 
 
 class WarmKernelPlugin(WorkerPlugin):
@@ -20,8 +27,6 @@ class WarmKernelPlugin(WorkerPlugin):
         self.cwd, self.cell_timeout, self.recycle_after = cwd, cell_timeout, recycle_after
 
     def setup(self, worker) -> None:
-        from parindex_lib.batch.kernels import ensure_kernelspec
-
         ensure_kernelspec()
         cwd = kernel_folder(self.cwd)
         # Tasks run in the worker's thread pool: start one kernel there (a worker with one thread,

@@ -23,7 +23,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+
 from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
+from parindex_lib.errors import ParindexError
+from parindex_lib.present.html import exporter, render_html
 
 EXECUTORS = ("local", "dask")
 
@@ -74,16 +78,10 @@ def run_page(job: PageJob) -> PageResult:
 @functools.cache
 def warm_renderer() -> None:
     """Compile nbconvert's templates once per worker, before its first page."""
-    import nbformat
-
-    from parindex_lib.present.html import _exporter
-
-    _exporter().from_notebook_node(nbformat.v4.new_notebook())
+    exporter().from_notebook_node(nbformat.v4.new_notebook())
 
 
 def _run_page(job: PageJob, kernel) -> PageResult:
-    from parindex_lib.present.html import render_html
-
     worker = f"{os.uname().nodename}:{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="parindex-page-") as tmp:
         source, executed, html = Path(tmp) / job.notebook_name, Path(tmp) / "executed.ipynb", Path(tmp) / "page.html"
@@ -158,8 +156,6 @@ def check_scheduler(address: str) -> None:
     """
     from distributed import Client
 
-    from parindex_lib.errors import ParindexError
-
     try:
         with Client(address, timeout=f"{CONNECT_TIMEOUT}s"):
             pass
@@ -178,6 +174,7 @@ def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult]
     ParindexError
         When the scheduler cannot be reached.
     """
+    # Imported here: dask.distributed (which the plugin's module needs) loads only in a run that uses Dask.
     from distributed import Client, LocalCluster, as_completed
 
     from parindex_lib.batch.dask_plugin import WarmKernelPlugin

@@ -18,6 +18,8 @@ import random
 import sys
 import warnings
 
+from parindex_lib.present.plots import use_style
+
 #: What every page imports: loaded once per kernel instead of once per page.
 PRELOAD = ("numpy", "pandas", "scipy.optimize", "scipy.stats", "matplotlib.pyplot", "seaborn", "pandera.pandas",
            "IPython.display", "parindex_lib.present.pages", "parindex_lib.present.plots",
@@ -46,8 +48,6 @@ def _first_drawing() -> None:
     import io
 
     import matplotlib.pyplot as plt
-
-    from parindex_lib.present.plots import use_style
 
     use_style()
     fig, ax = plt.subplots(figsize=(2, 1))

@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from parindex_lib.config import CRITERIA_DIR
+from parindex_lib.config import CRITERIA_DIR, PACKAGE_DIR, PROJECT_ROOT
 from parindex_lib.errors import InputError, Problem, SchemeError
 from parindex_lib.model.components import adjustments, all_codes, codes, match_component
 from parindex_lib.vn import fold, nfc, parse_number
@@ -1303,8 +1303,6 @@ def _load_path(path: Path, mtime_ns: int, size: int, meta_items: tuple = ()) -> 
 
 
 def _display(path: Path) -> str:
-    from parindex_lib.config import PACKAGE_DIR, PROJECT_ROOT
-
     for base in (PROJECT_ROOT, PACKAGE_DIR.parent, Path.cwd()):
         try:
             return str(path.resolve().relative_to(base.resolve()))

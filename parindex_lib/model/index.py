@@ -15,7 +15,7 @@ import pandas as pd
 
 from parindex_lib.errors import MethodError
 from parindex_lib.model.components import TOTAL, adjustments, codes
-from parindex_lib.model.schema import derived, unit_rows
+from parindex_lib.model.schema import UNIT_LEVELS, derived, unit_rows
 from parindex_lib.model.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
 from parindex_lib.vn import fold, nfc
 
@@ -96,7 +96,8 @@ def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> t
         When no unit matches, or the name is found at two levels (or as two spellings): the message lists
         each, so ``--level`` (or the exact name) can choose.
     """
-    from parindex_lib.model.schema import UNIT_LEVELS
+    # Imported here: the level words live in the readers, which import the model (they move to the model's
+    # catalogue of words).
     from parindex_lib.readers.tidy import LEVEL_WORDS
 
     units = derived(scores, "unit_pairs",

@@ -21,6 +21,7 @@ from typing import NoReturn
 from parindex_lib.errors import SchemeError
 from parindex_lib.model.components import TOTAL, codes, match_component
 from parindex_lib.model.components import adjustments as adjustment_codes
+from parindex_lib.model.schema import REFERENCE_LEVELS, UNIT_LEVELS
 from parindex_lib.vn import fold, parse_number
 from parindex_lib.yamldoc import YamlFault, read_yaml, show
 
@@ -149,7 +150,8 @@ def _parse_source(value, ctx):
 
 
 def _parse_level(value, ctx):
-    from parindex_lib.model.schema import REFERENCE_LEVELS, UNIT_LEVELS
+    # Imported here: the level words live in the readers, which import the model (they move to the model's
+    # catalogue of words).
     from parindex_lib.readers.tidy import LEVEL_WORDS
 
     expected = f"(expected a level of units: {', '.join(UNIT_LEVELS)}; or tỉnh, sở, huyện, xã)"

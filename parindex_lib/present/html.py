@@ -12,11 +12,15 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 from markupsafe import Markup
+from nbconvert import HTMLExporter
 
 from parindex_lib.io import write_atomic
+from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.present.i18n import status_label, t, target_text
+from parindex_lib.present.plots import plot_index_totals
 from parindex_lib.present.render import render
-from parindex_lib.vn import format_pct
+from parindex_lib.present.report import basis_label, ranking_table
+from parindex_lib.vn import format_pct, format_rank
 
 
 def _drop_noise(nb: nbformat.NotebookNode, analyst_cells: bool = False) -> nbformat.NotebookNode:
@@ -34,10 +38,8 @@ def _drop_noise(nb: nbformat.NotebookNode, analyst_cells: bool = False) -> nbfor
 
 
 @cache
-def _exporter():
+def exporter() -> HTMLExporter:
     """nbconvert's HTML exporter, made once per process (it compiles its templates when first used)."""
-    from nbconvert import HTMLExporter
-
     return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                         exclude_output_prompt=True, exclude_raw=True)
 
@@ -48,7 +50,7 @@ def render_html(executed: Path, out: Path, lang: str = "vi", analyst_cells: bool
     Cells tagged ``analyst`` (the lift page's what-if scenario) are shown only with ``analyst_cells``.
     """
     nb = _drop_noise(nbformat.read(str(executed), as_version=4), analyst_cells)
-    body, _ = _exporter().from_notebook_node(nb)
+    body, _ = exporter().from_notebook_node(nb)
     page = render("page.html.j2", lang=lang, title=t("app_title", lang), body=Markup(body))
     return write_atomic(out, page)
 
@@ -61,11 +63,6 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
 
     ``rows`` holds (unit, level, slug, index); ``missing`` (unit, level, reason).
     """
-    from parindex_lib.model.schema import UNIT_LEVELS
-    from parindex_lib.present.plots import plot_index_totals
-    from parindex_lib.present.report import basis_label, ranking_table
-    from parindex_lib.vn import format_rank
-
     label = str(year) if period == "FY" else f"{period}/{year}"
     ranked = ranking_table(rows, scores)
     levels = []

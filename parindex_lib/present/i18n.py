@@ -13,6 +13,7 @@ import yaml
 from parindex_lib.config import MESSAGES_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.model.components import name_of
+from parindex_lib.vn import format_pct
 
 LANGS = ("vi", "en")
 
@@ -74,7 +75,5 @@ def component_name(code: str, lang: str = "vi", short: bool = False) -> str:
 
 def target_text(target: float, bound: str, lang: str = "vi") -> str:
     """``từ 80,00% trở lên`` / ``trên 80,00%`` (vi), ``80.00% or more`` / ``above 80.00%`` (en)."""
-    from parindex_lib.vn import format_pct
-
     key = "target_gt" if bound == ">" else "target_ge"
     return t(key, lang, target=format_pct(target, lang))

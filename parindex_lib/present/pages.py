@@ -22,7 +22,7 @@ from parindex_lib.model.schema import unit_rows
 from parindex_lib.present import report
 from parindex_lib.present.i18n import check_lang, component_name, t
 from parindex_lib.present.render import fragment
-from parindex_lib.standardise import load_scores, load_tasks
+from parindex_lib.standardise import input_files, load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_points, format_pp, format_rank
 
 PAGES = {"summary": "00_summary", "trends": "10_trends", "weighting": "20_weighting", "lift": "30_lift"}
@@ -387,8 +387,6 @@ def reference_frame(ctx: Context) -> pd.DataFrame:
 def provenance(ctx: Context) -> dict:
     """What the page was made from: the raw files actually read (relative to the project, with their
     SHA-256), the parameters (paths relative to the project), the library version and the time."""
-    from parindex_lib.standardise import input_files
-
     files = input_files(Path(ctx.params["scores_path"]).parent)
     return {
         "inputs": [(relative(p), digest) for p, digest in files],

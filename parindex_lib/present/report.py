@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from parindex_lib.analyses.lift import LiftResult, PlanTargets
+from parindex_lib.analyses.trends import total_status
 from parindex_lib.model.index import PARIndex, met
 from parindex_lib.present.i18n import component_name, status_label, t, target_text
 from parindex_lib.present.render import Table
@@ -167,8 +168,6 @@ def ranking_table(rows: list, scores: pd.DataFrame) -> pd.DataFrame:
         ``unit, level, slug, total, rank, rank_of, target, bound, status, illustrative`` and ``index``
         (the :class:`PARIndex`), best total first within each level.
     """
-    from parindex_lib.analyses.trends import total_status
-
     columns = ["unit", "level", "slug", "total", "rank", "rank_of", "target", "bound", "status", "illustrative",
                "index"]
     table = pd.DataFrame([(u, lv, slug, ix.display_total, ix.total_rank, ix.total_rank_of, ix.target, ix.bound,
