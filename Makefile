@@ -4,10 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install standardise reports test lint lab bench clean
+.PHONY: help install standardise reports test test-fast lint lab bench clean
 
 help:  ## list the verbs
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,13 @@ reports: $(STAMP)  ## standardise, run every notebook for every unit and quarter
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml --lang en
 
-test: $(STAMP)  ## lint and run the whole test suite
+test: $(STAMP)  ## lint and run the whole test suite (notebooks, runs, browser: ~10 min on 2 cores)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP)  ## lint and run the unit, property and docstring tests (no notebook, run or browser; < 1 min)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -m "not slow and not notebook and not browser"
 
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .

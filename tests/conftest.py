@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import papermill
 import pytest
 
+from parindex_lib.batch import execute
+from parindex_lib.batch.kernels import WarmKernel
+from parindex_lib.batch.run import run_batch
 from parindex_lib.config import RAW_DIR
 from parindex_lib.model.index import PARIndex
-from parindex_lib.standardise import standardise
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_TSV = RAW_DIR / "tam_duong_2024_ke_hoach_chi_so.tsv"
@@ -25,10 +28,8 @@ SEED_LEADS = {"C2": "Phòng Tư pháp", "C3": "Văn phòng HĐND - UBND huyện"
               "C5": "Phòng Nội vụ", "C6": "Phòng Tài chính", "C8": "Phòng Tài chính - Kế hoạch"}
 
 
-@pytest.fixture(scope="session")
-def shipped():
-    """The shipped raw data, standardised."""
-    return standardise()
+# ``shipped`` (the shipped raw data standardised once per session) is in the root conftest.py, with the
+# names the docstring examples use.
 
 
 @pytest.fixture(scope="session")
@@ -97,8 +98,6 @@ def save_readme_picture(shot: Path, name: str, max_height: int) -> None:
 def batch(tmp_path_factory):
     """The batch on the shipped data as `make reports` runs it (the district's pages): 2024 FY in vi and en,
     2024 Q3 in en."""
-    from parindex_lib.batch.run import run_batch
-
     out = tmp_path_factory.mktemp("reports")
     processed = tmp_path_factory.mktemp("processed")
     runs = {}
@@ -106,3 +105,29 @@ def batch(tmp_path_factory):
         runs[key] = run_batch(ROOT / "params" / f"{params}.yaml", overrides={"lang": lang}, out_dir=out,
                               processed_dir=processed, progress=False, level="district")  # the provinces: test_levels
     return {"out": out, **runs}
+
+
+# -- tiers ----------------------------------------------------------------------------------------------------
+# ``make test-fast`` runs ``-m "not slow and not notebook and not browser"`` (markers in pyproject.toml). A test
+# that executes notebooks must say so, or the fast tier would quietly start kernels: unmarked, it fails here.
+# A test that reads the ``batch`` fixture's pages is marked ``notebook`` here, once for all.
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "batch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.notebook)
+
+def _refuse_notebooks(nodeid: str):
+    def refuse(*args, **kwargs):
+        raise RuntimeError(f"{nodeid} executes notebooks: mark it @pytest.mark.notebook")
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _notebooks_only_when_marked(request, monkeypatch):
+    if request.node.get_closest_marker("notebook") or request.node.get_closest_marker("slow"):
+        return
+    refuse = _refuse_notebooks(request.node.nodeid)
+    monkeypatch.setattr(execute, "run_jobs", refuse)
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)
+    monkeypatch.setattr(WarmKernel, "start", refuse)

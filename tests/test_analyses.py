@@ -15,8 +15,10 @@ from parindex_lib.analyses import lift as L
 from parindex_lib.analyses import trends as T
 from parindex_lib.analyses import weighting as W
 from parindex_lib.cli import main
+from parindex_lib.config import PROJECT_ROOT
 from parindex_lib.model.index import PARIndex
 from parindex_lib.model.schemes import Scheme
+from parindex_lib.standardise import write_processed
 
 # -- a tiny hand-made index: three components, equal weights -------------------------------------
 
@@ -225,10 +227,8 @@ def test_changes_between_periods(scores, idx):
     assert np.isnan(table.loc[(2023, "FY", "C1"), "change_pp"])
 
 
-def test_cli_lift_json(capsys, tmp_path):
-    from parindex_lib.standardise import standardise, write_processed
-
-    write_processed(standardise(), tmp_path)
+def test_cli_lift_json(capsys, tmp_path, shipped):
+    write_processed(shipped, tmp_path)
     args = ["lift", "--unit", "Tam Đường", "--year", "2023", "--scores", str(tmp_path / "scores.csv")]
     assert main([*args, "--format", "json", "--bound", "gt"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -292,11 +292,8 @@ def test_peer_ceilings():
     assert ceilings.to_dict() == {"C1": 88.0, "C2": 90.0, "C3": 100.0}
 
 
-def test_cli_lift_with_the_shipped_examples(capsys, tmp_path):
-    from parindex_lib.config import PROJECT_ROOT
-    from parindex_lib.standardise import standardise, write_processed
-
-    write_processed(standardise(), tmp_path)
+def test_cli_lift_with_the_shipped_examples(capsys, tmp_path, shipped):
+    write_processed(shipped, tmp_path)
     examples = PROJECT_ROOT / "examples"
     base = ["lift", "--unit", "Tam Đường", "--year", "2023", "--scores", str(tmp_path / "scores.csv"),
             "--format", "json"]

@@ -11,7 +11,7 @@ from conftest import PLAN_TSV, UNIT, plan_rows, write_xlsx
 from parindex_lib.cli import main
 from parindex_lib.errors import InputError
 from parindex_lib.readers import read_scores
-from parindex_lib.standardise import standardise
+from parindex_lib.standardise import load_scores, standardise
 
 
 def plan_with(tmp_path, old: str, new: str, name: str = "plan.tsv"):
@@ -160,8 +160,6 @@ def test_cli_prints_errors_without_traceback(tmp_path, capsys):
 
 
 def test_hand_edited_processed_table_is_validated_by_the_schema(tmp_path, shipped):
-    from parindex_lib.standardise import load_scores
-
     frame = shipped.scores.copy()
     frame.loc[0, "value_pct"] = 105.0
     frame.loc[1, "component"] = "C9"

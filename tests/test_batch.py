@@ -14,7 +14,11 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from parindex_lib.batch.plan import slugify
 from parindex_lib.batch.run import run_batch
+from parindex_lib.cli import main
+from parindex_lib.config import RAW_DIR
 from parindex_lib.errors import ParindexError
+from parindex_lib.io import sha256
+from parindex_lib.standardise import write_processed
 
 PAGES = ("summary", "trends", "weighting", "lift")
 
@@ -107,9 +111,6 @@ def test_every_page_is_self_contained_and_shows_no_code(batch):
 
 
 def test_provenance_on_every_page(batch):
-    from parindex_lib.config import RAW_DIR
-    from parindex_lib.io import sha256
-
     digest = sha256(RAW_DIR / "tam_duong_2024_ke_hoach_chi_so.tsv")
     for page in PAGES:
         text = text_of(batch["out"] / "2024-FY" / TD / f"{page}.html")
@@ -158,6 +159,7 @@ def fixture_raw(tmp_path):
     return raw
 
 
+@pytest.mark.notebook
 def test_small_fixture_escaping_and_one_failing_unit(tmp_path, fixture_raw):
     out = tmp_path / "reports"
     summary = run_batch(overrides={"year": "2025", "period": "FY"}, raw_dir=fixture_raw, out_dir=out,
@@ -184,6 +186,7 @@ def test_misspelt_parameter_fails_before_anything_runs(tmp_path):
     assert not (tmp_path / "r").exists() and not (tmp_path / "p").exists()
 
 
+@pytest.mark.notebook
 def test_a_failing_notebook_never_replaces_a_good_report(tmp_path, fixture_raw):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks)
@@ -205,8 +208,6 @@ def test_a_failing_notebook_never_replaces_a_good_report(tmp_path, fixture_raw):
 
 
 def test_cli_run_exits_non_zero_on_failure(tmp_path, fixture_raw, capsys):
-    from parindex_lib.cli import main
-
     code = main(["run", "--raw", str(fixture_raw), "--out", str(tmp_path / "r"), "--year", "2025",
                  "--unit", "Xã Thiếu", "--processed", str(tmp_path / "p")])
     assert code == 2  # asked for by name, and its data cannot give a report: said before any work
@@ -214,16 +215,15 @@ def test_cli_run_exits_non_zero_on_failure(tmp_path, fixture_raw, capsys):
     assert main(["run", "--set", "targett=81", "--out", str(tmp_path / "r")]) == 2
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("name", ["00_summary", "30_lift"])
-def test_notebooks_run_as_is_with_their_defaults(tmp_path, name):
+def test_notebooks_run_as_is_with_their_defaults(tmp_path, name, shipped):
     """What an analyst gets opening a notebook in JupyterLab: no parameters given, paths relative to it."""
     import papermill
 
-    from parindex_lib.standardise import standardise, write_processed
-
     (tmp_path / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", tmp_path / "notebooks")
-    write_processed(standardise(), tmp_path / "data" / "processed")
+    write_processed(shipped, tmp_path / "data" / "processed")
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(str(tmp_path / "notebooks" / f"{name}.ipynb"), str(out), kernel_name="parindex",

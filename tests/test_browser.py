@@ -12,6 +12,8 @@ import pytest
 from conftest import save_readme_picture
 from parindex_lib.batch.plan import slugify
 
+pytestmark = [pytest.mark.browser, pytest.mark.notebook]  # the batch's pages in Chromium
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("PARINDEX_REQUIRE_BROWSER") == "1"
 

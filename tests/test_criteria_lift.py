@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 from parindex_lib.analyses.criteria import Totalling, UnitCriteria, points_lost, roll_up
 from parindex_lib.analyses.criteria_lift import StepCosts, criteria_lift
 from parindex_lib.analyses.lift import UNREACHABLE
-from parindex_lib.errors import MethodError
-from parindex_lib.model.criteria import tree_from_spec
+from parindex_lib.errors import InputError, MethodError
+from parindex_lib.model.criteria import load_criteria, tree_from_spec
 from parindex_lib.model.index import PARIndex, met, required_value
 from parindex_lib.model.schemes import from_points
+from parindex_lib.present.criteria import change_line, lift_text, lost_table, reach_text
+from parindex_lib.readers.analyst import read_criterion_ceilings, read_criterion_efforts
 
 # A small tree worked by hand: C1 on 6 points, C2 on 4, and penalty points up to 2 (the scale is 10 points).
 HAND_TREE = [
@@ -248,8 +250,6 @@ def test_the_result_is_strict_json():
 
 
 def test_illustrative_tree_plan():
-    from parindex_lib.model.criteria import load_criteria
-
     tree = load_criteria("illustrative-commune")
     full = {c.code: (0.0 if c.component in ("BONUS", "PENALTY") else c.max_points) for c in tree.leaves()}
     uc = UnitCriteria.build(tree, full | {"1.1.1": 0.5, "6.1": 1, "8.1": 2, "9": 10}, measured={"9": 76.0})
@@ -435,8 +435,6 @@ def test_roll_up_caps_a_parent_as_the_tree_says():
 
 
 def test_a_change_is_said_as_offices_write_it():
-    from parindex_lib.present.criteria import change_line, lift_text, lost_table, reach_text
-
     res = criteria_lift(hand_unit(), target=60, costs=HAND_COSTS, ceilings={"2.1": None})
     rows = res.criteria.set_index("code", drop=False)
     assert change_line(rows.loc["1.1"], "vi") == "1.1 Ban hành kế hoạch CCHC năm: 0,5 → 1, +0,5 điểm, Văn phòng UBND xã"
@@ -465,8 +463,6 @@ def test_efforts_and_ceilings_files_as_offices_write_them(tmp_path):
 
     from openpyxl import Workbook
 
-    from parindex_lib.readers.analyst import read_criterion_ceilings, read_criterion_efforts
-
     path = tmp_path / "cong_suc.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh, delimiter=";")
@@ -488,9 +484,6 @@ def test_efforts_and_ceilings_files_as_offices_write_them(tmp_path):
 
 
 def test_faulty_efforts_and_ceilings_are_located(tmp_path):
-    from parindex_lib.errors import InputError
-    from parindex_lib.readers.analyst import read_criterion_ceilings, read_criterion_efforts
-
     path = tmp_path / "e.csv"
     path.write_text("Mã tiêu chí,Đơn vị chủ trì,Công sức mỗi bậc\n9.9,,2\n1.1,Phòng Nội vụ,1\n1.3,,0\n1.3,,2\n",
                     encoding="utf-8")

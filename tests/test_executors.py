@@ -11,6 +11,7 @@ import pytest
 
 from parindex_lib.batch.plan import slugify
 from parindex_lib.batch.run import run_batch
+from parindex_lib.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ["An Giang", "Bắc Giang", "Đà Nẵng"]
@@ -25,6 +26,7 @@ def pages(run_dir: Path) -> dict[str, bytes]:
     return {str(p.relative_to(run_dir)): without_run_time(p.read_bytes()) for p in sorted(run_dir.rglob("*.html"))}
 
 
+@pytest.mark.notebook
 def test_dask_gives_the_same_pages_as_local_workers(tmp_path):
     common = dict(params_file=ROOT / "params" / "2024-FY.yaml", units=UNITS, processed_dir=tmp_path / "processed",
                   progress=False, workers=2)
@@ -51,6 +53,7 @@ def breaking_notebooks(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_a_kernel_that_dies_or_hangs_fails_only_its_page(tmp_path, executor):
     summary = run_batch(ROOT / "params" / "2024-FY.yaml", units=UNITS, out_dir=tmp_path / "reports",
@@ -69,13 +72,12 @@ def test_a_kernel_that_dies_or_hangs_fails_only_its_page(tmp_path, executor):
 
 @pytest.mark.parametrize("args, message", [
     (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --executor dask"),
-    (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "no Dask scheduler answered"),
+    pytest.param(["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "no Dask scheduler answered",
+                 marks=pytest.mark.slow),  # waits the connection timeout (10 s)
     (["--executor", "spark"], "invalid choice"),
     (["--cell-timeout", "0"], "argument --cell-timeout: \"0\" is not a time limit in seconds above 0"),
 ])
 def test_executor_options_are_checked_before_any_work(tmp_path, capsys, args, message):
-    from parindex_lib.cli import main
-
     out = tmp_path / "reports"
     try:
         code = main(["run", "--params", str(ROOT / "params" / "2024-FY.yaml"), "--out", str(out),

@@ -17,8 +17,12 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, UNIT, save_readme_picture
+from parindex_lib.errors import MethodError
+from parindex_lib.model.index import PARIndex
 from parindex_lib.present.explore import explorer, scenario_state
-from parindex_lib.standardise import standardise, write_processed
+from parindex_lib.present.pages import PAGES
+from parindex_lib.readers import read_scores
+from parindex_lib.standardise import write_processed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("PARINDEX_REQUIRE_BROWSER") == "1"
@@ -50,10 +54,10 @@ def test_sliders_state_save_and_export(idx, tmp_path):
     assert saved["met"].tolist() == [True, False] and saved.loc[0, "C6"] == 60.36
 
 
-def test_strict_target_and_points(idx):
+def test_strict_target_and_points(idx, scores):
     state = scenario_state(idx, {"C6": 60.36, "C8": 60.36}, target=80.0)
     assert state["met"] and state["gap"] == pytest.approx(0, abs=1e-9)
-    strict = scenario_state(idx.__class__.from_scores(standardise().scores, UNIT, 2023, bound="gt"),
+    strict = scenario_state(idx.__class__.from_scores(scores, UNIT, 2023, bound="gt"),
                             {"C6": 60.36, "C8": 60.36})
     assert not strict["met"] and strict["gap"] == pytest.approx(0.01, abs=1e-3)
 
@@ -65,7 +69,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture()
-def lab(tmp_path):
+def lab(tmp_path, shipped):
     """JupyterLab on a free port, serving a copy of the notebooks beside standardised data."""
     if not CHROMIUM:
         if REQUIRED:
@@ -73,7 +77,7 @@ def lab(tmp_path):
         pytest.skip("no Chromium on this machine (install Debian's chromium, or set PARINDEX_REQUIRE_BROWSER=1)")
     (tmp_path / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "40_explore.ipynb", tmp_path / "notebooks")
-    write_processed(standardise(), tmp_path / "data" / "processed")
+    write_processed(shipped, tmp_path / "data" / "processed")
     port, token = _free_port(), "parindex-test"
     env = os.environ | {"JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
     proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
@@ -97,6 +101,7 @@ def lab(tmp_path):
     proc.wait()
 
 
+@pytest.mark.browser
 def test_the_explorer_in_jupyterlab(lab, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -132,8 +137,6 @@ def test_the_explorer_in_jupyterlab(lab, tmp_path):
 
 
 def test_the_batch_does_not_render_the_explorer():
-    from parindex_lib.present.pages import PAGES
-
     assert "40_explore" not in PAGES.values()
     nb = json.loads((ROOT / "notebooks" / "40_explore.ipynb").read_text(encoding="utf-8"))
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
@@ -141,10 +144,6 @@ def test_the_batch_does_not_render_the_explorer():
 
 def test_the_explorer_in_points_and_for_totals_only(tmp_path):
     import csv
-
-    from parindex_lib.errors import MethodError
-    from parindex_lib.model.index import PARIndex
-    from parindex_lib.readers import read_scores
 
     points = {"C1": "9/10", "C2": "8,5/10", "C3": "12,75/13", "C4": "10,18/10,5", "C5": "14,23/15", "C6": "11/12",
               "C7": "11,2/13", "C8": "13,14/16,5"}

@@ -23,8 +23,15 @@ from pathlib import Path
 import pytest
 
 from conftest import PLAN_TSV, ROOT, UNIT
+from parindex_lib.batch import outputs
+from parindex_lib.batch.plan import slugify
+from parindex_lib.batch.publish import OWNER_MARK, ReportsLock, clean_stale, swap_in
+from parindex_lib.batch.run import run_batch
 from parindex_lib.cli import main
 from parindex_lib.config import RAW_DIR
+from parindex_lib.errors import ParindexError
+from parindex_lib.standardise import write_processed
+from parindex_lib.stopping import Interrupted, holding, stoppable, stopped_message, uninterrupted
 
 HEADER = "unit,level,year,period,component,kind,value_pct\n"
 CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS"]
@@ -279,11 +286,9 @@ def test_standardise_bad_arguments(tmp_path, capsys, name, args, fragment):
 # -- lift --------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    from parindex_lib.standardise import standardise, write_processed
-
+def processed(tmp_path_factory, shipped):
     folder = tmp_path_factory.mktemp("processed")
-    write_processed(standardise(), folder)
+    write_processed(shipped, folder)
     return folder
 
 
@@ -514,8 +519,6 @@ def test_a_second_run_on_the_same_reports_fails_clearly(tmp_path, capsys):
 def test_swap_keeps_user_files_and_never_leaves_the_folder_missing(tmp_path):
     import threading
 
-    from parindex_lib.batch.publish import OWNER_MARK, swap_in
-
     dest = tmp_path / "unit"
     dest.mkdir()
     (dest / OWNER_MARK).write_text("x")
@@ -545,12 +548,11 @@ def test_swap_keeps_user_files_and_never_leaves_the_folder_missing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["unit"]
 
 
+@pytest.mark.notebook
 def test_look_alike_units_long_names_user_files_and_force(tmp_path, capsys):
     """Units "A", "A-2", "a" and a 300-character name: four folders, each linked from index.html; a user's
     files in the reports survive; a folder parindex did not write is refused unless --force."""
     from bs4 import BeautifulSoup
-
-    from parindex_lib.batch.plan import slugify
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -581,6 +583,7 @@ def test_look_alike_units_long_names_user_files_and_force(tmp_path, capsys):
     assert not list(out.glob(".staging-*"))
 
 
+@pytest.mark.notebook
 def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -609,7 +612,6 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
              and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
     assert not alive, f"workers or kernels outlived the batch: {alive}"
     assert list(out.glob(".staging-*"))  # left by the kill…
-    from parindex_lib.batch.publish import ReportsLock, clean_stale
 
     (out / ".staging-of-the-user").mkdir()  # a folder that only looks like staging: not the run's to delete
     with ReportsLock(out):
@@ -617,10 +619,9 @@ def test_a_killed_run_leaves_no_worker_and_its_staging_is_cleaned(tmp_path):
     assert [p.name for p in out.glob(".staging-*")] == [".staging-of-the-user"]
 
 
+@pytest.mark.notebook
 def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, capsys):
     import errno
-
-    from parindex_lib.batch import outputs
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -648,17 +649,12 @@ def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, caps
     ({"executor": "threads"}, 'is not one of local, dask'),
 ])
 def test_run_batch_refuses_execution_values_before_any_work(tmp_path, execution, fragment):
-    from parindex_lib.batch.run import run_batch
-    from parindex_lib.errors import ParindexError
-
     with pytest.raises(ParindexError, match=re.escape(fragment)):
         run_batch(out_dir=tmp_path / "r", processed_dir=tmp_path / "p", progress=False, **execution)
     assert not (tmp_path / "r").exists() and not (tmp_path / "p").exists()
 
 
 def test_a_signal_during_a_step_that_must_finish_is_acted_on_once_it_is_done():
-    from parindex_lib.stopping import Interrupted, holding, stoppable, stopped_message, uninterrupted
-
     finished = []
     with pytest.raises(Interrupted) as stopped, stoppable():  # as a run: prepare, pages, promotion
         with uninterrupted("the standardised tables were written to p"):

@@ -14,8 +14,11 @@ from hostile_kit import HEADER, digests, first_line, good_rows, run_cli
 
 from conftest import ROOT
 from parindex_lib.errors import SchemeError
-from parindex_lib.model import schemes
+from parindex_lib.model import scheme_fields, schemes
+from parindex_lib.model.scheme_fields import SchemeField
 from parindex_lib.model.schemes import default_scheme, load_scheme
+from parindex_lib.present import pages
+from parindex_lib.standardise import standardise, write_processed
 
 NAME = "tinh-x-commune-2025"
 BASE = {
@@ -265,9 +268,6 @@ def test_a_users_default_comes_before_a_packaged_one_and_two_defaults_are_refuse
 
 
 def test_a_hooked_key_lands_in_extras(tmp_path, monkeypatch):
-    from parindex_lib.model import scheme_fields
-    from parindex_lib.model.scheme_fields import SchemeField
-
     def bands(value, ctx):
         if not isinstance(value, list):
             ctx.fail("is not a list of bands (expected e.g. [90, 80, 65])")
@@ -359,8 +359,6 @@ def test_a_project_scheme_is_found_by_the_installed_command(commune, tmp_path):
 @pytest.fixture()
 def commune_pages(commune, tmp_path, monkeypatch):
     """The commune's pages' context, scored by the province's scheme (given as a --schemes folder)."""
-    from parindex_lib.present import pages
-    from parindex_lib.standardise import standardise, write_processed
 
     raw, folder = commune
     monkeypatch.setenv(schemes.SCHEMES_ENV, str(folder))
@@ -371,16 +369,12 @@ def commune_pages(commune, tmp_path, monkeypatch):
 
 
 def test_a_unit_without_a_reported_total_gets_its_consistency_table(commune_pages):
-    from parindex_lib.present import pages
-
     assert commune_pages.index.scheme.name == NAME and commune_pages.index.total == pytest.approx(80.5)
     html = pages.consistency_table(commune_pages).to_html()
     assert NAME in html and "ha-tinh-commune-2019" in html
 
 
 def test_the_lift_pages_what_if_names_what_the_units_scheme_lacks(commune_pages):
-    from parindex_lib.present import pages
-
     text = pages.scenario(commune_pages, C6=55, SIPAS=82).data
     assert "không tính C6, SIPAS: không thuộc phương pháp «tinh-x-commune-2025» (gồm APPRAISAL, SURVEY)" in text
     text = pages.scenario(commune_pages, C6=55, SURVEY=100).data

@@ -84,6 +84,7 @@ def test_a_run_builds_each_units_index_once_and_loads_the_scheme_once(tmp_path, 
     assert all(ctx.index.scheme.name == "equal-9" and ctx.params["scheme"] == "equal-9" for ctx in built)
 
 
+@pytest.mark.notebook
 def test_pages_in_warm_kernels_never_build_an_index(tmp_path, raw):
     """The real run: every notebook starts by making ``PARIndex.from_scores`` raise in its kernel, and
     every page is still written."""

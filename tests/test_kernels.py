@@ -10,6 +10,8 @@ import pytest
 
 from parindex_lib.batch.kernels import WarmKernel
 
+pytestmark = pytest.mark.notebook  # every test here runs notebooks in real kernels
+
 SETS_EVERYTHING = """
 import os, warnings
 import matplotlib as mpl

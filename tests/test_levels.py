@@ -10,14 +10,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import ROOT
 from parindex_lib.analyses import lift, weighting
 from parindex_lib.analyses.trends import consecutive, history, total_status
+from parindex_lib.batch.plan import slugify
+from parindex_lib.batch.run import run_batch
 from parindex_lib.cli import main
 from parindex_lib.errors import MethodError, SchemeError
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import available_schemes, default_scheme, load_scheme
 from parindex_lib.present import pages
-from parindex_lib.readers import read_scores
+from parindex_lib.readers import read_file, read_scores
 from parindex_lib.standardise import standardise, write_processed
 
 CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"]
@@ -180,11 +183,9 @@ def test_a_province_series_as_typed_in_excel_reads_as_received(province_series):
     assert scores.loc[("Cả nước", 2023), "level"] == "national"
 
 
+@pytest.mark.notebook
 def test_totals_only_units_get_summary_and_trends_and_say_what_else_they_need(province_series, tmp_path):
     from bs4 import BeautifulSoup
-
-    from parindex_lib.batch.plan import slugify
-    from parindex_lib.batch.run import run_batch
 
     out = tmp_path / "reports"
     summary = run_batch(overrides={"year": "2023", "period": "FY"}, raw_dir=province_series, out_dir=out,
@@ -298,15 +299,11 @@ def test_the_published_figures_are_shipped_with_their_sources(scores):
 def test_make_reports_shows_provinces_too():
     import yaml
 
-    from conftest import ROOT
-
     spec = yaml.safe_load((ROOT / "params" / "2024-FY.yaml").read_text(encoding="utf-8"))
     assert "level" not in spec and "units" not in spec  # every level with results, one ranked table each
 
 
 def test_a_maximum_taken_from_the_scheme_is_said(tmp_path):
-    from parindex_lib.readers import read_file
-
     path = write(tmp_path / "c3.csv", ["Tỉnh", "Cấp", "Năm", "Chỉ số", "Điểm"],
                  [["Sơn La", "tỉnh", "2024", "Cải cách TTHC", "12,75"]])
     notes = read_file(path).ledgers[0].notes

@@ -6,6 +6,7 @@ reason (blank, title, heading) — or refused with a located, true message.
 
 from __future__ import annotations
 
+import codecs
 import csv
 
 import pandas as pd
@@ -13,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import UNIT, plan_rows, write_docx
+from conftest import ROOT, UNIT, plan_rows, write_docx
 from parindex_lib.errors import InputError
 from parindex_lib.readers import read_file, read_scores
+from parindex_lib.readers.analyst import read_actions, read_ceilings
 
 HEADER = ["unit", "level", "year", "period", "component", "kind", "value_pct"]
 VI_HEADER = ["Đơn vị", "Cấp", "Năm", "Kỳ", "Chỉ số thành phần", "Loại", "Giá trị"]
@@ -62,7 +64,10 @@ def test_blank_lines_between_units_lose_nothing(tmp_path):
 def test_semicolon_csv_from_a_vietnamese_excel(tmp_path):
     rows = tidy_rows()
     path = write_csv(tmp_path / "vn.csv", [VI_HEADER, *rows], delimiter=";", encoding="utf-8-sig")
-    assert "70,52" not in path.read_text(encoding="utf-8-sig") or True
+    raw = path.read_bytes()  # as Excel saves "CSV UTF-8" with Vietnamese settings:
+    assert raw.startswith(codecs.BOM_UTF8)  # a byte-order mark,
+    header, first = raw.decode("utf-8-sig").splitlines()[:2]
+    assert header == ";".join(VI_HEADER) and first.endswith(";60,00%")  # ";" between, decimal commas unquoted
     scores = read_scores(path)
     assert len(scores) == 27
     assert scores.loc[(scores.unit == "Xã B") & (scores.component == "C3"), "value_pct"].item() == pytest.approx(62.1)
@@ -306,8 +311,6 @@ def test_plan_targets_written_as_fractions_are_caught(tmp_path):
 
 
 def test_ceilings_with_blank_lines_are_read_to_the_end(tmp_path):
-    from parindex_lib.readers.analyst import read_ceilings
-
     path = write_csv(tmp_path / "c.csv", [["component", "ceiling"], ["C6", "70"], ["C8", "80%"], ["SIPAS", "90"]],
                      blank_after={1})
     assert read_ceilings(path).to_dict() == {"C6": 70.0, "C8": 80.0, "SIPAS": 90.0}
@@ -321,16 +324,12 @@ def test_ceilings_with_blank_lines_are_read_to_the_end(tmp_path):
     ([["Tài chính", "70"]], 2, "not a known component"),
 ])
 def test_bad_ceilings(tmp_path, rows, row, fragment):
-    from parindex_lib.readers.analyst import read_ceilings
-
     with pytest.raises(InputError) as err:
         read_ceilings(write_csv(tmp_path / "c.csv", [["component", "ceiling"], *rows]))
     assert err.value.problems[0].row == row and fragment in err.value.problems[0].expected
 
 
 def test_an_action_listed_twice_is_refused(tmp_path):
-    from parindex_lib.readers.analyst import read_actions
-
     header = ["action", "component", "gain", "cost", "lead_units"]
     rows = [["Số hoá hồ sơ", "C7", "3", "2", "Phòng VH-TT"], ["Công khai ngân sách", "C6", "5", "4", ""],
             ["Số hoá hồ sơ", "C7", "3", "2", "Phòng VH-TT"]]
@@ -341,8 +340,6 @@ def test_an_action_listed_twice_is_refused(tmp_path):
 
 
 def test_actions_from_a_semicolon_csv_with_blank_lines(tmp_path):
-    from parindex_lib.readers.analyst import read_actions
-
     header = ["Giải pháp", "Chỉ số", "Mức tăng", "Chi phí", "Đơn vị chủ trì", "Thời hạn"]
     rows = [["Số hoá hồ sơ", "C7", "3,5", "2", "Phòng VH-TT", "Quý 3"], ["Công khai ngân sách", "C6", "5", "4"]]
     actions = read_actions(write_csv(tmp_path / "a.csv", [header, *rows], delimiter=";", blank_after={0, 1}))
@@ -418,7 +415,6 @@ def test_rows_in_equal_rows_out_or_errors(tmp_path_factory, n_units, delimiter, 
 
 def test_the_plan_as_circulated_accounts_for_every_row():
     """The whole plan as text: tables among prose; every line is read, skipped with a reason, or a header."""
-    from conftest import ROOT
 
     seed = ROOT.parent / "shared" / "seed" / "tam_duong_par_index_plan_2024.txt"
     if not seed.exists():

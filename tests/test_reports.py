@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from parindex_lib.analyses import lift, trends, weighting
 from parindex_lib.model.components import catalogue as components
-from parindex_lib.present import plots, report
+from parindex_lib.present import pages, plots, report
 from parindex_lib.present.i18n import catalogue, t
 
 
@@ -89,8 +89,6 @@ def test_sentences_per_language(idx, lang, total, target, gain):
 
 def test_weighting_page_shows_rank_intervals_with_peers(tmp_path, scores, shipped):
     import pandas as pd
-
-    from parindex_lib.present import pages
 
     peer = scores[(scores["kind"] == "actual") & (scores["year"] == 2023) & (scores["unit"] == "Tam Đường")].copy()
     peer["unit"], peer["source"] = "Phong Thổ", "test"

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import PLAN_TSV, SEED_2023, SEED_2024, SEED_LEADS, UNIT, plan_rows, write_docx, write_xlsx
-from parindex_lib.readers import read_scores
+from conftest import PLAN_TSV, ROOT, SEED_2023, SEED_2024, SEED_LEADS, UNIT, plan_rows, write_docx, write_xlsx
+from parindex_lib.config import RAW_DIR
+from parindex_lib.io import sha256
+from parindex_lib.readers import read_file, read_scores
+from parindex_lib.standardise import standardise, write_processed
 
 
 def assert_seed(scores: pd.DataFrame) -> None:
@@ -39,12 +42,10 @@ def test_shipped_tsv_gives_the_seed_values():
 
 def test_the_whole_plan_text_reads_the_same(tmp_path):
     """The plan as circulated (prose around the tables) reads to the same values."""
-    from conftest import ROOT
 
     seed = ROOT.parent / "shared" / "seed" / "tam_duong_par_index_plan_2024.txt"
     if not seed.exists():
         pytest.skip("the shared seed is not beside the repository")
-    from parindex_lib.readers import read_file
 
     result = read_file(seed, unit=UNIT, level="district")
     assert not result.problems
@@ -112,10 +113,6 @@ def test_appendix_names_owners(shipped):
 
 
 def test_raw_files_are_never_written(tmp_path):
-    from parindex_lib.config import RAW_DIR
-    from parindex_lib.io import sha256
-    from parindex_lib.standardise import standardise, write_processed
-
     before = {p.name: (sha256(p), p.stat().st_mtime_ns) for p in RAW_DIR.iterdir() if p.is_file()}
     write_processed(standardise(), tmp_path)
     after = {p.name: (sha256(p), p.stat().st_mtime_ns) for p in RAW_DIR.iterdir() if p.is_file()}

@@ -12,6 +12,7 @@ import pytest
 from conftest import PLAN_TSV, UNIT
 from parindex_lib.cli import main
 from parindex_lib.config import RAW_DIR
+from parindex_lib.errors import InputError
 from parindex_lib.standardise import load_scores, stale_reasons, standardise, write_processed
 
 
@@ -55,11 +56,11 @@ def test_manifest_entry_written_as_text_is_a_located_error(tmp_path):
     raw.mkdir()
     shutil.copy(PLAN_TSV, raw / "plan.tsv")
     (raw / "manifest.yaml").write_text("files:\n  plan.tsv: Tam Đường\n", encoding="utf-8")
-    with pytest.raises(Exception) as err:
+    with pytest.raises(InputError) as err:
         standardise(None, raw)
     assert "plan.tsv" in str(err.value) and "is not a mapping" in str(err.value)
     (raw / "manifest.yaml").write_bytes("files:\n  plan.tsv: {unit: Tam Đường, level: district}\n".encode("utf-16-le"))
-    with pytest.raises(Exception) as err:
+    with pytest.raises(InputError) as err:
         standardise(None, raw)
     assert "manifest.yaml" in str(err.value) and "UTF-8" in str(err.value)
 
