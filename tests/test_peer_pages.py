@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT
 from parindex_lib.analyses import peers
 from parindex_lib.present import peer_pages, plots
+from parindex_lib.present.html import render_html
 from parindex_lib.readers import to_frame
 from parindex_lib.standardise import write_processed
 
@@ -98,13 +99,12 @@ def test_a_merged_units_trend_shows_its_predecessors_labelled():
     assert "From 01/07/2025" not in before and "A and B form AB" in before
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize(("unit", "level", "year", "lang", "expect"),
                          [("Vĩnh Am", "commune", 2025, "vi", "Xã, đặc khu — Hải Phòng"),
                           ("Hải Phòng", "province", 2024, "en", "Group A (90% or more)")])
 def test_the_peers_notebook_runs_end_to_end(processed, tmp_path, unit, level, year, lang, expect):
     import papermill
-
-    from parindex_lib.present.html import render_html
 
     out = tmp_path / "peers.ipynb"
     papermill.execute_notebook(str(ROOT / "notebooks" / "50_peers.ipynb"), str(out), kernel_name="parindex",

@@ -19,6 +19,7 @@ from parindex_lib.errors import MethodError, SchemeError
 from parindex_lib.model.bands import Band, Bands, bands_for, parse_bands
 from parindex_lib.model.schemes import load_scheme
 from parindex_lib.readers import to_frame
+from parindex_lib.standardise import standardise
 
 BANDS = Bands((Band("A", "Nhóm A", "Group A", 90.0), Band("B", "Nhóm B", "Group B", 80.0, 90.0),
                Band("C", "Nhóm C", "Group C", 70.0, 80.0)), "test source")
@@ -357,8 +358,6 @@ def test_the_shipped_2025_results_are_peer_groups_of_real_units(scores):
 
 
 def test_a_manifest_can_say_the_province_of_a_whole_file(tmp_path):
-    from parindex_lib.standardise import standardise
-
     (tmp_path / "xa.csv").write_text("Đơn vị;Cấp;Năm;Chỉ số CCHC\nXã A;Xã;2025;81,5\nXã B;Xã;2025;79\n",
                                      encoding="utf-8")
     (tmp_path / "manifest.yaml").write_text("files:\n  xa.csv:\n    province: Lai Châu\n", encoding="utf-8")
