@@ -30,10 +30,8 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
               progress: bool = True, force: bool = False, level: str | None = None, executor: str = "local",
               scheduler: str | None = None, cell_timeout: float = CELL_TIMEOUT,
               recycle_after: int = RECYCLE_AFTER) -> BatchSummary:
-    """Standardise, execute every notebook for every unit, render HTML and move reports into place.
-
-    The reports folder is the project's: a run replaces only folders it created, keeps any file it did
-    not write, and holds a lock so two runs never write at once.
+    """Standardise, execute every notebook for every unit, render HTML and move reports into place. A run
+    replaces only folders it created, keeps any file it did not write, and locks its reports folder.
 
     Parameters
     ----------
@@ -51,13 +49,11 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         Write into a reports folder this project did not create (its files are kept).
     level : str, optional
         Report only on units of this level (also ``level:`` in the params file).
-    executor : {"local", "dask"}
+    executor, scheduler : {"local", "dask"}, str
         Local worker processes (default), or a Dask cluster: ``scheduler`` (``tcp://HOST:8786``), else a
         LocalCluster of ``workers`` processes. Each worker keeps one warm kernel.
-    cell_timeout : float
-        Seconds a notebook cell may run; beyond it that page fails and its kernel is replaced.
-    recycle_after : int
-        Notebooks a warm kernel runs before it is replaced.
+    cell_timeout, recycle_after : float, int
+        Seconds a cell may run (beyond it the page fails and its kernel is replaced); notebooks a kernel runs.
 
     Raises
     ------
