@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parindex_lib.analyses import weighting
+from parindex_lib.analyses.ranking import ranking_table
 from parindex_lib.analyses.trends import total_status
 from parindex_lib.errors import ParindexError
 from parindex_lib.model.index import PARIndex
 from parindex_lib.present import pages
 from parindex_lib.present.plots import BARS_MAX, plot_index_totals
-from parindex_lib.present.report import ranking_table
 from parindex_lib.standardise import load_scores, standardise, write_processed
 
 MAXIMA = {"C1": 9, "C2": 7, "C3": 12, "C4": 8, "C5": 12, "C6": 9, "C7": 12, "C8": 13, "SIPAS": 18}

@@ -14,12 +14,13 @@ import pandas as pd
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 
+from parindex_lib.analyses.ranking import ranking_table
 from parindex_lib.io import write_atomic
 from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.present.i18n import status_label, t, target_text
 from parindex_lib.present.plots import plot_index_totals
 from parindex_lib.present.render import render
-from parindex_lib.present.report import basis_label, ranking_table
+from parindex_lib.present.report import basis_label
 from parindex_lib.vn import format_pct, format_rank
 
 

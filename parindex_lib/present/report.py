@@ -6,11 +6,9 @@ language (through :mod:`parindex_lib.present.i18n`), formatted with Babel.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from parindex_lib.analyses.lift import LiftResult, PlanTargets
-from parindex_lib.analyses.trends import total_status
 from parindex_lib.model.index import PARIndex, met
 from parindex_lib.present.i18n import component_name, status_label, t, target_text
 from parindex_lib.present.render import Table
@@ -154,30 +152,3 @@ def lift_text(result: LiftResult, index: PARIndex, lang: str = "vi") -> str:
         lines.append(t("lift_cost", lang, cost=format_number(result.total_cost, lang, 3)))
     lines.append(cost_sentence(result, lang))
     return "\n".join(lines)
-
-
-def ranking_table(rows: list, scores: pd.DataFrame) -> pd.DataFrame:
-    """The run's units as one table: what ``index.html`` and its chart show, ranked by total within level.
-
-    ``rows`` holds (unit, level, slug, index). A status needs a projection only for an interim period
-    whose total is short of the target; every other status follows from the index alone.
-
-    Returns
-    -------
-    DataFrame
-        ``unit, level, slug, total, rank, rank_of, target, bound, status, illustrative`` and ``index``
-        (the :class:`PARIndex`), best total first within each level.
-    """
-    columns = ["unit", "level", "slug", "total", "rank", "rank_of", "target", "bound", "status", "illustrative",
-               "index"]
-    table = pd.DataFrame([(u, lv, slug, ix.display_total, ix.total_rank, ix.total_rank_of, ix.target, ix.bound,
-                           None, ix.illustrative, ix) for u, lv, slug, ix in rows], columns=columns)
-    if table.empty:
-        return table
-    met = table["index"].map(lambda ix: ix.meets_target)
-    interim = table["index"].map(lambda ix: ix.period != "FY")
-    final_year = table["index"].map(lambda ix: ix.period == "FY" and ix.year == ix.target_year)
-    table["status"] = np.select([met, final_year], ["met", "off_track"], "needs_change").astype(object)
-    projected = ~met & interim
-    table.loc[projected, "status"] = [total_status(ix, scores) for ix in table.loc[projected, "index"]]
-    return table.sort_values(["level", "total"], ascending=[True, False], kind="stable").reset_index(drop=True)
