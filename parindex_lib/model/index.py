@@ -325,12 +325,24 @@ class PARIndex:
         return self.scheme.adjustment_pct(self.adjust_points) if self.can_total and self.adjust_points else 0.0
 
     @property
+    def uncapped_total(self) -> float | None:
+        """Σ wᵢ·pctᵢ + bonus − penalty before the total is kept within 0–100% (None when it cannot total)."""
+        if not self.can_total:
+            return None
+        return float(np.dot(self.weights.to_numpy(), self.values.loc[self.components].to_numpy())) + self.adjustment
+
+    @property
+    def capped(self) -> bool:
+        """Whether bonus or penalty points took the total beyond 0–100% (it is kept there, and the pages say so)."""
+        return self.uncapped_total is not None and not 0.0 <= self.uncapped_total <= 100.0
+
+    @property
     def total(self) -> float:
-        """The total Σ wᵢ·pctᵢ (+ bonus − penalty), in %; the reported total when the index cannot total."""
+        """The total Σ wᵢ·pctᵢ (+ bonus − penalty) kept within 0–100%, in %; the reported total when the index
+        cannot total."""
         if not self.can_total:
             return float(self.reported_total)
-        weighted = float(np.dot(self.weights.to_numpy(), self.values.loc[self.components].to_numpy()))
-        return float(min(100.0, max(0.0, weighted + self.adjustment)))
+        return float(min(100.0, max(0.0, self.uncapped_total)))
 
     @property
     def display_total(self) -> float:
@@ -366,8 +378,9 @@ class PARIndex:
         v = self.values.loc[self.components].to_numpy()
         h = np.array([half_width(self.decimals.get(c)) for c in self.components])
         w = self.weights.to_numpy()
-        low = float(np.dot(w, np.clip(v - h, 0, 100))) + self.adjustment
-        high = float(np.dot(w, np.clip(v + h, 0, 100))) + self.adjustment
+        # Kept within 0–100% as the total is, so a capped total is checked against what it can be.
+        low = min(100.0, max(0.0, float(np.dot(w, np.clip(v - h, 0, 100))) + self.adjustment))
+        high = min(100.0, max(0.0, float(np.dot(w, np.clip(v + h, 0, 100))) + self.adjustment))
         rh = None if self.reported_total is None else half_width(self.reported_decimals)
         return TotalCheck(self.total, low, high, self.reported_total, rh, self.scheme.name)
 

@@ -49,6 +49,9 @@ def check_sentence(index: PARIndex, lang: str = "vi") -> str:
         key = "check_consistent" if check.consistent else "check_inconsistent"
         text = t(key, lang, reported=format_pct(check.reported, lang), low=format_pct(check.low, lang, 3),
                  high=format_pct(check.high, lang, 3))
+    if index.capped:  # bonus beyond the maximum (or penalty below zero) is not counted: said, not silent
+        text += " " + t("total_capped", lang, uncapped=format_pct(index.uncapped_total, lang),
+                        total=format_pct(index.total, lang))
     scheme = t("scheme_from_points", lang) if index.from_points else f"{index.scheme.name} — {index.scheme.title(lang)}"
     return t("scheme_line", lang, scheme=scheme, check=text)
 
@@ -151,4 +154,7 @@ def lift_text(result: LiftResult, index: PARIndex, lang: str = "vi") -> str:
     if result.total_cost is not None:
         lines.append(t("lift_cost", lang, cost=format_number(result.total_cost, lang, 3)))
     lines.append(cost_sentence(result, lang))
+    if index.capped:
+        lines.append(t("total_capped", lang, uncapped=format_pct(index.uncapped_total, lang),
+                       total=format_pct(index.total, lang)))
     return "\n".join(lines)
