@@ -21,9 +21,13 @@ from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import check_schemes, scheme_folders
 from parindex_lib.readers import analyst
 from parindex_lib.standardise import (
+    check_not_reading,
+    expand_inputs,
     load_scores,
     load_tasks,
     raw_dir_of,
+    raw_files,
+    raw_links,
     stale_reasons,
     standardise,
     write_processed,
@@ -174,9 +178,13 @@ def _standardise(args: argparse.Namespace) -> int:
     if inside is not None:
         raise ParindexError(f"--out {args.out}: is inside the input folder {inside}, which is never written "
                             "(expected a folder outside it, e.g. data/processed)")
+    # An input in the output folder (a link into it) would be read as its own output: refused before reading.
+    check_not_reading(expand_inputs(args.raw) if args.raw else raw_files(RAW_DIR), {"the output folder": out})
     result = standardise(args.raw or None, unit=args.unit, level=args.level)
     paths = write_processed(result, args.out, raw_dir=None if args.raw else RAW_DIR)
     print(result.describe())
+    for note in raw_links(result.files, folders[0] if len(folders) == 1 else RAW_DIR):
+        print(f"  note: {note}")
     lineage = f", {len(result.lineage)} lineage rows" if result.lineage is not None and len(result.lineage) else ""
     print(f"{len(result.scores)} score rows and {len(result.tasks)} task rows{lineage} from {len(result.files)} "
           f"file(s) → {', '.join(str(p) for p in paths)}")

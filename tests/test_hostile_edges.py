@@ -87,3 +87,82 @@ def test_a_total_that_bonus_or_penalty_takes_beyond_0_100_is_kept_there_and_said
     assert f"Tổng điểm: {total}" in out
     assert f"đưa tổng điểm tới {uncapped}; tổng điểm chỉ từ 0% đến 100% nên được tính là {total}" in out
     assert digests(raw) == before
+
+
+# -- links in the raw folder: a link to a file is read (and said), never written through; anything else is
+# -- refused with where it leads --------------------------------------------------------------------------
+
+TIDY = "unit,level,year,period,component,kind,value_pct\n"
+
+
+def _tidy(unit: str) -> str:
+    return TIDY + "".join(f'{unit},district,2024,FY,{c},actual,"{60 + i},5%"\n'
+                          for i, c in enumerate(["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS"]))
+
+
+@pytest.fixture()
+def linked(tmp_path):
+    raw, outside = tmp_path / "raw", tmp_path / "shared"
+    raw.mkdir()
+    (outside / "tables").mkdir(parents=True)
+    (outside / "docs").mkdir()
+    (raw / "xa.csv").write_text(_tidy("Xã A"), encoding="utf-8")
+    (outside / "b.csv").write_text(_tidy("Xã B"), encoding="utf-8")
+    (outside / "tables" / "c.csv").write_text(_tidy("Xã C"), encoding="utf-8")
+    (outside / "docs" / "readme.txt.bak").write_text("ghi chú", encoding="utf-8")
+    return raw, outside
+
+
+LINKS = [
+    ("to a folder of tables", "tables", "{outside}/tables", "is a link to a folder of tables, which is not read"),
+    ("broken", "gone.csv", "{outside}/gone.csv", "is a link that points to nothing"),
+    ("to itself", "loop.csv", "loop.csv", "is a link that leads back to itself"),
+    ("into the output folder", "scores.csv", "{tmp}/p/scores.csv", "is in the output folder"),
+]
+
+
+@pytest.mark.parametrize("case, name, target, fragment", LINKS, ids=[c[0] for c in LINKS])
+def test_a_link_that_cannot_be_read_is_refused_with_where_it_leads(linked, tmp_path, capsys, case, name, target,
+                                                                   fragment):
+    raw, outside = linked
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "scores.csv").write_text(_tidy("Xã Cũ"), encoding="utf-8")
+    (raw / name).symlink_to(target.format(outside=outside, tmp=tmp_path))
+    before = digests(raw, outside, tmp_path / "p")
+    code, _, err = run_cli(["standardise", str(raw), "--out", str(tmp_path / "p")], capsys)
+    assert code == 2, err
+    line = first_line(err)
+    assert line.startswith(f"parindex: error: {raw / name}: ") and fragment in line, line
+    assert digests(raw, outside, tmp_path / "p") == before
+
+
+def test_a_link_to_a_file_is_read_said_and_never_written_through(linked, tmp_path, capsys):
+    raw, outside = linked
+    (raw / "b.csv").symlink_to(outside / "b.csv")
+    (raw / "docs").symlink_to(outside / "docs")  # a linked folder without tables: nothing to read, nothing lost
+    out = tmp_path / "p"
+    out.mkdir()
+    (tmp_path / "elsewhere.csv").write_text("của người dùng", encoding="utf-8")
+    (out / "scores.csv").symlink_to(tmp_path / "elsewhere.csv")  # an output that is a link: replaced, not followed
+    before = digests(raw, outside, tmp_path / "elsewhere.csv")
+    code, stdout, err = run_cli(["standardise", str(raw), "--out", str(out)], capsys)
+    assert code == 0, err
+    assert f"note: {raw / 'b.csv'} is a link to {outside / 'b.csv'} (outside the raw folder): read from there, " \
+           "never written" in stdout
+    assert "Xã B" in (out / "scores.csv").read_text(encoding="utf-8") and not (out / "scores.csv").is_symlink()
+    assert digests(raw, outside, tmp_path / "elsewhere.csv") == before
+    assert (raw / "b.csv").is_symlink() and (raw / "b.csv").resolve() == outside / "b.csv"
+
+
+def test_a_run_refuses_a_link_into_its_reports_before_any_work(linked, tmp_path, capsys):
+    raw, _ = linked
+    reports = tmp_path / "reports"
+    (reports / "2024-FY").mkdir(parents=True)
+    (reports / "2024-FY" / "old.csv").write_text(_tidy("Xã Cũ"), encoding="utf-8")
+    (raw / "old.csv").symlink_to(reports / "2024-FY" / "old.csv")
+    before = digests(raw, reports)
+    code, _, err = run_cli(["run", "--raw", str(raw), "--out", str(reports), "--processed", str(tmp_path / "p"),
+                            "--year", "2024"], capsys)
+    assert code == 2
+    assert f"{raw / 'old.csv'}: " in first_line(err) and "is in the reports folder" in first_line(err)
+    assert digests(raw, reports) == before and not (tmp_path / "p").exists()

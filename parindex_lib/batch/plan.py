@@ -36,7 +36,7 @@ from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.model.schemes import Scheme, check_level
 from parindex_lib.present.pages import PAGES
 from parindex_lib.readers.tidy import LEVEL_WORDS
-from parindex_lib.standardise import Standardised, standardise
+from parindex_lib.standardise import Standardised, check_not_reading, raw_files, standardise
 from parindex_lib.vn import fold, nfc
 
 #: The longest readable part of a unit's folder name (the whole stays well under any file system's limit).
@@ -188,6 +188,8 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     params = coerce_parameters(spec, origin) | coerce_parameters(overrides or {}, "command line")
     scheme = check_values(params, origin)
     _check_folders(raw_dir, out_dir, processed_dir)
+    check_not_reading(raw_files(raw_dir), {"the reports folder": out_dir,
+                                           "the standardised tables' folder": processed_dir})
     result = standardise(None, raw_dir)  # every problem in every file, before anything runs
     year = int(params.get("year", DEFAULTS["year"]))
     period = str(params.get("period", DEFAULTS["period"]))
