@@ -9,12 +9,16 @@ STAMP  := $(VENV)/.installed
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
+# pip without its version notice; setuptools' "Editable installation" banner is advice for package authors.
+PIP    := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip --disable-pip-version-check
+
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	$(PY) -m ipykernel install --prefix $(VENV) --name parindex --display-name "Python (parindex)" >/dev/null
-	touch $(STAMP)
+	@echo "Installing parindex and its dependencies into $(VENV) (about a minute the first time)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --quiet --upgrade pip
+	@$(PIP) install --quiet -e '.[dev]'
+	@$(PY) -m ipykernel install --prefix $(VENV) --name parindex --display-name "Python (parindex)" >/dev/null
+	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the project (done by every verb)
 

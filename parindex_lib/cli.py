@@ -1,7 +1,9 @@
-"""The ``parindex`` command: standardise, lift, run.
+"""The ``parindex`` command: init, standardise, lift, run.
 
-Errors a user can act on print in one line (or one line per problem) and exit with status 2;
-``--debug`` shows the traceback.
+Every command works in a project folder (made by ``parindex init``): the current folder or the nearest
+folder above it holding ``data/raw``, or ``$PARINDEX_ROOT``; ``--raw``, ``--processed``, ``--out`` and
+``--scores`` default to the project's folders. Errors a user can act on print in one line (or one line per
+problem) and exit with status 2; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -9,16 +11,20 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from parindex_lib import __version__
 from parindex_lib.batch.kernels import MAX_CELL_TIMEOUT
-from parindex_lib.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, SCORES_CSV, TASKS_CSV
+from parindex_lib.config import ROOT_ENV, Project, find_project
 from parindex_lib.errors import ParindexError
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import check_schemes, scheme_folders
+from parindex_lib.present.i18n import t
+from parindex_lib.project import init_project
 from parindex_lib.readers import analyst
 from parindex_lib.standardise import (
     check_not_reading,
@@ -43,7 +49,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="parindex", description="PAR INDEX analysis workbench.")
+    parser = _Parser(prog="parindex", description="PAR INDEX analysis workbench. Commands run in a project folder "
+                     "(made by `parindex init`): the current folder or the nearest above it holding data/raw.")
     parser.add_argument("--version", action="version", version=f"parindex {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     common = _Parser(add_help=False)  # --debug also after the subcommand
@@ -53,13 +60,20 @@ def _parser() -> argparse.ArgumentParser:
                              "(repeatable)")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    init = sub.add_parser("init", help="create a project folder: example data, parameter files, templates, a README")
+    init.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    init.add_argument("folder", nargs="?", default=".", type=Path, help="the new project's folder (default: here)")
+    init.add_argument("--force", action="store_true",
+                      help="also fill a folder that is not empty (no file there is overwritten)")
+    init.add_argument("--lang", default="vi", choices=["vi", "en"], help="language of what is printed")
+
     std = sub.add_parser("standardise", aliases=["standardize"], parents=[common],
                          help="read raw tables, validate, write data/processed/scores.csv")
     std.add_argument("raw", nargs="*", type=Path,
                      help="raw files and folders (a folder: its files and its manifest; default data/raw)")
     std.add_argument("--unit", help="the unit of plan tables that do not name it (instead of the manifest)")
     std.add_argument("--level", help="that unit's level: province, department, district or commune")
-    std.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output folder (default data/processed)")
+    std.add_argument("--out", type=Path, help="output folder (default: the project's data/processed)")
 
     lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
     lift.add_argument("--unit", required=True, help="the unit (diacritics and case may be left out when unique)")
@@ -75,22 +89,23 @@ def _parser() -> argparse.ArgumentParser:
     lift.add_argument("--actions", type=Path, help="CSV/XLSX: action, component, gain, cost, lead_units, deadline")
     lift.add_argument("--ceilings", help="CSV of component, ceiling; or 'peers': the best any peer reached")
     lift.add_argument("--bound", default="ge", choices=["ge", "gt"], help="ge: reach; gt: exceed by 0,01")
-    lift.add_argument("--scores", type=Path, default=SCORES_CSV, help="standardised scores (default data/processed)")
+    lift.add_argument("--scores", type=Path,
+                      help="standardised scores (default: the project's data/processed/scores.csv)")
     lift.add_argument("--lang", default="vi", choices=["vi", "en"])
     lift.add_argument("--format", default="text", choices=["text", "json"])
 
     run = sub.add_parser("run", parents=[common],
                          help="standardise, execute every notebook per unit, render HTML reports")
-    run.add_argument("--params", type=Path, help="a params/*.yaml file")
+    run.add_argument("--params", type=Path,
+                     help="a parameter file, e.g. params/2024-FY.yaml (or its name in the project's params/: 2024-FY)")
     run.add_argument("--unit", action="append", help="unit(s) to report on (default: every unit with results)")
     run.add_argument("--level", help="report only on units of this level (province, department, district, commune)")
     run.add_argument("--year", type=int, help="reporting year (default: the params file's, else 2024)")
     run.add_argument("--period", help="FY or Q1..Q4 (default: the params file's, else FY)")
     run.add_argument("--lang", choices=["vi", "en"], help="report language (default vi; en goes to <year>-<period>-en)")
-    run.add_argument("--out", type=Path, default=REPORTS_DIR, help="reports folder (default reports)")
-    run.add_argument("--raw", type=Path, help="raw folder (default data/raw)")
-    run.add_argument("--processed", type=Path, default=PROCESSED_DIR,
-                     help="standardised tables (default data/processed)")
+    run.add_argument("--out", type=Path, help="reports folder (default: the project's reports)")
+    run.add_argument("--raw", type=Path, help="raw folder (default: the project's data/raw)")
+    run.add_argument("--processed", type=Path, help="standardised tables (default: the project's data/processed)")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="any other notebook parameter, e.g. --set target=82")
     run.add_argument("--workers", type=_workers, default=None, help="parallel workers (default: the machine's cores)")
@@ -140,20 +155,24 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``parindex`` console script."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "init":
+            return _init(args)
+        project = find_project()
         # Ctrl-C, kill or a closed terminal stop the command cleanly (staging removed, workers stopped).
-        with stoppable(), scheme_folders(args.schemes):
+        with stoppable(), _project_env(project), scheme_folders(args.schemes):
             # Every scheme file is checked first: a faulty one is reported whether or not this command uses it.
             check_schemes()
             if args.command in ("standardise", "standardize"):
-                return _standardise(args)
+                return _standardise(args, project)
             if args.command == "lift":
-                return _lift(args)
-            return _run(args)
+                return _lift(args, project)
+            return _run(args, project)
     except ParindexError as exc:
         if args.debug:
             raise
         left = left_behind("")  # said when the command had begun writing
-        print(f"parindex: error: {exc}" + (f" ({left})" if left else ""), file=sys.stderr)
+        label = t("cli_error", exc.lang) if isinstance(exc, NoProject) else "error"  # the others are English
+        print(f"parindex: {label}: {exc}" + (f" ({left})" if left else ""), file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         if args.debug:
@@ -169,21 +188,65 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _standardise(args: argparse.Namespace) -> int:
+class NoProject(ParindexError):
+    """A command needs a project folder and none is found (said in the command's language)."""
+
+    def __init__(self, lang: str):
+        super().__init__(t("no_project", lang, folder=Path.cwd(), env=ROOT_ENV))
+        self.lang = lang
+
+
+def _need(project: Project | None, args: argparse.Namespace) -> Project:
+    """The project, or the one-line message (in the command's language) saying how to make one."""
+    if project is None:
+        raise NoProject(getattr(args, "lang", None) or "vi")
+    return project
+
+
+@contextmanager
+def _project_env(project: Project | None):
+    """Name the project in ``$PARINDEX_ROOT`` while the command runs, so that worker processes and their kernels
+    (which start in the package's notebooks folder) know it too; restored afterwards."""
+    before = os.environ.get(ROOT_ENV)
+    if project is not None:
+        os.environ[ROOT_ENV] = str(project.root)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ROOT_ENV, None)
+        else:
+            os.environ[ROOT_ENV] = before
+
+
+def _init(args: argparse.Namespace) -> int:
+    created = init_project(args.folder, force=args.force)
+    print(t("init_done", args.lang, folder=created.project.root))
+    if created.kept:
+        print(t("init_kept", args.lang, files=len(created.kept),
+                names=", ".join(str(p.relative_to(created.project.root)) for p in created.kept)))
+    print(t("init_next", args.lang, folder=args.folder))
+    return 0
+
+
+def _standardise(args: argparse.Namespace, project: Project | None) -> int:
     if (args.unit is None) != (args.level is None):
         raise ParindexError("--unit and --level go together (the unit of a plan table and its level)")
-    folders = [p.resolve() for p in (args.raw or [RAW_DIR]) if p.is_dir()]
-    out = args.out.resolve()
+    raw_default = None if args.raw else _need(project, args).raw
+    out_arg = args.out or _need(project, args).processed
+    folders = [p.resolve() for p in (args.raw or [raw_default]) if p.is_dir()]
+    out = out_arg.resolve()
     inside = next((f for f in folders if out == f or out.is_relative_to(f)), None)
     if inside is not None:
-        raise ParindexError(f"--out {args.out}: is inside the input folder {inside}, which is never written "
+        raise ParindexError(f"--out {out_arg}: is inside the input folder {inside}, which is never written "
                             "(expected a folder outside it, e.g. data/processed)")
     # An input in the output folder (a link into it) would be read as its own output: refused before reading.
-    check_not_reading(expand_inputs(args.raw) if args.raw else raw_files(RAW_DIR), {"the output folder": out})
-    result = standardise(args.raw or None, unit=args.unit, level=args.level)
-    paths = write_processed(result, args.out, raw_dir=None if args.raw else RAW_DIR)
+    check_not_reading(expand_inputs(args.raw) if args.raw else raw_files(raw_default), {"the output folder": out})
+    result = (standardise(args.raw, unit=args.unit, level=args.level) if args.raw
+              else standardise(None, raw_default, unit=args.unit, level=args.level))
+    paths = write_processed(result, out_arg, raw_dir=raw_default)
     print(result.describe())
-    for note in raw_links(result.files, folders[0] if len(folders) == 1 else RAW_DIR):
+    for note in raw_links(result.files, folders[0] if len(folders) == 1 else project.raw if project else Path.cwd()):
         print(f"  note: {note}")
     lineage = f", {len(result.lineage)} lineage rows" if result.lineage is not None and len(result.lineage) else ""
     print(f"{len(result.scores)} score rows and {len(result.tasks)} task rows{lineage} from {len(result.files)} "
@@ -191,12 +254,13 @@ def _standardise(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fresh_scores(scores_path: Path) -> Path:
+def _fresh_scores(scores_path: Path, project: Project | None) -> Path:
     """The scores to use: re-standardised first when the raw folder they came from has changed."""
     folder = scores_path.parent
-    if scores_path == SCORES_CSV and not scores_path.exists() and RAW_DIR.is_dir():
+    if project is not None and scores_path == project.scores_csv and not scores_path.exists() \
+            and project.raw.is_dir():
         reasons = ["it does not exist yet"]
-        raw = RAW_DIR
+        raw = project.raw
     else:
         reasons = stale_reasons(folder)
         raw = raw_dir_of(folder)
@@ -207,13 +271,14 @@ def _fresh_scores(scores_path: Path) -> Path:
     return scores_path
 
 
-def _lift(args: argparse.Namespace) -> int:
+def _lift(args: argparse.Namespace, project: Project | None) -> int:
     # Imported when the command runs (scipy, matplotlib): `parindex --help` and usage errors answer at once.
     from parindex_lib.analyses import lift as lift_mod
     from parindex_lib.present.report import lift_text
 
-    scores = load_scores(_fresh_scores(args.scores))
-    tasks = load_tasks(args.scores.parent / TASKS_CSV.name)
+    scores_path = args.scores or _need(project, args).scores_csv
+    scores = load_scores(_fresh_scores(scores_path, project))
+    tasks = load_tasks(scores_path.parent / "tasks.csv")
     unit, level = resolve_unit(scores, args.unit, args.level)
     own = scores[(scores["unit"] == unit) & (scores["level"] == level) & (scores["kind"] == "actual")]
     if not ((own["year"] == args.year) & (own["period"] == args.period)).any():
@@ -239,7 +304,7 @@ def _lift(args: argparse.Namespace) -> int:
     return 0 if result.feasible else 1
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, project: Project | None) -> int:
     # Imported when the command runs (the whole batch, nbconvert, papermill: seconds): `parindex --help` and
     # usage errors answer at once.
     from parindex_lib.batch.run import run_batch
@@ -253,12 +318,25 @@ def _run(args: argparse.Namespace) -> int:
     for name in ("year", "period", "lang"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
-    summary = run_batch(params_file=args.params, units=args.unit, overrides=overrides, out_dir=args.out,
-                        raw_dir=args.raw, workers=args.workers, processed_dir=args.processed, force=args.force,
+    summary = run_batch(params_file=_params_file(args.params, project), units=args.unit, overrides=overrides,
+                        out_dir=args.out or _need(project, args).reports,
+                        raw_dir=args.raw or _need(project, args).raw, workers=args.workers,
+                        processed_dir=args.processed or _need(project, args).processed, force=args.force,
                         level=args.level, executor=args.executor, scheduler=args.scheduler,
                         cell_timeout=args.cell_timeout)
     print(summary.describe())
     return 0 if summary.ok else 1
+
+
+def _params_file(given: Path | None, project: Project | None) -> Path | None:
+    """``--params`` as given when it exists; else the project's ``params/<given>`` (``2024-FY`` or
+    ``params/2024-FY.yaml`` typed in a subfolder of the project)."""
+    if given is None or given.exists() or project is None:
+        return given
+    for candidate in (project.root / given, project.params / given, project.params / f"{given}.yaml"):
+        if candidate.is_file():
+            return candidate
+    return given
 
 
 if __name__ == "__main__":  # pragma: no cover

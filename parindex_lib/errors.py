@@ -8,12 +8,37 @@ one line ("rows 3–52: … (50 rows)").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why something cannot be done, as data: a message key and the values it names.
+
+    Reports and the command line say it in their language (:func:`parindex_lib.present.i18n.say`, the key
+    ``reason_<code>`` of the message catalogue), rather than showing an exception's English text. Values
+    are data (unit names, years, level and period codes, component codes, another ``Reason``), never words.
+    """
+
+    code: str
+    values: dict = field(default_factory=dict)
+    #: The cause in English as the library says it in errors and logs.
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text or self.code
+
+
 class ParindexError(Exception):
-    """Base class of every error this package raises on purpose."""
+    """Base class of every error this package raises on purpose.
+
+    ``reason``, when given, is the same cause as data, for a report or a command in another language.
+    """
+
+    def __init__(self, *args: object, reason: Reason | None = None):
+        super().__init__(*args)
+        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.errors import InputError, ParindexError, Problem, row_ranges
 from parindex_lib.io import file_version, sha256, write_atomic_many
 from parindex_lib.model import schema
@@ -397,11 +397,11 @@ def raw_dir_of(processed_dir: str | Path = PROCESSED_DIR) -> Path | None:
 _READ: dict[tuple, pd.DataFrame] = {}
 
 
-def load_scores(path: str | Path) -> pd.DataFrame:
+def load_scores(path: str | Path | None = None) -> pd.DataFrame:
     """Read a standardised ``scores.csv`` back, with its dtypes, and validate it (once per file version).
 
     A file read before, unchanged since (same modification time and size), is not read again: the
-    frame is shared and must not be modified.
+    frame is shared and must not be modified. No path (or an empty one): the project's.
 
     Raises
     ------
@@ -409,7 +409,7 @@ def load_scores(path: str | Path) -> pd.DataFrame:
         If the file is missing (run ``parindex standardise``), is not a table, or no longer matches
         the contract.
     """
-    path = Path(path)
+    path = Path(path) if path else SCORES_CSV
     key = file_version(path)
     if key is not None and key in _READ:
         return _READ[key]
@@ -445,9 +445,12 @@ def _read_scores(path: Path) -> pd.DataFrame:
     return schema.validate(frame, name)
 
 
-def load_tasks(path: str | Path) -> pd.DataFrame:
-    """Read ``tasks.csv`` (the appendix's tasks and owners); an absent file gives an empty table."""
-    path = Path(path)
+def load_tasks(path: str | Path | None = None) -> pd.DataFrame:
+    """Read ``tasks.csv`` (the appendix's tasks and owners); an absent file gives an empty table.
+
+    No path (or an empty one): the project's.
+    """
+    path = Path(path) if path else TASKS_CSV
     if not path.exists():
         return pd.DataFrame(columns=TASK_COLUMNS)
     return pd.read_csv(path, dtype=str)

@@ -165,7 +165,7 @@ def test_small_fixture_escaping_and_one_failing_unit(tmp_path, fixture_raw):
     summary = run_batch(overrides={"year": "2025", "period": "FY"}, raw_dir=fixture_raw, out_dir=out,
                         processed_dir=tmp_path / "processed", progress=False)
     assert summary.ok and not summary.failures  # a unit the data cannot report on is said, not failed
-    assert "not reported: unit 'Xã Thiếu' (district)" in summary.describe() and "SIPAS" in summary.describe()
+    assert "không báo cáo: Xã Thiếu (huyện)" in summary.describe() and "SIPAS" in summary.describe()
     run = out / "2025-FY"
     hostile, x = slugify("<script>alert(1)</script>", "district"), slugify("../../x", "district")
     assert sorted(p.name for p in run.iterdir()) == sorted([".parindex-owned", "index.html", "parindex-2025-FY.xlsx",

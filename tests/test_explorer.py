@@ -78,6 +78,7 @@ def lab(tmp_path, shipped):
     (tmp_path / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "40_explore.ipynb", tmp_path / "notebooks")
     write_processed(shipped, tmp_path / "data" / "processed")
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")  # a project: the notebook finds its data
     port, token = _free_port(), "parindex-test"
     env = os.environ | {"JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
     proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",

@@ -636,7 +636,7 @@ def test_disk_full_on_index_still_reports_every_page(tmp_path, monkeypatch, caps
 
     monkeypatch.setattr(outputs, "write_atomic", full)
     code, out, err = run_cli(["run", "--raw", str(raw), "--out", str(tmp_path / "r"), "--processed",
-                              str(tmp_path / "p"), "--year", "2024"], capsys)
+                              str(tmp_path / "p"), "--year", "2024", "--lang", "en"], capsys)
     assert code == 1 and "Traceback" not in err
     assert "not reported: unit 'Xã Thiếu'" in out and "index.html could not be written: No space left on device" in out
 

@@ -65,7 +65,8 @@ def scheme_consistency(index: PARIndex, schemes: list[str] | None = None) -> pd.
     -------
     DataFrame
         ``scheme, title_vi, title_en, recomputed, low, high, reported, residual, consistent, note``,
-        consistent schemes first, then by |residual|.
+        consistent schemes first, then by |residual|; ``note`` is why a scheme cannot total (a
+        :class:`~parindex_lib.errors.Reason` where the model gives one, else its text), else empty.
     """
     rows = []
     names = schemes or [n for n in available_schemes() if load_scheme(n).level in ("", index.level)]
@@ -77,7 +78,7 @@ def scheme_consistency(index: PARIndex, schemes: list[str] | None = None) -> pd.
         try:
             check = index.with_scheme(scheme).check_total()
         except (SchemeError, MethodError) as exc:
-            row["note"] = str(exc)
+            row["note"] = exc.reason or str(exc)  # said in the page's language
         else:
             row.update(recomputed=check.recomputed, low=check.low, high=check.high,
                        residual=np.nan if check.residual is None else check.residual,  # no reported total

@@ -16,8 +16,9 @@ from tqdm.auto import tqdm
 
 from parindex_lib.batch.executors import PageJob, PageResult, run_jobs
 from parindex_lib.batch.plan import Execution, Plan
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason
 from parindex_lib.io import write_atomic
+from parindex_lib.present.i18n import say, t
 
 
 @dataclass
@@ -41,6 +42,12 @@ class Outcome:
     error: str = ""
     cell: int | None = None
     seconds: float = 0.0  # the page's time in its worker
+    reason: Reason | None = None  # the failure as data, said in the run's language
+
+    @property
+    def why(self) -> Reason | str:
+        """The failure, as data where the batch words it, else the page's own error text."""
+        return self.reason or self.error
 
 
 @dataclass
@@ -50,7 +57,10 @@ class BatchSummary:
     out_dir: Path
     outcomes: list[Outcome] = field(default_factory=list)
     index_error: str = ""
-    not_reported: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Units found in the data that cannot be reported: (unit, level, reason).
+    not_reported: list[tuple[str, str, Reason | str]] = field(default_factory=list)
+    #: The run's language: what :meth:`describe` says is in it.
+    lang: str = "vi"
 
     @property
     def ok(self) -> bool:
@@ -73,15 +83,18 @@ class BatchSummary:
         return [o for o in self.outcomes if not o.ok]
 
     def describe(self) -> str:
+        """What the run did, in its language: pages written, pages failed, units not reported and why."""
+        lang = self.lang
         done = sum(o.ok for o in self.outcomes)
-        lines = [f"{done}/{len(self.outcomes)} page(s) written under {self.out_dir}"]
+        lines = [t("run_written", lang, done=done, total=len(self.outcomes), folder=self.out_dir)]
         for o in self.failures:
-            cell = f", cell {o.cell}" if o.cell is not None else ""
-            lines.append(f"FAILED: unit {o.task.unit!r}, notebook {o.task.notebook.name}{cell}: {o.error}")
+            cell = t("run_failed_cell", lang, cell=o.cell) if o.cell is not None else ""
+            lines.append(t("run_failed", lang, unit=o.task.unit, notebook=o.task.notebook.name, cell=cell,
+                           why=say(o.why, lang)))
         if self.index_error:
-            lines.append(f"FAILED: {self.index_error}")
+            lines.append(t("run_failed_outputs", lang, why=self.index_error))
         for unit, level, why in self.not_reported:  # the data cannot give them a report: said, not failed
-            lines.append(f"not reported: unit {unit!r} ({level}): {why}")
+            lines.append(t("run_not_reported", lang, unit=unit, level=t(f"level_{level}", lang), why=say(why, lang)))
         return "\n".join(lines)
 
 
@@ -104,7 +117,9 @@ def execute_tasks(tasks: list[Task], execution: Execution | None = None) -> list
                     str(t.notebook.parent), execution.cell_timeout, execution.recycle_after)
             for key, t in by_key.items()]
     outcomes: dict[str, Outcome] = {}
-    bar = tqdm(total=len(jobs), desc="pages", unit="page", disable=not execution.progress)
+    lang = str(tasks[0].parameters.get("lang", "vi")) if tasks else "vi"
+    bar = tqdm(total=len(jobs), desc=t("run_progress", lang), unit=t("run_progress_unit", lang),
+               disable=not execution.progress)
 
     def store(result: PageResult) -> None:
         task = by_key[result.key]
@@ -117,7 +132,7 @@ def execute_tasks(tasks: list[Task], execution: Execution | None = None) -> list
         except OSError as exc:  # a full disk fails every page after it: the run stops here
             raise ParindexError(f"{task.stage.parent.parent}: the pages cannot be written there "
                                 f"({exc.strerror or exc}; expected room for the reports)") from None
-        outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell, result.seconds)
+        outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell, result.seconds, result.reason)
         bar.update()
 
     try:
@@ -125,4 +140,5 @@ def execute_tasks(tasks: list[Task], execution: Execution | None = None) -> list
                  scheduler=execution.scheduler)
     finally:
         bar.close()
-    return [outcomes.get(key) or Outcome(t, False, "the page was never run") for key, t in by_key.items()]
+    return [outcomes.get(key) or Outcome(task, False, "the page was never run", reason=Reason("never_run"))
+            for key, task in by_key.items()]

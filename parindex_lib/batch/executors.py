@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason
 from parindex_lib.present.html import exporter, render_html
 
 EXECUTORS = ("local", "dask")
@@ -59,6 +59,7 @@ class PageResult:
     ipynb: bytes | None = None
     worker: str = field(default="", compare=False)
     seconds: float = field(default=0.0, compare=False)  # the page's time in its worker (kernel and render)
+    reason: Reason | None = None  # the failure as data, for the run's language
 
 
 def run_page(job: PageJob) -> PageResult:
@@ -89,12 +90,13 @@ def _run_page(job: PageJob, kernel) -> PageResult:
         outcome = kernel.execute(source, executed, job.parameters)
         ipynb = executed.read_bytes() if executed.exists() else None
         if not outcome.ok:
-            return PageResult(job.key, False, outcome.error, outcome.cell, None, ipynb, worker)
+            return PageResult(job.key, False, outcome.error, outcome.cell, None, ipynb, worker, reason=outcome.reason)
         try:
             render_html(executed, html, job.lang, analyst_cells=job.analyst_cells)
         except Exception as exc:  # noqa: BLE001 - reported as this page's failure
-            return PageResult(job.key, False, f"rendering HTML failed: {type(exc).__name__}: {exc}", None, None,
-                              ipynb, worker)
+            error = f"{type(exc).__name__}: {exc}"
+            return PageResult(job.key, False, f"rendering HTML failed: {error}", None, None, ipynb, worker,
+                              reason=Reason("render_failed", {"error": error}))
         return PageResult(job.key, True, html=html.read_bytes(), ipynb=ipynb, worker=worker)
 
 
@@ -138,7 +140,9 @@ def _result(get: Callable[[], PageResult], job: PageJob) -> PageResult:
     try:
         return get()
     except Exception as exc:  # noqa: BLE001 - a worker that died: its page fails, the others go on
-        return PageResult(job.key, False, f"the worker running this page was lost ({type(exc).__name__}: {exc})")
+        error = f"{type(exc).__name__}: {exc}"
+        return PageResult(job.key, False, f"the worker running this page was lost ({error})",
+                          reason=Reason("worker_lost", {"error": error}))
 
 
 # -- Dask ---------------------------------------------------------------------------------------------

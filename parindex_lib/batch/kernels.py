@@ -22,6 +22,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from parindex_lib.errors import Reason
+
 KERNEL = "parindex"
 #: The kernel's own start-up warnings are not the user's business; its errors still reach the failing page.
 #: History is kept in memory: sessions still begin and end per notebook, but parallel kernels never
@@ -93,6 +95,8 @@ class Executed:
     ok: bool
     error: str = ""
     cell: int | None = None
+    #: The cause as data when the batch words it (a kernel that died, a cell too long), for any language.
+    reason: Reason | None = None
 
 
 def ensure_kernelspec() -> None:
@@ -241,7 +245,9 @@ class WarmKernel:
             self._run(_RESTORE, self.startup_timeout)
         except Exception as exc:  # noqa: BLE001 - a kernel that cannot start or be reset: this page fails
             self.kill()
-            return Executed(False, f"the kernel could not be started or reset: {type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+            return Executed(False, f"the kernel could not be started or reset: {error}",
+                            reason=Reason("kernel_unavailable", {"error": error}))
         self.executed += 1
         try:
             papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
@@ -251,17 +257,21 @@ class WarmKernel:
                                        request_save_on_cell_execute=False, record=str(output))
         except PapermillExecutionError as exc:
             self.kill()  # recycled after a failure: nothing the failing notebook left reaches the next
-            return Executed(False, f"{exc.ename}: {exc.evalue}".strip(), exc.exec_count)
+            error = f"{exc.ename}: {exc.evalue}".strip()
+            return Executed(False, error, exc.exec_count, Reason("page_error", {"error": error}))
         except CellTimeoutError:
             self.kill()
             return Executed(False, f"a cell ran longer than {self.cell_timeout:g} s (--cell-timeout); "
-                                   "its kernel was replaced")
+                                   "its kernel was replaced",
+                            reason=Reason("cell_timeout", {"seconds": self.cell_timeout}))
         except DeadKernelError:
             self.kill()
-            return Executed(False, "the kernel died while running this page; it was replaced")
+            return Executed(False, "the kernel died while running this page; it was replaced",
+                            reason=Reason("kernel_died"))
         except Exception as exc:  # a notebook that cannot be read, a kernel that cannot start…
             self.kill()
-            return Executed(False, f"{type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+            return Executed(False, error, reason=Reason("page_error", {"error": error}))
         return Executed(True)
 
 

@@ -9,18 +9,20 @@ from __future__ import annotations
 import datetime as dt
 
 from parindex_lib import __version__
-from parindex_lib.batch.execute import BatchSummary
+from parindex_lib.batch.execute import BatchSummary, Outcome
 from parindex_lib.batch.plan import Plan
+from parindex_lib.errors import Reason
 from parindex_lib.io import write_atomic
 from parindex_lib.present.html import render_index
+from parindex_lib.present.i18n import say, t
 from parindex_lib.present.pages import relative
 from parindex_lib.present.workbook import build_workbook, unit_sheet_rows, workbook_name
 from parindex_lib.standardise import input_files
 
 #: A reported unit's row of ``index.html`` and the workbook: (unit, level, folder name, index).
 IndexRow = tuple
-#: A unit not reported: (unit, level, reason).
-Missing = tuple[str, str, str]
+#: A unit not reported: (unit, level, reason) — the reason as data where the model or the batch gives it.
+Missing = tuple[str, str, Reason | str]
 
 
 def index_rows(plan: Plan, summary: BatchSummary) -> tuple[list[IndexRow], list[Missing]]:
@@ -30,11 +32,19 @@ def index_rows(plan: Plan, summary: BatchSummary) -> tuple[list[IndexRow], list[
     for (unit, level), slug in plan.slugs.items():
         failed = [o for o in by_slug.get(slug, []) if not o.ok]
         if failed or not (plan.run_dir / slug / "summary.html").exists():
-            reason = failed[0].error if failed else "no page was written"
-            missing.append((unit, level, reason))
+            missing.append((unit, level, _failure(failed[0]) if failed else Reason("no_page")))
             continue
         rows.append((unit, level, slug, plan.indices[(unit, level)]))
     return rows, missing
+
+
+def _failure(outcome: Outcome) -> Reason:
+    """Why a unit's pages are missing: the first page that failed (and its cell), and its error."""
+    values = {"notebook": outcome.task.notebook.name, "why": outcome.why}
+    if outcome.cell is None:
+        return Reason("page_failed", values, f"{values['notebook']}: {outcome.error}")
+    return Reason("page_failed_in_cell", values | {"cell": outcome.cell},
+                  f"{values['notebook']}, cell {outcome.cell}: {outcome.error}")
 
 
 def workbook_unit_rows(plan: Plan) -> dict:
@@ -59,16 +69,21 @@ def workbook(plan: Plan, rows: list[IndexRow], missing: list[Missing], unit_rows
 
 
 def write_outputs(plan: Plan, summary: BatchSummary, unit_rows: dict) -> None:
-    """Write ``index.html`` and the workbook into the run's folder; a failure is said in ``summary``."""
+    """Write ``index.html`` and the workbook into the run's folder; a failure is said in ``summary``.
+
+    The reasons of the units not reported are said in the run's language.
+    """
     rows, missing = index_rows(plan, summary)
+    missing = [(unit, level, say(why, plan.lang)) for unit, level, why in missing]
+    errors = []
     try:
         write_atomic(plan.run_dir / "index.html",
                      render_index(rows, plan.year, plan.period, plan.lang, plan.scores, missing))
     except OSError as exc:
-        summary.index_error = f"index.html could not be written: {exc.strerror or exc}"
+        errors.append(t("run_not_written", plan.lang, file="index.html", error=exc.strerror or exc))
+    name = workbook_name(plan.year, plan.period, plan.lang)
     try:
-        write_atomic(plan.run_dir / workbook_name(plan.year, plan.period, plan.lang),
-                     workbook(plan, rows, missing, unit_rows))
+        write_atomic(plan.run_dir / name, workbook(plan, rows, missing, unit_rows))
     except OSError as exc:
-        summary.index_error = "; ".join(filter(None, [summary.index_error, "the workbook could not be written: "
-                                                      f"{exc.strerror or exc}"]))
+        errors.append(t("run_not_written", plan.lang, file=name, error=exc.strerror or exc))
+    summary.index_error = "; ".join(errors)

@@ -46,10 +46,10 @@ class Parameter:
 
 
 PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("scores_path", str, "../data/processed/scores.csv", "standardised scores (parindex standardise)",
-              True),
-    Parameter("tasks_path", str, "../data/processed/tasks.csv", "the plan appendix: tasks and lead offices", True),
-    Parameter("raw_dir", str, "../data/raw", "raw inputs, hashed for provenance", True),
+    # Paths empty: the project's (the notebooks live in the package, so a path relative to them means nothing).
+    Parameter("scores_path", str, "", "standardised scores; empty: the project's (data/processed)", True),
+    Parameter("tasks_path", str, "", "the plan's tasks and lead offices; empty: the project's", True),
+    Parameter("raw_dir", str, "", "raw inputs, hashed for provenance; empty: the project's data/raw", True),
     Parameter("peers_path", str, "", "rank intervals computed once by `parindex run`; empty: here", True),
     Parameter("indices_path", str, "", "each unit's index built once by `parindex run`; empty: here", True),
     Parameter("unit", str, "Tam Đường", "unit to report on", True),

@@ -29,7 +29,7 @@ from parindex_lib.batch.params import (
 )
 from parindex_lib.batch.publish import OWNER_MARK
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.index_store import INDICES_FILE, IndexKey
 from parindex_lib.model.schema import UNIT_LEVELS
@@ -101,8 +101,8 @@ class Plan:
     slugs: dict[Unit, str]
     #: Each reportable unit's index, built once for the run.
     indices: dict[Unit, PARIndex]
-    #: The units found in the data that cannot be reported, with the reason.
-    unreportable: tuple[tuple[str, str, str], ...]
+    #: The units found in the data that cannot be reported, with the reason (as data where the model gives it).
+    unreportable: tuple[tuple[str, str, Reason | str], ...]
     standardised: Standardised
     #: The scheme asked for (None: each unit's own), loaded and checked once.
     scheme: Scheme | None
@@ -286,7 +286,7 @@ def choose_units(scores: pd.DataFrame, names: list[str] | None, level: str | Non
 
 
 def reportable(chosen: list[Unit], tables: Standardised, params: dict, year: int, period: str,
-               scheme: Scheme | None, named: bool) -> tuple[dict[Unit, PARIndex], list[tuple[str, str, str]]]:
+               scheme: Scheme | None, named: bool) -> tuple[dict[Unit, PARIndex], list[tuple[str, str, Reason | str]]]:
     """Split units into those a report can be built for (with their index) and those it cannot (with the
     reason).
 
@@ -310,7 +310,7 @@ def reportable(chosen: list[Unit], tables: Standardised, params: dict, year: int
         except ParindexError as exc:
             if named:
                 raise ParindexError(f"{unit} ({level}) cannot be reported: {exc}") from None
-            skipped.append((unit, level, str(exc)))
+            skipped.append((unit, level, exc.reason or str(exc)))
             continue
         ok[(unit, level)] = index
     if not ok:

@@ -71,7 +71,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         with uninterrupted(f"the standardised tables were written to {plan.processed_dir}"):
             prepare(plan)
         stage_root = new_staging(plan.out_dir, plan.year, plan.period)
-        summary = BatchSummary(plan.run_dir, not_reported=list(plan.unreportable))
+        summary = BatchSummary(plan.run_dir, not_reported=list(plan.unreportable), lang=plan.lang)
         try:
             with (holding(f"{plan.run_dir} is as it was before this run (no page of it was replaced)"),
                   cf.ThreadPoolExecutor(1) as side):  # the workbook's per-unit sheets need no page

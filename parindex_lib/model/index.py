@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, Reason
 from parindex_lib.model.components import TOTAL, adjustments, codes
 from parindex_lib.model.schema import UNIT_LEVELS, derived, unit_rows
 from parindex_lib.model.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
@@ -129,14 +129,18 @@ def resolve_basis(scores: pd.DataFrame, unit: str, year: int, period: str) -> tu
     """
     rows = scores[scores["kind"] == "actual"]
     if rows.empty:
-        raise MethodError(f'no actual results for unit "{unit}"')
+        text = f'no actual results for unit "{unit}"'
+        raise MethodError(text, reason=Reason("no_results", {"unit": unit}, text))
     if ((rows["year"] == year) & (rows["period"] == period)).any():
         return year, period
     finals = rows[(rows["period"] == "FY") & (rows["year"] < year)]
     if period == "FY" and not finals.empty:
         return int(finals["year"].max()), "FY"
-    have = ", ".join(f"{y} {p}" for y, p in sorted(set(zip(rows["year"], rows["period"], strict=True))))
-    raise MethodError(f'no actual results for "{unit}" in {year} {period} (available: {have})')
+    points = sorted({(int(y), str(p)) for y, p in zip(rows["year"], rows["period"], strict=True)})
+    have = ", ".join(f"{y} {p}" for y, p in points)
+    text = f'no actual results for "{unit}" in {year} {period} (available: {have})'
+    raise MethodError(text, reason=Reason("no_results_in_period", {"unit": unit, "point": (year, period),
+                                                                    "available": points}, text))
 
 
 def choose_scheme(actual: pd.DataFrame, level: str, year: int, scheme: str | Scheme | None) -> Scheme | None:
@@ -159,16 +163,19 @@ def choose_scheme(actual: pd.DataFrame, level: str, year: int, scheme: str | Sch
     return default_scheme(level, year)
 
 
-def _totals_reason(scheme: Scheme | None, present: list[str], level: str, year: int) -> str | None:
+def _totals_reason(scheme: Scheme | None, present: list[str], level: str, year: int) -> Reason | None:
     """Why a unit's components cannot be totalled (None when they can)."""
     if scheme is None:
-        return f"no scheme of the {level} level is known for {year}"
+        return Reason("no_scheme", {"level": level, "year": year},
+                      f"no scheme of the {level} level is known for {year}")
     if not scheme.complete or scheme.unknown:
-        return (f'scheme "{scheme.name}" does not publish the maximum points of {", ".join(scheme.unknown)}, '
-                "and the data gives no points with maxima")
+        return Reason("scheme_lacks_maxima", {"scheme": scheme.name, "components": list(scheme.unknown)},
+                      f'scheme "{scheme.name}" does not publish the maximum points of {", ".join(scheme.unknown)}, '
+                      "and the data gives no points with maxima")
     missing = [c for c in scheme.components if c not in present]
     if missing:
-        return f'the data lacks {", ".join(missing)}, which scheme "{scheme.name}" needs'
+        return Reason("data_lacks_components", {"scheme": scheme.name, "components": missing},
+                      f'the data lacks {", ".join(missing)}, which scheme "{scheme.name}" needs')
     return None
 
 
@@ -210,7 +217,7 @@ class PARIndex:
     max_points: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     adjust_points: dict = field(default_factory=dict)
     total_rank_of: int | None = None
-    no_totals_reason: str | None = None
+    no_totals_reason: Reason | None = None  # why the components cannot be totalled
 
     @classmethod
     def from_scores(cls, scores: pd.DataFrame, unit: str, year: int, period: str = "FY", *,
@@ -264,12 +271,16 @@ class PARIndex:
         if reason and explicit:
             if chosen is not None and (not chosen.complete or chosen.unknown):
                 chosen.weights()  # the scheme's own message: which maxima are unknown
-            raise MethodError(f'"{unit}" {basis_year} {basis_period}: {reason}')
+            text = f'"{unit}" {basis_year} {basis_period}: {reason}'
+            raise MethodError(text, reason=Reason("cannot_total", {"unit": unit, "point": (basis_year, basis_period),
+                                                                   "why": reason}, text))
         reported = actual.loc[TOTAL] if TOTAL in actual.index else None
         if reason and reported is None:
             given = ", ".join(present) or "no component"
-            raise MethodError(f'"{unit}" {basis_year} {basis_period} has no reported total (the data gives only '
-                              f"{given}), and its components cannot be totalled: {reason}")
+            text = (f'"{unit}" {basis_year} {basis_period} has no reported total (the data gives only {given}), and '
+                    f"its components cannot be totalled: {reason}")
+            raise MethodError(text, reason=Reason("no_total", {"unit": unit, "point": (basis_year, basis_period),
+                                                               "components": present, "why": reason}, text))
         target_rows = own[own["kind"] == "target"]
         if target_year is None:
             later = basis_year + 1 if basis_period == "FY" else basis_year
@@ -426,7 +437,9 @@ class PARIndex:
         scheme = load_scheme(scheme) if isinstance(scheme, str) else scheme
         missing = [c for c in scheme.weights().index if c not in self.values.index]
         if missing:
-            raise MethodError(f'scheme "{scheme.name}" needs {", ".join(missing)}, which this index lacks')
+            text = f'scheme "{scheme.name}" needs {", ".join(missing)}, which this index lacks'
+            raise MethodError(text, reason=Reason("data_lacks_components", {"scheme": scheme.name,
+                                                                            "components": missing}, text))
         return replace(self, scheme=scheme, no_totals_reason=None)
 
     def target_of(self, code: str) -> tuple[float, str] | None:

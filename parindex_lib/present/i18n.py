@@ -6,12 +6,13 @@ and an ``en`` section), so that each part keeps its words in one place; a key de
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import yaml
 
 from parindex_lib.config import MESSAGES_DIR
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason
 from parindex_lib.model.components import name_of
 from parindex_lib.vn import format_pct
 
@@ -77,3 +78,45 @@ def target_text(target: float, bound: str, lang: str = "vi") -> str:
     """``từ 80,00% trở lên`` / ``trên 80,00%`` (vi), ``80.00% or more`` / ``above 80.00%`` (en)."""
     key = "target_gt" if bound == ">" else "target_ge"
     return t(key, lang, target=format_pct(target, lang))
+
+
+def point_label(year: int, period: str, lang: str = "vi") -> str:
+    """A reporting point: ``năm 2023`` / ``2023`` for a final result, ``Q3/2024`` for an interim one."""
+    return t("point_fy", lang, year=year) if period == "FY" else t("point_interim", lang, year=year, period=period)
+
+
+def component_word(code: str, lang: str = "vi") -> str:
+    """A component in a sentence: the codes C1–C8 and SIPAS as they are (every document uses them), any other
+    (the blocks of earlier methodologies, bonus and penalty) by its short name in ``lang``."""
+    if re.fullmatch(r"C\d+|SIPAS", code):
+        return code
+    try:
+        return component_name(code, lang, short=True)
+    except KeyError:
+        return code
+
+
+def say(reason: Reason | str, lang: str = "vi") -> str:
+    """A :class:`~parindex_lib.errors.Reason` in ``lang``, from its catalogue key ``reason_<code>``; text as given.
+
+    Values are worded by their name: ``level`` a level, ``point`` a (year, period), ``available`` a list of them,
+    ``components`` a list of codes (:func:`component_word`), ``why`` another reason (or a text), ``seconds`` a
+    number; the others as they are.
+
+    Examples
+    --------
+    >>> from parindex_lib.errors import Reason
+    >>> say(Reason("no_results_in_period", {"unit": "Lai Châu", "point": (2024, "Q3"),
+    ...                                      "available": [(2023, "FY")]}), "vi")
+    'Lai Châu không có kết quả Q3/2024 (chỉ có: năm 2023)'
+    """
+    if not isinstance(reason, Reason):
+        return str(reason)
+    words = {"level": lambda v: t(f"level_{v}", lang),
+             "point": lambda v: point_label(*v, lang),
+             "available": lambda v: ", ".join(point_label(*p, lang) for p in v) or "—",
+             "components": lambda v: ", ".join(component_word(c, lang) for c in v) or "—",
+             "why": lambda v: say(v, lang),
+             "seconds": lambda v: f"{v:g}"}
+    values = {k: words[k](v) if k in words else v for k, v in reason.values.items()}
+    return t(f"reason_{reason.code}", lang, **values)

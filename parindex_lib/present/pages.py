@@ -15,12 +15,12 @@ from IPython.display import HTML
 
 from parindex_lib import __version__
 from parindex_lib.analyses import lift, trends, weighting
-from parindex_lib.config import PROJECT_ROOT
+from parindex_lib.config import PROJECT_ROOT, RAW_DIR, SCORES_CSV, TASKS_CSV, project_of
 from parindex_lib.model.index import PARIndex, met
 from parindex_lib.model.index_store import IndexKey, stored_index
 from parindex_lib.model.schema import unit_rows
 from parindex_lib.present import report
-from parindex_lib.present.i18n import check_lang, component_name, t
+from parindex_lib.present.i18n import check_lang, component_name, say, t
 from parindex_lib.present.render import fragment
 from parindex_lib.standardise import input_files, load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_points, format_pp, format_rank
@@ -61,8 +61,11 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
     A unit with only totals gets a context without lift and plan targets: its pages say what they need.
     ``peers_path``: the rank intervals a run computed once for every unit (else computed here).
     ``indices_path``: the indices a run built once for every unit (else the unit's is built here).
+    ``scores_path``, ``tasks_path``, ``raw_dir`` empty: the project's (a notebook opened in JupyterLab).
     """
     check_lang(lang)
+    scores_path, tasks_path = str(scores_path or SCORES_CSV), str(tasks_path or TASKS_CSV)
+    raw_dir = str(raw_dir or RAW_DIR)
     scores = load_scores(scores_path)
     key = IndexKey(unit, level, year, period, float(target), bound, scheme)
     index = stored_index(indices_path, key, scores_path, tasks_path) or PARIndex.from_scores(
@@ -94,7 +97,7 @@ def header(ctx: Context, page: str) -> HTML:
     shown_illustrative = page == "trends" and unit_rows(ctx.scores, idx.unit, idx.level)["illustrative"].any()
     banner = t("illustrative_banner", ctx.lang) if idx.illustrative or shown_illustrative else None
     if idx.can_total:
-        scheme = t("scheme_from_points", ctx.lang) if idx.from_points else idx.scheme.name
+        scheme = t("scheme_from_points", ctx.lang) if idx.from_points else idx.scheme.title(ctx.lang) or idx.scheme.name
         context = t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang),
                     target_year=idx.target_year, scheme=scheme)
     else:
@@ -259,7 +262,7 @@ def consistency_table(ctx: Context):
 
 def _consistency_cell(row, lang: str) -> str:
     if row.note:
-        return row.note
+        return say(row.note, lang)
     if row.consistent is None:
         return t("no_reported_total", lang)
     return t("answer_yes" if row.consistent else "answer_no", lang)
@@ -397,12 +400,16 @@ def provenance(ctx: Context) -> dict:
 
 
 def relative(path: str | Path) -> str:
-    """A path as the project knows it (``data/raw/x.csv``), never an absolute machine path."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return p.name
+    """A path as the project knows it (``data/raw/x.csv``), never an absolute machine path.
+
+    The project is the one the path belongs to (wherever the kernel runs), else this process's.
+    """
+    p = Path(path).resolve()
+    own = project_of(p)
+    for root in ([own.root] if own else []) + [PROJECT_ROOT]:
+        if p.is_relative_to(root):
+            return str(p.relative_to(root))
+    return p.name
 
 
 def footer(ctx: Context) -> HTML:

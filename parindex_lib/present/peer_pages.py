@@ -14,6 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from parindex_lib.analyses import peers
+from parindex_lib.config import RAW_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.errors import MethodError
 from parindex_lib.model import lineage as lineage_model
 from parindex_lib.model.index import resolve_basis, resolve_unit
@@ -106,6 +107,9 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
     ``lineage_rule``: "" (predecessors side by side only), ``mean`` or ``weights`` (one derived series too).
     """
     check_lang(lang)
+    # Paths empty: the project's (the notebook opened in JupyterLab).
+    scores_path, tasks_path = str(scores_path or SCORES_CSV), str(tasks_path or TASKS_CSV)
+    raw_dir = str(raw_dir or RAW_DIR)
     scores = load_scores(scores_path)
     tasks = load_tasks(tasks_path)
     unit, level, basis_year, basis_period = basis_point(scores, unit, level, year, period)
