@@ -69,6 +69,7 @@ def vietnamese_run(tmp_path_factory):
     return tmp, raw
 
 
+@pytest.mark.notebook
 def test_a_vietnamese_run_prints_and_writes_no_english(vietnamese_run, english, capsys):
     tmp, raw = vietnamese_run
     code = main(["run", "--raw", str(raw), "--out", str(tmp / "reports"), "--processed", str(tmp / "p"),

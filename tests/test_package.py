@@ -206,6 +206,7 @@ def installed(tmp_path_factory):
     return _install_wheel(tmp, env), env, tmp
 
 
+@pytest.mark.slow  # builds, installs and runs in a fresh environment
 def test_the_wheel_holds_the_package_data_and_its_metadata(installed):
     venv, env, tmp = installed
     probe = ("import importlib.metadata as m, parindex_lib, parindex_lib.config as c; d = m.distribution('parindex');"
@@ -220,6 +221,7 @@ def test_the_wheel_holds_the_package_data_and_its_metadata(installed):
     assert starter == len(starter_files())
 
 
+@pytest.mark.slow  # builds, installs and runs in a fresh environment
 def test_the_installed_package_makes_a_project_and_reports_on_it(installed):
     """`parindex init` then `parindex run`, in a folder outside the checkout, with nothing but the wheel."""
     venv, env, tmp = installed
@@ -248,6 +250,7 @@ def test_the_installed_package_makes_a_project_and_reports_on_it(installed):
     assert tree(project / "data" / "raw") == tree(ROOT / "data" / "raw")  # inputs never written
 
 
+@pytest.mark.slow  # builds, installs and runs in a fresh environment
 def test_make_install_in_a_fresh_clone_says_one_line(tmp_path):
     """`make install` prints what it does in one line: no setuptools banner, no pip notice, no recipe echoed.
 
