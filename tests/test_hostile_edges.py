@@ -166,3 +166,83 @@ def test_a_run_refuses_a_link_into_its_reports_before_any_work(linked, tmp_path,
     assert code == 2
     assert f"{raw / 'old.csv'}: " in first_line(err) and "is in the reports folder" in first_line(err)
     assert digests(raw, reports) == before and not (tmp_path / "p").exists()
+
+
+# -- the run's workbook, read back by standardise after hand edits ------------------------------------------
+
+SON_LA = {"C1": "9/10", "C2": "8,5/10", "C3": "12,75/13", "C4": "10,18/10,5", "C5": "14,23/15", "C6": "11/12",
+          "C7": "11,2/13", "C8": "13,14/16,5"}
+
+
+@pytest.fixture(scope="module")
+def workbook_bytes(tmp_path_factory) -> bytes:
+    """The workbook a run writes for Sơn La's 2024 points (built as the batch builds it, without kernels)."""
+    from parindex_lib.model.index import PARIndex
+    from parindex_lib.present.workbook import build_workbook
+    from parindex_lib.standardise import standardise
+
+    folder = tmp_path_factory.mktemp("wb")
+    (folder / "sl.csv").write_text(rows(*SON_LA.items()), encoding="utf-8")
+    scores = standardise([folder / "sl.csv"]).scores
+    index = PARIndex.from_scores(scores, UNIT, 2024)
+    return build_workbook([index], scores, "vi", 2024, "FY", {"inputs": [], "params": [], "version": "0",
+                                                               "time": "-"}, [])
+
+
+def _column(sheet, header: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == header)
+
+
+def _type_over(header: str, value):
+    def edit(book):
+        sheet = book["Điểm"]
+        sheet.cell(2, _column(sheet, header)).value = value
+    return edit
+
+
+def _rename(book):
+    book["Điểm"].title = "Điểm (đã sửa)"
+
+
+def _delete_sheet(book):
+    del book["Điểm"]
+
+
+def _delete_row(book):
+    book["Điểm"].delete_rows(3)
+
+
+# id, edit, exit code, fragment of the first line (errors) or the rows read back (0)
+EDITS = [
+    ("untouched", lambda book: None, 0, 8),
+    ("a row deleted", _delete_row, 0, 7),
+    ("level typed in Vietnamese", _type_over("Cấp", "tỉnh"), 0, 8),
+    ("sheet renamed", _rename, 2, '"Điểm" is the scores sheet this workbook of parindex names, and it is missing'),
+    ("sheet deleted", _delete_sheet, 2, "renamed or deleted?"),
+    ("formula typed over a value", _type_over("Giá trị", "=0.9"), 2,
+     '"=0.9" is a formula whose value was never calculated in cell G2'),
+    ("formula typed over points", _type_over("Điểm", "=9-1"), 2, '"=9-1" is a formula whose value was never'),
+    ("points typed above the maximum", _type_over("Điểm", 11), 2, "is more than its maximum"),
+    ("a header typed over", lambda book: setattr(book["Điểm"].cell(1, 7), "value", "Giá trị mới"), 2,
+     '"Giá trị mới" is not a known column'),
+]
+
+
+@pytest.mark.parametrize("case, edit, code, expected", EDITS, ids=[e[0] for e in EDITS])
+def test_the_workbook_read_back_after_hand_edits(workbook_bytes, tmp_path, capsys, case, edit, code, expected):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "parindex-2024-FY.xlsx"
+    path.write_bytes(workbook_bytes)
+    book = load_workbook(path)
+    edit(book)
+    book.save(path)
+    before = digests(path)
+    got, stdout, err = run_cli(["standardise", str(path), "--out", str(tmp_path / "p")], capsys)
+    assert got == code, err
+    if code == 2:
+        line = first_line(err)
+        assert line.startswith(f"parindex: error: {path}") and expected in line, line
+    else:
+        assert f"{expected} score rows" in stdout
+    assert digests(path) == before

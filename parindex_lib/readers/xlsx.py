@@ -81,6 +81,12 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
     # A workbook written by `parindex run` names its scores sheet; its other sheets are results, not inputs.
     keywords = str(getattr(book.properties, "keywords", "") or "")
     own = keywords[len(SCORES_SHEET_MARK):] if keywords.startswith(SCORES_SHEET_MARK) else None
+    if own is not None and own not in book.sheetnames:  # renamed or deleted by hand: never guessed
+        names = ", ".join(f'"{n}"' for n in book.sheetnames)
+        book.close()
+        raise InputError(Problem(file, None, None, own, f"is the scores sheet this workbook of parindex names, and "
+                                                        f"it is missing — renamed or deleted? (sheets: {names}; "
+                                                        f'expected the sheet "{own}": rename it back)'))
     try:
         for sheet in book.worksheets:
             if own is not None and sheet.title != own:
@@ -106,4 +112,37 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
         book.close()
     if not any(t.rows for t in tables):
         raise InputError(Problem(file, None, None, "", "has no filled sheet (expected a table of scores)"))
+    uncalculated = _formulas_without_values(path, file, [t.sheet for t in tables])
+    if uncalculated:
+        raise InputError(uncalculated)
     return tables
+
+
+def _formulas_without_values(path: Path, file: str, sheets: list[str]) -> list[Problem]:
+    """Cells holding a formula whose value was never calculated (a file saved by a program that does not
+    calculate): read with their values they would be empty, and their row taken from its other columns."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:  # cheap: only a sheet with a formula is read twice
+        if not any(re.search(rb"<(\w+:)?f[ >]", archive.read(n)) for n in archive.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            return []
+    values = load_workbook(path, read_only=True, data_only=True)
+    formulas = load_workbook(path, read_only=True, data_only=False)
+    problems = []
+    try:
+        for name in sheets:
+            for cached, written in zip(values[name].iter_rows(), formulas[name].iter_rows(), strict=False):
+                for a, b in zip(cached, written, strict=False):
+                    text = getattr(b, "value", None)
+                    if getattr(a, "value", None) is None and isinstance(text, str) and text.startswith("="):
+                        problems.append(Problem(file, b.row, b.column_letter, text,
+                                                f"is a formula whose value was never calculated in cell "
+                                                f"{b.coordinate} (expected a value: open the file in Excel or "
+                                                "LibreOffice and save it)", name))
+    finally:
+        values.close()
+        formulas.close()
+    return problems
