@@ -32,20 +32,42 @@ def _messages(err: str) -> str:
                      if not line.startswith(("pages:", "trang:")))
 
 
+USER_SCHEME = """name: huyen-tinh-x-2024
+title_vi: Trọng số của tỉnh X cho cấp huyện (thử)
+level: huyện
+years: 2024
+candidate: true
+source: a test scheme, given with --schemes
+max_points: {C1: 10, C2: 10, C3: 10, C4: 10, C5: 10, C6: 10, C7: 10, C8: 10, SIPAS: 20}
+"""
+
+
 @pytest.fixture(scope="module")
 def earlier(tmp_path_factory):
     """Two units' raw table and the reports of a completed run on it — made with a huge --workers and the
-    longest --cell-timeout, which a run takes as they are."""
+    longest --cell-timeout, which a run takes as they are, and a scheme of the user's (--schemes) that the
+    pages' kernels must find."""
     base = tmp_path_factory.mktemp("earlier")
-    raw = base / "raw"
+    raw, schemes = base / "raw", base / "schemes"
     raw.mkdir()
+    schemes.mkdir()
     (raw / "xa.csv").write_text(HEADER + good_rows("Xã A") + good_rows("Xã B"), encoding="utf-8")
+    (schemes / "huyen-tinh-x-2024.yaml").write_text(USER_SCHEME, encoding="utf-8")
     done = subprocess.run([*CLI, "run", "--raw", str(raw), "--out", str(base / "reports"), "--processed",
                            str(base / "p"), "--year", "2024", "--workers", "99999999999999999999",
-                           "--cell-timeout", "604800"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                           "--cell-timeout", "604800", "--schemes", str(schemes), "--set", "scheme=huyen-tinh-x-2024"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "Đã ghi 8/8 trang" in done.stdout  # a Vietnamese run: every page written
+    assert "Đã ghi 8/8 trang" in done.stdout, done.stdout  # a Vietnamese run: every page written
     return base
+
+
+def test_the_pages_kernels_find_a_scheme_given_with_schemes(earlier):
+    from parindex_lib.batch.plan import slugify
+
+    for page in ("summary", "weighting", "lift"):
+        html = (earlier / "reports" / "2024-FY" / slugify("Xã A", "district") / f"{page}.html").read_text("utf-8")
+        assert "huyen-tinh-x-2024" in html, page
 
 
 def _descendants(pid: int) -> list[str]:
