@@ -379,3 +379,19 @@ def test_the_lift_pages_what_if_names_what_the_units_scheme_lacks(commune_pages)
     assert "không tính C6, SIPAS: không thuộc phương pháp «tinh-x-commune-2025» (gồm APPRAISAL, SURVEY)" in text
     text = pages.scenario(commune_pages, C6=55, SURVEY=100).data
     assert "không tính C6" in text and "tổng điểm 86,50%" in text  # (56,5 + 30) / 100
+
+
+@pytest.mark.parametrize("given, fragment", [
+    ("Equal-9", 'unknown scheme "Equal-9" (did you mean "equal-9"?'),
+    ("equal-9.yaml", 'equal-9.yaml: scheme file does not exist (did you mean the scheme "equal-9"?'),
+    ("/etc/passwd", '/etc/passwd: is not a scheme file (expected a .yaml file'),
+    ("/etc", "/etc: is a folder (expected a scheme file; a folder of schemes is given with --schemes)"),
+    ("provincial-2016", 'scheme "provincial-2016" is made for the province level, not for a district'),
+])
+def test_a_scheme_asked_for_that_cannot_be_used(shipped, tmp_path, capsys, given, fragment):
+    from parindex_lib.standardise import write_processed
+
+    write_processed(shipped, tmp_path)
+    code, _, err = run_cli(["lift", "--unit", "Tam Đường", "--year", "2023", "--scheme", given, "--scores",
+                            str(tmp_path / "scores.csv")], capsys)
+    assert code == 2 and fragment in first_line(err), err

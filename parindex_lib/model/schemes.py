@@ -294,7 +294,10 @@ def load_scheme(name_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> Sc
         return _load_file(path, origin, named=True)
     path = Path(text)
     if not path.exists():
-        raise SchemeError(f"{path}: scheme file does not exist")
+        named = path.stem in _catalogue(extra_dirs) and path.parent == Path(".")
+        hint = (f' (did you mean the scheme "{path.stem}"? a scheme is chosen by its name, without .yaml)'
+                if named else "")
+        raise SchemeError(f"{path}: scheme file does not exist{hint}")
     if path.is_dir():
         raise SchemeError(f"{path}: is a folder (expected a scheme file; a folder of schemes is given with "
                           "--schemes)")
