@@ -21,38 +21,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hostile_kit import CODES, HEADER, good_rows, run_cli, snapshot
 
 from conftest import PLAN_TSV, ROOT, UNIT
 from parindex_lib.batch import outputs
 from parindex_lib.batch.plan import slugify
 from parindex_lib.batch.publish import OWNER_MARK, ReportsLock, clean_stale, swap_in
 from parindex_lib.batch.run import run_batch
-from parindex_lib.cli import main
 from parindex_lib.config import RAW_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.standardise import write_processed
 from parindex_lib.stopping import Interrupted, holding, stoppable, stopped_message, uninterrupted
-
-HEADER = "unit,level,year,period,component,kind,value_pct\n"
-CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "SIPAS"]
-
-
-def good_rows(unit: str = "Xã A", year: int = 2024) -> str:
-    return "".join(f'{unit},district,{year},FY,{c},actual,"{60 + i},5%"\n' for i, c in enumerate(CODES))
-
-
-def snapshot(*folders: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for f in folders if f.exists() for p in sorted(f.rglob("*")) if p.is_file()}
-
-
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    """The CLI in-process: any exception escaping it is a traceback the user would see."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_clear_line(err: str) -> None:
