@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install standardise reports test test-fast lint lab bench clean
+.PHONY: help install standardise reports test test-fast lint lab explore bench clean
 
 help:  ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -44,6 +44,9 @@ lint: $(STAMP)  ## ruff
 
 lab: standardise  ## open JupyterLab on the notebooks with the project's kernel
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+explore: standardise  ## serve the scenario explorer in a browser, without code (Voilà; Ctrl+C stops it)
+	$(VENV)/bin/parindex explore
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(PY) benchmarks/bench_analyses.py

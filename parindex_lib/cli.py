@@ -117,7 +117,22 @@ def _parser() -> argparse.ArgumentParser:
                      help="seconds a notebook cell may run before its page fails and its kernel is replaced")
     run.add_argument("--force", action="store_true",
                      help="write into a reports folder parindex did not create (its files are kept)")
+    _explore_parser(sub, common)
     return parser
+
+
+def _explore_parser(sub, common: argparse.ArgumentParser) -> None:
+    explore = sub.add_parser("explore", parents=[common],
+                             help="serve the scenario explorer in a browser, without code (Voilà)")
+    explore.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
+    explore.add_argument("--ip", default="127.0.0.1",
+                         help="address to listen on (default: this machine only; 0.0.0.0 lets the office network "
+                              "in — anyone who reaches it can use the explorer and export scenarios)")
+    explore.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    explore.add_argument("--lang", default="vi", choices=["vi", "en"], help="language (default vi)")
+    explore.add_argument("--scores", type=Path,
+                         help="standardised scores (default: the project's data/processed/scores.csv, standardised "
+                              "again when out of date)")
 
 
 def _percent(text: str) -> float:
@@ -166,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _standardise(args, project)
             if args.command == "lift":
                 return _lift(args, project)
+            if args.command == "explore":
+                return _explore(args, project)
             return _run(args, project)
     except ParindexError as exc:
         if args.debug:
@@ -337,6 +354,17 @@ def _params_file(given: Path | None, project: Project | None) -> Path | None:
         if candidate.is_file():
             return candidate
     return given
+
+
+def _explore(args: argparse.Namespace, project: Project | None) -> int:
+    # Imported when the command runs (Voilà, the kernelspec): `parindex --help` answers at once.
+    from parindex_lib.batch.kernels import ensure_kernelspec
+    from parindex_lib.present.serve import serve
+
+    scores = _fresh_scores(args.scores or _need(project, args).scores_csv, project)
+    ensure_kernelspec()
+    serve(scores, args.lang, args.port, args.ip, open_browser=not args.no_browser)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -75,7 +75,7 @@ def test_the_summary_charts_totals_against_the_target(batch):
                       "Tình trạng", "Xếp hạng"]
     (row,) = [r for r in rows if r["Đơn vị"].value]
     assert [row[h].value for h in ("Đơn vị", "Cấp", "Kết quả kỳ", "Điều kiện", "Tình trạng", "Xếp hạng")] == \
-        [UNIT, "huyện", "Cả năm 2023", "trở lên", "Cần cải thiện", 4]
+        [UNIT, "huyện", "Năm 2023", "trở lên", "Cần cải thiện", 4]
     assert row["Tổng điểm"].value == pytest.approx(0.7617) and row["Mục tiêu"].value == pytest.approx(0.80)
     (chart,) = summary._charts
     assert chart.tagname == "barChart" and [c.tagname for c in chart._charts] == ["barChart", "lineChart"]

@@ -1,29 +1,78 @@
-"""The scenario explorer: one slider per component, and everything recomputed as a slider moves.
+"""The scenario explorer: choose a unit from the data, move its components, see everything recomputed.
 
-``explorer(index)`` returns an :class:`Explorer` whose ``widget`` is displayed in JupyterLab. Moving a
-slider updates the total and its gap to the target (respecting the bound), the status of every component
-against its plan target, the bridge from today's total, the lead offices of what was changed, and the
-cheapest remaining way to the target from that scenario. Scenarios can be saved, compared side by side and
-exported to ``data/processed/scenarios.csv``. Every figure comes from the library's tested functions.
+:func:`workbench` is what a user opens (``40_explore.ipynb`` in JupyterLab, or served code-free by
+``parindex explore``): dropdowns for the level, unit, year and period built from the data, a language switch,
+and below them the chosen unit's :class:`Explorer` — replaced in place whenever a choice changes.
+:func:`explorer` builds one unit's explorer from a :class:`PARIndex`: one slider per component (in points
+out of its maximum when the data scores in points, else in percent) with a box to type the value in
+(``12,75`` or ``12.75``), the target, its bound and the cost model as controls; moving anything updates the
+total and its gap to the target, every component's status against its plan target, the bridge from today's
+total, the lead offices of what changed and the cheapest remaining way to the target. Scenarios are saved
+(unit, level, year, period, target, bound, cost model, time), compared side by side and exported to a CSV
+that reads back (:func:`parindex_lib.present.scenarios.read_scenarios`).
+
+Every word comes from the message catalogue (``data/messages/explorer.yaml``), every piece of HTML from the
+autoescaped ``templates/explore.html.j2``, every figure from the library's tested functions
+(:mod:`parindex_lib.present.scenarios` holds the state without widgets).
+
+Under each component's row is an empty box, ``Explorer.criteria[code]``: a ``criteria_panel(explorer, code)``
+callable given to :func:`explorer` or :func:`workbench` fills it (criterion toggles or steps), and moves the
+component with :meth:`Explorer.set_value`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import os
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
+import ipywidgets as w
 import pandas as pd
 
 from parindex_lib.analyses import lift as lift_mod
 from parindex_lib.analyses import trends
 from parindex_lib.config import PROCESSED_DIR
-from parindex_lib.errors import MethodError
-from parindex_lib.io import write_atomic
-from parindex_lib.model.index import PARIndex, met, required_value
-from parindex_lib.present.i18n import component_name, status_label, t, target_text
-from parindex_lib.present.render import Table
-from parindex_lib.vn import format_number, format_pct, format_points, format_pp
+from parindex_lib.errors import ParindexError
+from parindex_lib.model.index import PARIndex, resolve_unit
+from parindex_lib.model.schema import empty_scores
+from parindex_lib.present.i18n import LANGS, component_name, period_label, point_label, status_label, t, target_text
+from parindex_lib.present.plots import plot_bridge
+from parindex_lib.present.render import Table, environment
+from parindex_lib.present.scenarios import (
+    COST_MODELS,
+    Choices,
+    SavedScenario,
+    choices,
+    comparison_rows,
+    load_unit,
+    maximum_text,
+    parse_entry,
+    readout,
+    reason_text,
+    save_scenario,
+    scenario_state,
+    slider_scale,
+    total_readout,
+    write_scenarios,
+)
+from parindex_lib.present.serve import LANG_VARIABLE, SCORES_VARIABLE
+from parindex_lib.vn import format_number, format_pct, format_pp
+
+#: A criterion panel: given the explorer and a component's code, the widget to show under that component.
+CriteriaPanel = Callable[["Explorer", str], "w.Widget | None"]
+_WIDE = {"description_width": "190px"}
+
+
+def html(macro: str, *args: object) -> str:
+    """One macro of ``templates/explore.html.j2``, rendered with autoescape (values shown as text).
+
+    Examples
+    --------
+    >>> html("unit_heading", "<b>Xã A</b>")
+    '<h3 class="parindex-unit">&lt;b&gt;Xã A&lt;/b&gt;</h3>'
+    """
+    return str(getattr(environment().get_template("explore.html.j2").module, macro)(*args))
 
 
 def scenario_changes(base: PARIndex, new: PARIndex) -> pd.DataFrame:
@@ -43,133 +92,267 @@ def scenario_changes(base: PARIndex, new: PARIndex) -> pd.DataFrame:
     return out
 
 
-def scenario_state(base: PARIndex, values: dict[str, float], target: float | None = None) -> dict:
-    """The figures the explorer shows for ``values``: total, gap to the target, met, and what changed.
-
-    ``gap`` is what the total still lacks to meet the target under its bound (0 when met).
-
-    Examples
-    --------
-    >>> state = scenario_state(idx, {"C6": 60.36, "C8": 60.36})
-    >>> round(state["total"], 2), state["met"], sorted(state["changed"])
-    (80.0, True, ['C6', 'C8'])
-    """
-    changed = {c: float(v) for c, v in values.items() if abs(float(v) - float(base.values[c])) > 1e-9}
-    index = base.scenario(**changed) if changed else base
-    if target is not None and float(target) != index.target:
-        index = replace(index, target=float(target))
-    total = index.total if changed else base.display_total  # untouched: the total the reader knows
-    need = required_value(index.target, index.bound)
-    return {"total": total, "gap": max(0.0, need - total), "met": met(total, index.target, index.bound),
-            "changed": changed, "index": index}
-
-
-@dataclass
 class Explorer:
-    """The explorer's widgets and state (build it with :func:`explorer`)."""
+    """One unit's explorer: its widgets and state (build it with :func:`explorer`).
 
-    index: PARIndex
-    lang: str
-    sliders: dict
-    widget: object
-    saved: list[dict] = field(default_factory=list)
-    _views: dict = field(default_factory=dict)
+    ``sliders`` move in the unit their label says (points out of the maximum, or percent); :meth:`values`
+    gives every component in percent. ``saved`` may be shared between explorers (a :class:`Workbench` keeps
+    one list for the whole session).
+    """
 
-    def values(self) -> dict[str, float]:
-        """The sliders' values, by component."""
-        return {c: float(s.value) for c, s in self.sliders.items()}
-
-    def state(self) -> dict:
-        """``total``, ``gap``, ``met`` and ``changed`` (component → new value) for the sliders as they are."""
-        state = scenario_state(self.index, self.values(), self._views["target"].value)
-        return {k: state[k] for k in ("total", "gap", "met", "changed")}
-
-    def reset(self, *_: object) -> None:
-        """Every slider back to the unit's current result."""
-        for c, s in self.sliders.items():
-            s.value = float(self.index.values[c])
+    def __init__(self, index: PARIndex, lang: str = "vi", *, saved: list[SavedScenario] | None = None,
+                 export_path: str | Path | None = None, criteria_panel: CriteriaPanel | None = None,
+                 status: w.HTML | None = None):
+        lift_mod.require_components(index)
+        self.index, self.lang = index, lang
+        self.saved = saved if saved is not None else []
+        self.export_path = Path(export_path or PROCESSED_DIR / "scenarios.csv")
+        self.status = status or w.HTML()
+        self.scales = {c: slider_scale(index, c) for c in index.components}
+        self.sliders: dict[str, w.FloatSlider] = {}
+        self.entries: dict[str, w.Text] = {}
+        self.criteria: dict[str, w.VBox] = {}
+        self._busy = False
+        rows = [self._component_row(c) for c in index.components]
+        self.target = w.Text(value=format_number(index.target, lang), description=t("ex_target", lang),
+                             continuous_update=False, style=_WIDE, layout=w.Layout(width="300px"))
+        self.bound = w.Dropdown(options=[(t("ex_bound_ge", lang), "ge"), (t("ex_bound_gt", lang), "gt")],
+                                value="gt" if index.bound == ">" else "ge", description=t("ex_bound", lang))
+        self.model = w.Dropdown(options=[(t(f"ex_model_{m}", lang), m) for m in COST_MODELS], value="gap",
+                                description=t("ex_cost_model", lang), style={"description_width": "150px"},
+                                layout=w.Layout(width="420px"))
+        self.buttons = buttons = [w.Button(description=t(key, lang), layout=w.Layout(width="auto"))
+                                  for key in ("ex_reset", "ex_save", "ex_export")]
+        self.views = {name: w.HTML() for name in ("total", "status", "leads", "bridge", "lift", "saved")}
+        heading = t("ex_heading", lang, unit=index.unit, level=t(f"level_{index.level}", lang),
+                    point=point_label(index.year, index.period, lang))
+        self.widget = w.VBox([w.HTML(html("unit_heading", heading)), *rows,
+                              w.HBox([self.target, self.bound]), self.model, w.HBox(buttons), self.status,
+                              self.views["total"], self.views["status"], self.views["leads"], self.views["bridge"],
+                              self.views["lift"], self.views["saved"]])
+        for slider in self.sliders.values():
+            slider.observe(self._slider_moved, names="value")
+        for entry in self.entries.values():
+            entry.observe(self._entry_typed, names="value")
+        self.target.observe(self._target_typed, names="value")
+        self.bound.observe(self.update, names="value")
+        self.model.observe(self.update, names="value")
+        for button, action in zip(buttons, (self.reset, self.save, self.export), strict=True):
+            button.on_click(lambda _b, act=action: self._safely(act))
+        if criteria_panel is not None:
+            for c in index.components:
+                panel = criteria_panel(self, c)
+                if panel is not None:
+                    self.criteria[c].children = (panel,)
         self.update()
 
-    def save(self, *_: object) -> dict:
-        """Keep the current scenario for the comparison table; returns it."""
-        state = self.state()
-        row = {"scenario": len(self.saved) + 1, "unit": self.index.unit, "total": round(state["total"], 4),
-               "met": state["met"], **{c: round(v, 2) for c, v in self.values().items()}}
-        self.saved.append(row)
-        self._views["saved"].value = self.comparison().to_html() if self.saved else ""
-        return row
+    # -- building ------------------------------------------------------------------------------------------
+
+    def _component_row(self, code: str) -> w.VBox:
+        """A component's slider, the box to type its value in, its unit, and the (empty) criterion box."""
+        scale, pct = self.scales[code], float(self.index.values[code])
+        label = component_name(code, self.lang, short=True)
+        unit = t("ex_unit_points", self.lang, maximum=maximum_text(scale.maximum, self.lang)) if scale.in_points \
+            else t("ex_unit_percent", self.lang)
+        if scale.in_points:
+            label += f" ({unit.strip()})"
+        start = scale.to_slider(pct)
+        slider = w.FloatSlider(value=start, min=start, max=scale.maximum, step=0.01, description=label,
+                               readout=False, continuous_update=True, style=_WIDE, layout=w.Layout(width="520px"))
+        entry = w.Text(value=format_number(start, self.lang), continuous_update=False,
+                       layout=w.Layout(width="80px"))
+        entry.add_class("parindex-entry")
+        self.sliders[code], self.entries[code] = slider, entry
+        self.criteria[code] = w.VBox(layout=w.Layout(margin="0 0 0 200px"))
+        row = w.HBox([slider, entry, w.Label(unit)])
+        row.add_class("parindex-component")
+        return w.VBox([row, self.criteria[code]])
+
+    # -- reading and moving --------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, float]:
+        """Every component's value in %, from its slider."""
+        return {c: self.scales[c].to_pct(float(s.value)) for c, s in self.sliders.items()}
+
+    def set_value(self, code: str, pct: float) -> None:
+        """Move ``code`` to ``pct`` % (within its slider's range): what a criterion panel calls."""
+        slider = self.sliders[code]
+        slider.value = min(max(self.scales[code].to_slider(pct), slider.min), slider.max)
+
+    def target_value(self) -> float:
+        """The target typed in (the index's own when the box holds something else)."""
+        try:
+            value = parse_entry(self.target.value)
+        except ValueError:
+            return self.index.target
+        return value if 0 < value <= 100 else self.index.target
+
+    def state(self) -> dict:
+        """``total``, ``gap``, ``met`` and ``changed`` (component → new value in %) for the controls as they are."""
+        s = scenario_state(self.index, self.values(), self.target_value(), self.bound.value)
+        return {"total": s.total, "gap": s.gap, "met": s.met, "changed": s.changed}
+
+    def _slider_moved(self, change: dict) -> None:
+        code = next(c for c, s in self.sliders.items() if s is change["owner"])
+        with self._quiet():
+            self.entries[code].value = format_number(float(change["new"]), self.lang)
+        self._safely(self.update)
+
+    def _entry_typed(self, change: dict) -> None:
+        if self._busy:
+            return
+        code = next(c for c, e in self.entries.items() if e is change["owner"])
+        slider = self.sliders[code]
+        try:
+            value = parse_entry(change["new"])
+        except ValueError:
+            return self._refuse(code, t("ex_not_a_number", self.lang, text=change["new"]))
+        if not slider.min - 1e-9 <= value <= slider.max + 1e-9:
+            return self._refuse(code, t("ex_out_of_range", self.lang, name=component_name(code, self.lang, True),
+                                        value=format_number(value, self.lang),
+                                        low=format_number(slider.min, self.lang),
+                                        high=format_number(slider.max, self.lang)))
+        self.status.value = ""
+        if abs(slider.value - value) > 1e-9:
+            slider.value = value
+        else:
+            self._slider_moved({"owner": slider, "new": slider.value})
+
+    def _target_typed(self, change: dict) -> None:
+        try:
+            value = parse_entry(change["new"])
+            ok = 0 < value <= 100
+        except ValueError:
+            ok = False
+        if not ok:
+            self.status.value = html("message", t("ex_target_range", self.lang, text=change["new"]), "error")
+            return
+        self.status.value = ""
+        self._safely(self.update)
+
+    def _refuse(self, code: str, text: str) -> None:
+        self.status.value = html("message", text, "error")
+        with self._quiet():
+            self.entries[code].value = format_number(float(self.sliders[code].value), self.lang)
+
+    @contextmanager
+    def _quiet(self):
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = False
+
+    def _safely(self, action: Callable[[], object]) -> None:
+        """Run a button's or a control's action; a failure becomes one sentence, never a traceback."""
+        try:
+            action()
+        except ParindexError as exc:
+            self.status.value = html("message", t("ex_error", self.lang, reason=reason_text(exc, self.lang)), "error")
+
+    # -- the actions ---------------------------------------------------------------------------------------
+
+    def reset(self, *_: object) -> None:
+        """Every component back to the unit's current result; the target and bound back to the plan's."""
+        with self._quiet():
+            for c, s in self.sliders.items():
+                s.value = s.min
+                self.entries[c].value = format_number(float(s.min), self.lang)
+            self.target.value = format_number(self.index.target, self.lang)
+            self.bound.value = "gt" if self.index.bound == ">" else "ge"
+        self.status.value = ""
+        self.update()
+
+    def save(self, *_: object) -> SavedScenario:
+        """Keep the current scenario for the comparison and the export; returns it."""
+        number = 1 + max((s.scenario for s in self.saved), default=0)
+        saved = save_scenario(self.index, self.values(), self.target_value(), self.bound.value, self.model.value,
+                              number)
+        self.saved.append(saved)
+        self.status.value = html("message", t("ex_saved", self.lang, n=number,
+                                              total=total_readout(self.index, saved.total, self.lang)))
+        self._show_saved()
+        return saved
 
     def comparison(self) -> Table:
-        """The saved scenarios side by side: one column per scenario, one row per component and the total."""
-        rows = []
-        for c in self.sliders:
-            rows.append([component_name(c, self.lang, short=True)]
-                        + [format_pct(s[c], self.lang) for s in self.saved])
-        rows.append([t("col_total", self.lang)] + [format_pct(s["total"], self.lang) for s in self.saved])
-        frame = pd.DataFrame(rows, columns=[t("col_component", self.lang)]
-                             + [f"#{s['scenario']}" for s in self.saved])
-        return Table(frame)
+        """The saved scenarios of this unit side by side: one column per scenario."""
+        columns, rows = comparison_rows(self.index, self.saved, self.lang)
+        return Table(pd.DataFrame(rows, columns=columns))
 
-    def export(self, path: str | Path | None = None) -> Path:
-        """Write the saved scenarios to ``data/processed/scenarios.csv`` (atomically)."""
-        path = Path(path or PROCESSED_DIR / "scenarios.csv")
-        return write_atomic(path, pd.DataFrame(self.saved).to_csv(index=False))
+    def export(self, path: str | Path | None = None) -> Path | None:
+        """Add the saved scenarios to ``scenarios.csv`` (atomically) and say where; None when none is saved."""
+        if not self.saved:
+            self.status.value = html("message", t("ex_nothing_saved", self.lang), "error")
+            return None
+        target = Path(path) if path else self.export_path
+        try:
+            written, total = write_scenarios(target, self.saved)
+        except ParindexError as exc:
+            self.status.value = html("message", t("ex_export_failed", self.lang, reason=reason_text(exc, self.lang)),
+                                     "error")
+            return None
+        self.status.value = html("message", t("ex_exported", self.lang, n=len(self.saved), path=str(written),
+                                              total=total))
+        return written
+
+    def _show_saved(self) -> None:
+        mine = [s for s in self.saved if (s.unit, s.level) == (self.index.unit, self.index.level)]
+        self.views["saved"].value = html("titled", t("ex_comparison", self.lang), self.comparison().to_html()) \
+            if mine else ""
+
+    # -- what the explorer shows ----------------------------------------------------------------------------
 
     def update(self, *_: object) -> None:
         """Recompute everything the explorer shows from the sliders and controls."""
-        lang, v = self.lang, self._views
-        state = scenario_state(self.index, self.values(), v["target"].value)
-        index = state["index"]
-        pts = ""
-        if self.index.from_points:
-            scale = float(self.index.max_points.sum())
-            pts = f" ({format_points(state['total'] * scale / 100, scale, lang)})"
-        verdict = t("gap_line_met", lang) if state["met"] else t("gap_line_short", lang,
-                                                                 gap=format_number(state["gap"], lang))
-        v["total"].value = (f'<p class="parindex-total" data-total="{state["total"]:.4f}"><b>'
-                            f'{t("col_total", lang)}: {format_pct(state["total"], lang)}</b>{pts} — '
-                            f'{target_text(index.target, index.bound, lang)}. {verdict}</p>')
+        lang = self.lang
+        state = scenario_state(self.index, self.values(), self.target_value(), self.bound.value)
+        index = state.index
+        verdict = t("gap_line_met", lang) if state.met else t("gap_line_short", lang,
+                                                             gap=format_number(state.gap, lang))
+        self.views["total"].value = html("total", f"{state.total:.4f}", t("col_total", lang),
+                                         total_readout(self.index, state.total, lang),
+                                         target_text(index.target, index.bound, lang), verdict, state.met)
         status = trends.target_status(index)
-        rows = [[component_name(c, lang), format_pct(r.value, lang),
+        rows = [[component_name(c, lang), readout(self.index, c, r.value, lang),
                  "" if pd.isna(r.target) else target_text(r.target, r.bound, lang), status_label(r.status, lang),
                  r.lead_units or ""] for c, r in status.iterrows()]
-        v["status"].value = Table(pd.DataFrame(rows, columns=[t(k, lang) for k in (
-            "col_component", "col_value", "col_target", "col_status", "col_lead")])).to_html()
+        self.views["status"].value = str(Table(pd.DataFrame(rows, columns=[t(k, lang) for k in (
+            "col_component", "col_value", "col_target", "col_status", "col_lead")])).to_html())
         changes = scenario_changes(self.index, index)
-        leads = sorted({str(r.lead_units) for r in changes.itertuples() if r.lead_units})
-        v["leads"].value = "<p>" + (f"{t('col_lead', lang)}: " + "; ".join(leads) if leads else "") + "</p>"
+        leads = sorted({str(r.lead_units) for r in changes.itertuples() if r.lead_units and pd.notna(r.lead_units)})
+        self.views["leads"].value = html("line", t("ex_changed_leads", lang), leads)
         chart = _bridge(self.index, index, changes, lang)
-        v["bridge"].value = f'<img src="{chart.data_uri()}" style="max-width:100%">' if chart is not None else ""
-        try:
-            rest = lift_mod.lift(index, v["model"].value, costs=_equal_costs(index)
-                                 if v["model"].value == "linear" else None)
-            items = "; ".join(f"{component_name(c, lang)} {format_pct(r.from_pct, lang)} → "
-                              f"{format_pct(r.to_pct, lang)} ({format_pp(r.gain_total, lang)})"
-                              for c, r in rest.changes.iterrows())
-            v["lift"].value = f"<p>{t('recommend_title', lang)}: {items or t('recommend_none', lang)}</p>"
-        except MethodError as exc:
-            v["lift"].value = f"<p>{exc}</p>"
+        self.views["bridge"].value = html("bridge", chart.data_uri(), t("chart_bridge_title", lang)) \
+            if chart is not None else ""
+        self.views["lift"].value = html("lift", t("ex_remaining", lang), self._remaining(index))
+        self._show_saved()
 
-
-def _equal_costs(index: PARIndex) -> pd.Series:
-    """The explorer's linear model: the same effort for every percentage point."""
-    return pd.Series(1.0, index=index.components)
+    def _remaining(self, index: PARIndex) -> str:
+        """The cheapest remaining way to the target from this scenario, in one sentence."""
+        lang, model = self.lang, self.model.value
+        rest = lift_mod.lift(index, model, costs=pd.Series(1.0, index=index.components) if model == "linear" else None)
+        if not rest.feasible:
+            return t("infeasible", lang, target_text=target_text(index.target, index.bound, lang),
+                     max_reachable=format_pct(rest.max_reachable, lang))
+        items = "; ".join(f"{component_name(c, lang)} {readout(self.index, c, r.from_pct, lang)} → "
+                          f"{readout(self.index, c, r.to_pct, lang)} ({format_pp(r.gain_total, lang)})"
+                          for c, r in rest.changes.iterrows())
+        return items or t("recommend_none", lang)
 
 
 def _bridge(base: PARIndex, new: PARIndex, changes: pd.DataFrame, lang: str):
-    from parindex_lib.present.plots import plot_bridge
-
     result = lift_mod.LiftResult(base.unit, base.year, base.period, base.scheme.name, "scenario", new.target,
                                  new.bound, base.total, new.total, True, new.total, changes, 0.0)
     return plot_bridge(base, result, lang)
 
 
-def explorer(index: PARIndex, lang: str = "vi") -> Explorer:
+def explorer(index: PARIndex, lang: str = "vi", **options: object) -> Explorer:
     """Build the scenario explorer of ``index`` (display ``explorer(index).widget`` in JupyterLab).
 
-    One ``FloatSlider`` per component of the unit's scheme, from its current value to 100 in steps of
-    0,01, labelled with the component's short name; a target and a cost-model control; reset, save and
-    export buttons.
+    One ``FloatSlider`` per component of the unit's scheme, from its current value to its maximum in steps
+    of 0,01 — points out of the component's maximum when the data scores in points, else percent — with a
+    box to type the value in; the target, its bound and the cost model; reset, save and export buttons.
+    ``options`` are :class:`Explorer`'s (``saved``, ``export_path``, ``criteria_panel``, ``status``).
 
     Raises
     ------
@@ -183,36 +366,207 @@ def explorer(index: PARIndex, lang: str = "vi") -> Explorer:
     >>> round(ex.state()["total"], 2), ex.state()["met"]
     (80.0, True)
     """
-    import ipywidgets as w
+    return Explorer(index, lang, **options)
 
-    lift_mod.require_components(index)
-    sliders = {}
-    for c in index.components:
-        current = float(index.values[c])
-        label = component_name(c, lang, short=True)
-        if index.from_points and not np.isnan(index.max_points.get(c, np.nan)):
-            label += f" (/{format_number(index.max_points[c], lang, 1)})"
-        sliders[c] = w.FloatSlider(value=current, min=current, max=100.0, step=0.01, description=label,
-                                   readout_format=".2f", continuous_update=True,
-                                   style={"description_width": "170px"}, layout=w.Layout(width="560px"))
-    views = {
-        "total": w.HTML(), "status": w.HTML(), "leads": w.HTML(), "lift": w.HTML(), "saved": w.HTML(),
-        "bridge": w.HTML(),
-        "target": w.BoundedFloatText(value=index.target, min=0.01, max=100.0, step=0.01,
-                                     description=t("col_target", lang)),
-        "model": w.Dropdown(options=[("gap", "gap"), ("linear", "linear")], value="gap", description="model"),
-    }
-    reset, save, export = (w.Button(description=d) for d in ("reset", "save scenario", "export CSV"))
-    widget = w.VBox([w.HTML(f"<h3>{index.unit} — {index.label}</h3>"), *sliders.values(),
-                     w.HBox([views["target"], views["model"]]), w.HBox([reset, save, export]), views["total"],
-                     views["status"], views["leads"], views["bridge"], views["lift"], views["saved"]])
-    ex = Explorer(index, lang, sliders, widget, _views=views)
-    for s in sliders.values():
-        s.observe(ex.update, names="value")
-    views["target"].observe(ex.update, names="value")
-    views["model"].observe(ex.update, names="value")
-    reset.on_click(ex.reset)
-    save.on_click(ex.save)
-    export.on_click(lambda *_: ex.export())
-    ex.update()
-    return ex
+
+class Workbench:
+    """The code-free explorer: level, unit, year and period chosen from dropdowns built from the data, a
+    language switch, and the chosen unit's :class:`Explorer` below, replaced in place when a choice changes.
+
+    Build it with :func:`workbench`; display ``.widget``. :meth:`select` makes a choice from code.
+    """
+
+    def __init__(self, scores: pd.DataFrame, tasks: pd.DataFrame | None = None, lang: str = "vi", *,
+                 export_path: str | Path | None = None, criteria_panel: CriteriaPanel | None = None):
+        self.scores, self.tasks, self.lang = scores, tasks, lang
+        self.found: Choices = choices(scores)
+        self.export_path = Path(export_path or PROCESSED_DIR / "scenarios.csv")
+        self.criteria_panel = criteria_panel
+        self.saved: list[SavedScenario] = []
+        self.explorer: Explorer | None = None
+        self.message: str | None = None
+        self.widget = w.VBox()
+        self.widget.add_class("parindex-explorer")
+        self.body = w.VBox()
+        self.status = w.HTML()
+        self._busy = False
+        self.level = w.Dropdown(description=t("ex_level", lang))
+        self.unit = w.Dropdown(description=t("ex_unit", lang), layout=w.Layout(width="360px"))
+        self.year = w.Dropdown(description=t("ex_year", lang), layout=w.Layout(width="180px"))
+        self.period = w.Dropdown(description=t("ex_period", lang), layout=w.Layout(width="200px"))
+        self.language = w.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang,
+                                        style={"button_width": "90px"})
+        for control, action in ((self.level, self._level_chosen), (self.unit, self._unit_chosen),
+                                (self.year, self._point_chosen), (self.period, self._point_chosen),
+                                (self.language, self._language_chosen)):
+            control.observe(action, names="value")
+
+    # -- choosing ------------------------------------------------------------------------------------------
+
+    def select(self, unit: str | None = None, level: str | None = None, year: int | None = None,
+               period: str | None = None) -> None:
+        """Choose from code, as a user would from the dropdowns (unknown values are refused by the dropdowns)."""
+        with self._quiet():
+            if level is None and unit is not None:
+                level = next((lv for lv in self.found.levels() if unit in self.found.units(lv)), None)
+            if level is not None:
+                self._set_level(level)
+            if unit is not None:
+                self.unit.value = unit
+                self._set_point(*self.found.default(unit, self.level.value))
+            if year is not None:
+                self.year.value = int(year)
+            if period is not None:
+                self.period.value = period
+        self._show()
+
+    def _set_level(self, level: str) -> None:
+        self.level.value = level
+        units = self.found.units(level)
+        self.unit.options = units
+        self.unit.value = units[0] if units else None
+        self.year.options = self.found.years(level)
+        self.period.options = [(period_label(p, self.lang), p) for p in self.found.periods(level)]
+        if units:
+            self._set_point(*self.found.default(units[0], level))
+
+    def _set_point(self, year: int, period: str) -> None:
+        self.year.value, self.period.value = year, period
+
+    def _level_chosen(self, change: dict) -> None:
+        if self._busy:
+            return
+        with self._quiet():
+            self._set_level(change["new"])
+        self._show()
+
+    def _unit_chosen(self, change: dict) -> None:
+        """Another unit: the same year and period when it has results there, else its latest (the dropdowns
+        show which)."""
+        if self._busy or change["new"] is None:
+            return
+        with self._quiet():
+            if not self.found.has(change["new"], self.level.value, self.year.value, self.period.value):
+                self._set_point(*self.found.default(change["new"], self.level.value))
+        self._show()
+
+    def _point_chosen(self, change: dict) -> None:
+        if not self._busy:
+            self._show()
+
+    def _language_chosen(self, change: dict) -> None:
+        if self._busy:
+            return
+        self.lang = change["new"]
+        for control, key in ((self.level, "ex_level"), (self.unit, "ex_unit"), (self.year, "ex_year"),
+                             (self.period, "ex_period")):
+            control.description = t(key, self.lang)
+        with self._quiet():
+            level = self.level.value
+            self.level.options = [(_capital(t(f"level_{lv}", self.lang)), lv) for lv in self.found.levels()]
+            self.level.value = level
+            period = self.period.value
+            self.period.options = [(period_label(p, self.lang), p) for p in self.found.periods(level)]
+            self.period.value = period
+        self._show()
+
+    @contextmanager
+    def _quiet(self):
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = False
+
+    # -- showing -------------------------------------------------------------------------------------------
+
+    def build(self, unit: str | None = None, level: str | None = None, year: int | None = None,
+              period: str | None = None) -> Workbench:
+        """Fill the dropdowns from the data and show the first choice (``unit``… when given)."""
+        levels = self.found.levels()
+        if not levels:
+            self.widget.children = [w.HTML(html("heading", t("ex_title", self.lang), "")),
+                                    w.HTML(html("message", t("ex_no_units", self.lang), "error"))]
+            return self
+        with self._quiet():
+            self.level.options = [(_capital(t(f"level_{lv}", self.lang)), lv) for lv in levels]
+            self._set_level(levels[0])
+        self.widget.children = [w.HTML(), w.HBox([self.level, self.unit]), w.HBox([self.year, self.period]),
+                                self.language, self.status, self.body]
+        asked = None
+        if unit:
+            try:  # as typed: diacritics and case may be left out when the name is unique
+                unit, level = resolve_unit(self.scores[self.scores["kind"] == "actual"], unit, level or None)
+            except ParindexError:
+                asked, (level, unit), year, period = unit, self.found.first(), 0, ""
+        if not unit:
+            level, unit = self.found.first()
+        self.select(unit or None, level or None, year or None, period or None)
+        if asked:
+            self.status.value = html("message", t("ex_unknown_unit", self.lang, unit=asked, shown=self.unit.value),
+                                     "error")
+        return self
+
+    def _show(self) -> None:
+        """Replace the explorer below the dropdowns with the current choice's (or the sentence saying why not)."""
+        self.widget.children[0].value = html("heading", t("ex_title", self.lang), t("ex_help", self.lang))
+        self.status.value = ""
+        loaded = load_unit(self.scores, self.unit.value, self.level.value, int(self.year.value), self.period.value,
+                           self.lang, self.tasks, self.found)
+        self.message = loaded.message
+        if not loaded.explorable:
+            self.explorer = None
+            self.body.children = [w.HTML(html("message", loaded.message, "warning"))]
+            return
+        try:
+            self.explorer = Explorer(loaded.index, self.lang, saved=self.saved, export_path=self.export_path,
+                                     criteria_panel=self.criteria_panel, status=self.status)
+        except ParindexError as exc:
+            self.explorer, self.message = None, t("ex_error", self.lang, reason=reason_text(exc, self.lang))
+            self.body.children = [w.HTML(html("message", self.message, "error"))]
+            return
+        self.body.children = [self.explorer.widget]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def workbench(scores: pd.DataFrame | str | Path = "", tasks: pd.DataFrame | str | Path | None = "",
+              lang: str = "", *, unit: str = "", level: str = "", year: int = 0, period: str = "",
+              export_path: str | Path | None = None, criteria_panel: CriteriaPanel | None = None) -> Workbench:
+    """The code-free explorer over the standardised scores (a table, or the path of ``scores.csv``; empty: the
+    project's), starting on ``unit`` (default: the first unit of the first level, at its latest final result).
+
+    ``lang`` empty: ``$PARINDEX_EXPLORE_LANG`` (set by ``parindex explore --lang``), else Vietnamese; ``scores``
+    empty: ``$PARINDEX_EXPLORE_SCORES`` (set by ``parindex explore``), else the project's. Scenarios are exported
+    beside the scores (``scenarios.csv``). Data that cannot be read gives a widget that says so.
+
+    Examples
+    --------
+    >>> app = workbench(scores, lang="vi", unit="Tam Đường")
+    >>> app.unit.value, app.year.value, app.period.value, round(app.explorer.state()["total"], 2)
+    ('Tam Đường', 2023, 'FY', 76.17)
+    """
+    from parindex_lib.standardise import load_scores, load_tasks
+
+    lang = lang or os.environ.get(LANG_VARIABLE) or "vi"
+    lang = lang if lang in LANGS else "vi"
+    path = None
+    try:
+        if not isinstance(scores, pd.DataFrame):
+            path = Path(scores or os.environ.get(SCORES_VARIABLE) or PROCESSED_DIR / "scores.csv")
+            scores = load_scores(path)
+        if tasks is not None and not isinstance(tasks, pd.DataFrame):
+            tasks_path = Path(tasks) if tasks else (path or PROCESSED_DIR / "scores.csv").parent / "tasks.csv"
+            tasks = load_tasks(tasks_path) if tasks_path.exists() else None
+    except (ParindexError, OSError) as exc:
+        app = Workbench(empty_scores(), None, lang)
+        app.widget.children = [w.HTML(html("heading", t("ex_title", lang), "")),
+                               w.HTML(html("message", t("ex_no_data", lang, reason=reason_text(exc, lang)), "error"))]
+        return app
+    export = export_path or (path.parent if path else PROCESSED_DIR) / "scenarios.csv"
+    app = Workbench(scores, tasks, lang, export_path=export, criteria_panel=criteria_panel)
+    return app.build(unit, level, year, period)
+
+

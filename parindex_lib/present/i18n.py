@@ -120,3 +120,8 @@ def say(reason: Reason | str, lang: str = "vi") -> str:
              "seconds": lambda v: f"{v:g}"}
     values = {k: words[k](v) if k in words else v for k, v in reason.values.items()}
     return t(f"reason_{reason.code}", lang, **values)
+
+
+def period_label(period: str, lang: str = "vi") -> str:
+    """``Cả năm``, ``Quý 3`` (vi); ``FY``, ``Q3`` (en): the words the tidy reader also reads."""
+    return t(f"period_{period}", lang)

@@ -39,7 +39,7 @@ from parindex_lib.analyses import lift as lift_mod
 from parindex_lib.analyses import trends
 from parindex_lib.model.components import match_component
 from parindex_lib.model.index import PARIndex
-from parindex_lib.present.i18n import component_name, status_label, t
+from parindex_lib.present.i18n import component_name, period_label, point_label, status_label, t
 from parindex_lib.readers.xlsx import SCORES_SHEET_MARK
 from parindex_lib.vn import fold
 
@@ -316,11 +316,6 @@ def _lines(text: object, width: float) -> int:
     return lines
 
 
-def period_word(period: str, lang: str) -> str:
-    """``Cả năm``/``Quý 3`` (vi), ``FY``/``Q3`` (en): words the tidy reader reads back."""
-    return t(f"wb_period_{period}", lang)
-
-
 def bound_word(bound: str | None, lang: str) -> str | None:
     """``bằng``/``trên``/``trở lên`` (vi), ``equal``/``above``/``at least`` (en); None when not given."""
     return None if bound is None or pd.isna(bound) or bound not in _BOUND_KEYS else t(_BOUND_KEYS[bound], lang)
@@ -403,7 +398,7 @@ def _scores_sheet(book: Book, indexes: list[PARIndex], scores: pd.DataFrame) -> 
     keys = {(ix.unit, ix.level) for ix in indexes}
     used = scores[pd.MultiIndex.from_frame(scores[["unit", "level"]]).isin(list(keys))] if keys else scores.iloc[:0]
     words = {"level": {lv: t(f"level_{lv}", lang) for lv in used["level"].unique()},
-             "period": {p: period_word(p, lang) for p in used["period"].unique()},
+             "period": {p: period_label(p, lang) for p in used["period"].unique()},
              "kind": {k: t(f"wb_kind_{k}", lang) for k in used["kind"].unique()},
              "component": {c: _component_word(c, lang) for c in used["component"].unique()}}
     rows = [[r.unit, words["level"][r.level], r.year, words["period"][r.period], words["component"][r.component],
@@ -479,7 +474,8 @@ def unit_sheet_rows(ix: PARIndex, scores: pd.DataFrame, lang: str) -> dict[str, 
     status = trends.target_status(ix, scores)
     total_status = status_label(trends.total_status(ix, scores, status), lang)
     level = t(f"level_{ix.level}", lang)
-    basis = t("wb_basis", lang, period=period_word(ix.period, lang), year=ix.year)
+    basis = point_label(ix.year, ix.period, lang)
+    basis = basis[:1].upper() + basis[1:]  # a cell of its own: Năm 2023
     rows = {"summary": [[ix.unit, level, basis, ix.display_total / 100, ix.target / 100, bound_word(ix.bound, lang),
                          ix.display_total - ix.target, total_status, ix.total_rank]],
             "status": [[ix.unit, level, t("col_total", lang), ix.display_total / 100, ix.target / 100,

@@ -1,0 +1,81 @@
+"""The scenario explorer served without code (``parindex explore``, ``make explore``).
+
+Voilà runs ``40_explore.ipynb`` in a kernel of its own for each browser tab and shows only its widgets: no
+code, no cells, no traceback. The language and the scores reach the notebook's kernel through environment
+variables (a Voilà kernel inherits the server's environment), read by :func:`parindex_lib.present.explore.workbench`.
+The server listens on this machine only unless told otherwise, writes nothing but the scenarios a user exports,
+and keeps its kernels' connection files in a temporary folder it removes on exit.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from parindex_lib.config import NOTEBOOKS_DIR
+from parindex_lib.errors import ParindexError
+from parindex_lib.present.i18n import t
+
+EXPLORE_NOTEBOOK = "40_explore.ipynb"
+DEFAULT_PORT = 8866
+#: The environment variables the served notebook's kernel reads (see ``workbench``).
+LANG_VARIABLE = "PARINDEX_EXPLORE_LANG"
+SCORES_VARIABLE = "PARINDEX_EXPLORE_SCORES"
+
+
+def check_port(ip: str, port: int) -> None:
+    """Refuse a port that is taken (Voilà would silently move to another one) or out of range.
+
+    Raises
+    ------
+    ParindexError
+        Naming the port and what to do.
+    """
+    if not 1 <= port <= 65535:
+        raise ParindexError(f"--port {port}: expected a port number from 1 to 65535 (e.g. {DEFAULT_PORT})")
+    with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError as exc:
+            raise ParindexError(f"--port {port} on {ip}: cannot listen there ({exc.strerror or exc}); "
+                                "choose another port with --port, or stop the program using it") from None
+
+
+def voila_arguments(notebook: Path, port: int, ip: str, open_browser: bool) -> list[str]:
+    """Voilà's command line: this port only, quiet logs, kernels over local sockets, no tracebacks shown.
+
+    Examples
+    --------
+    >>> voila_arguments(Path("40_explore.ipynb"), 8866, "127.0.0.1", False)[:3]
+    ['40_explore.ipynb', '--port=8866', '--Voila.port_retries=0']
+    """
+    return [str(notebook), f"--port={port}", "--Voila.port_retries=0", f"--Voila.ip={ip}",
+            f"--Voila.open_browser={open_browser}", "--Voila.log_level=ERROR", "--KernelManager.transport=ipc",
+            "--VoilaConfiguration.show_tracebacks=False", "--VoilaConfiguration.theme=light"]
+
+
+def serve(scores: Path, lang: str = "vi", port: int = DEFAULT_PORT, ip: str = "127.0.0.1",
+          open_browser: bool = True, notebooks_dir: Path = NOTEBOOKS_DIR) -> None:
+    """Serve the explorer over ``scores`` until stopped (Ctrl+C or SIGTERM). The notebook's kernel (``parindex``)
+    must be installed (the command line does it).
+
+    Raises
+    ------
+    ParindexError
+        For a missing notebook or a port that cannot be used.
+    """
+    notebook = Path(notebooks_dir) / EXPLORE_NOTEBOOK
+    if not notebook.exists():
+        raise ParindexError(f"{notebook}: the explorer's notebook is missing (reinstall parindex)")
+    check_port(ip, port)
+    os.environ[LANG_VARIABLE] = lang
+    os.environ[SCORES_VARIABLE] = str(Path(scores).resolve())
+    host = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
+    print(t("ex_serving", lang, url=f"http://{host}:{port}/"), flush=True)
+    from voila.app import Voila
+
+    # tornado prints a warning when the kernels' ping timeout exceeds its interval, as jupyter_server's defaults do
+    Voila.launch_instance(argv=voila_arguments(notebook, port, ip, open_browser),
+                          tornado_settings={"ws_ping_timeout": 30_000})
