@@ -75,14 +75,16 @@ def son_la(tmp_path_factory) -> pd.DataFrame:
 
 def test_choices_come_from_the_data(scores):
     found = choices(scores)
-    assert found.levels() == ["province", "district"] and found.units("district") == [UNIT]
+    assert found.levels() == ["province", "department", "district", "commune"] and found.units("district") == [UNIT]
     provinces = found.units("province")
     assert provinces[:2] == ["An Giang", "Bà Rịa - Vũng Tàu"]
     assert provinces.index("Đà Nẵng") < provinces.index("Gia Lai")  # Đ sorts as D, not after Z
     assert found.years("district") == [2024, 2023] and found.periods("district") == ["FY", "Q1", "Q2", "Q3"]
     assert found.available(UNIT, "district") == [(2024, "Q3"), (2024, "Q2"), (2024, "Q1"), (2023, "FY")]
     assert found.default(UNIT, "district") == (2023, "FY")  # the latest final result, not a quarter
-    assert found.first() == ("district", UNIT)  # the provinces have totals only: nothing to move
+    assert found.first() == ("district", UNIT)  # the provinces and departments have totals only: nothing to move
+    communes = found.units("commune")
+    assert communes.index("Đặc khu Cát Hải") < communes.index("Du Già")
     with pytest.raises(ParindexError, match="no actual results"):
         found.default("Xã Không Có", "commune")
 
@@ -264,7 +266,8 @@ def test_markup_in_a_name_is_shown_as_text(tmp_path):
 def test_the_workbench_starts_on_a_unit_to_move_and_changes_in_place(scores, shipped, son_la, tmp_path):
     app = workbench(pd.concat([scores, son_la], ignore_index=True), shipped.tasks, "vi",
                     export_path=tmp_path / "scenarios.csv")
-    assert [o for o, _ in app.level.options] == ["Tỉnh", "Huyện"] and app.level.description == "Cấp"
+    assert [o for o, _ in app.level.options] == ["Tỉnh", "Sở, ban, ngành", "Huyện", "Xã"]
+    assert app.level.description == "Cấp"
     assert (app.level.value, app.unit.value, app.year.value, app.period.value) == ("province", "Sơn La", 2024, "FY")
     assert [label for label, _ in app.period.options] == ["Cả năm"]
     first = app.explorer
@@ -298,7 +301,8 @@ def test_every_word_follows_the_language(scores, shipped):
     assert "Tổng điểm: 76,17%" in ex.views["total"].value and "Thử kịch bản" in app.widget.children[0].value
     app.language.value = "en"
     ex = app.explorer
-    assert [app.level.description, *[o for o, _ in app.level.options]] == ["Level", "Province", "District"]
+    assert [app.level.description, *[o for o, _ in app.level.options]] == ["Level", "Province", "Department",
+                                                                           "District", "Commune"]
     assert [b.description for b in ex.buttons] == ["Reset", "Save scenario", "Export CSV"]
     assert "Total: 76.17%" in ex.views["total"].value and ex.entries["C6"].value == "36.30"
     assert app.unit.value == UNIT and app.year.value == 2023  # the same choice, in the other language

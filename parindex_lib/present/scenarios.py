@@ -110,7 +110,7 @@ def choices(scores: pd.DataFrame) -> Choices:
     --------
     >>> c = choices(scores)
     >>> c.levels(), c.units("district"), c.default("Tam Đường", "district")
-    (['province', 'district'], ['Tam Đường'], (2023, 'FY'))
+    (['province', 'department', 'district', 'commune'], ['Tam Đường'], (2023, 'FY'))
     """
     actual = scores[(scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)]
     keys = ["unit", "level", "year", "period"]
