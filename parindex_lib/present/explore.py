@@ -57,6 +57,7 @@ from parindex_lib.present.scenarios import (
     write_scenarios,
 )
 from parindex_lib.present.serve import LANG_VARIABLE, SCORES_VARIABLE
+from parindex_lib.standardise import load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_pp
 
 #: A criterion panel: given the explorer and a component's code, the widget to show under that component.
@@ -548,8 +549,6 @@ def workbench(scores: pd.DataFrame | str | Path = "", tasks: pd.DataFrame | str 
     >>> app.unit.value, app.year.value, app.period.value, round(app.explorer.state()["total"], 2)
     ('Tam Đường', 2023, 'FY', 76.17)
     """
-    from parindex_lib.standardise import load_scores, load_tasks
-
     lang = lang or os.environ.get(LANG_VARIABLE) or "vi"
     lang = lang if lang in LANGS else "vi"
     path = None

@@ -28,7 +28,7 @@ from parindex_lib.model.components import TOTAL, codes
 from parindex_lib.model.index import BOUNDS, PARIndex, met, required_value
 from parindex_lib.model.schema import PERIODS, UNIT_LEVELS
 from parindex_lib.present.i18n import component_name, point_label, say, t
-from parindex_lib.vn import LOCALES, fold, format_pct, format_points, round_half_up
+from parindex_lib.vn import LOCALES, fold, format_pct, format_points, parse_number, round_half_up
 
 #: Text a spreadsheet program would run as a formula when it opens the CSV: written with a leading ``'``
 #: (and read back without it).
@@ -258,8 +258,6 @@ def parse_entry(text: str) -> float:
     >>> parse_entry("12,75/13 điểm"), parse_entry(" 70,52 % "), parse_entry("60.36")
     (12.75, 70.52, 60.36)
     """
-    from parindex_lib.vn import parse_number
-
     core = str(text).split("/")[0].replace("%", "").replace("điểm", "").replace("points", "").strip()
     return parse_number(core)[0]
 

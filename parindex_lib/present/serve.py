@@ -13,6 +13,8 @@ import os
 import socket
 from pathlib import Path
 
+from voila.app import Voila
+
 from parindex_lib.config import NOTEBOOKS_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.present.i18n import t
@@ -74,8 +76,6 @@ def serve(scores: Path, lang: str = "vi", port: int = DEFAULT_PORT, ip: str = "1
     os.environ[SCORES_VARIABLE] = str(Path(scores).resolve())
     host = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
     print(t("ex_serving", lang, url=f"http://{host}:{port}/"), flush=True)
-    from voila.app import Voila
-
     # tornado prints a warning when the kernels' ping timeout exceeds its interval, as jupyter_server's defaults do
     Voila.launch_instance(argv=voila_arguments(notebook, port, ip, open_browser),
                           tornado_settings={"ws_ping_timeout": 30_000})
