@@ -150,3 +150,29 @@ def test_a_kernel_is_recycled_every_n_notebooks_and_killed_at_the_end(tmp_path):
     assert kernel.started == 3
     with pytest.raises(ProcessLookupError):  # killed, and reaped
         os.kill(last, 0)
+
+
+def test_the_batch_starts_its_own_environments_kernel_even_when_another_is_installed_for_the_user(tmp_path,
+                                                                                                  monkeypatch):
+    """Outside a virtual environment (or with JUPYTER_PREFER_ENV_PATH=0) Jupyter searches the user's folder
+    first: a "parindex" kernelspec left there by another environment must not run the pages with another Python."""
+    import sys
+    from pathlib import Path
+
+    from parindex_lib.batch.kernels import KERNEL, ensure_kernelspec, kernel_specs
+
+    foreign = tmp_path / "kernels" / KERNEL
+    foreign.mkdir(parents=True)
+    (foreign / "kernel.json").write_text(json.dumps({"argv": ["/elsewhere/bin/python", "-m", "ipykernel_launcher",
+                                                               "-f", "{connection_file}"],
+                                                      "display_name": "Python (parindex)", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert KernelSpecManager().get_kernel_spec(KERNEL).argv[0] == "/elsewhere/bin/python"  # Jupyter's own pick
+    ensure_kernelspec()
+    assert Path(kernel_specs().get_kernel_spec(KERNEL).argv[0]).resolve() == Path(sys.executable).resolve()
+    with WarmKernel(tmp_path) as kernel:  # and the batch really starts this environment's kernel
+        kernel.start()
+        assert Path(kernel.km.kernel_spec.argv[0]).resolve() == Path(sys.executable).resolve()

@@ -99,16 +99,32 @@ class Executed:
     reason: Reason | None = None
 
 
+def kernel_specs():
+    """The kernelspecs of this environment only (``sys.prefix/share/jupyter/kernels``).
+
+    Jupyter's own search puts the user's folder (``~/.local/share/jupyter``) first, so a ``parindex``
+    kernelspec installed there from another environment would run pages with another Python and another
+    copy of the library; the batch looks only in its own environment.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KernelSpecManager(kernel_dirs=[str(Path(sys.prefix) / "share" / "jupyter" / "kernels")])
+
+
 def ensure_kernelspec() -> None:
-    """Install the project's kernelspec into this environment if it is not there yet."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    """Install the project's kernelspec into this environment if it is not there yet, or if the one there
+    starts another Python (an environment copied or moved)."""
+    from jupyter_client.kernelspec import NoSuchKernel
 
     try:
-        KernelSpecManager().get_kernel_spec(KERNEL)
+        spec = kernel_specs().get_kernel_spec(KERNEL)
+        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+            return
     except NoSuchKernel:
-        from ipykernel.kernelspec import install
+        pass
+    from ipykernel.kernelspec import install
 
-        install(prefix=sys.prefix, kernel_name=KERNEL, display_name="Python (parindex)")
+    install(prefix=sys.prefix, kernel_name=KERNEL, display_name="Python (parindex)")
 
 
 class WarmKernel:
@@ -150,7 +166,7 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         ensure_kernelspec()
-        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        self.km = AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=kernel_specs())
         run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGS, cwd=self.cwd, **_dies_with_this_process())
         self.started += 1
         self.executed = 0
