@@ -48,3 +48,24 @@ def first_line(err: str) -> str:
     assert lines, "no message"
     assert lines[0].startswith("parindex"), lines[0]
     return lines[0]
+
+
+def survivors(pids: list[str], within: float = 20.0) -> list[str]:
+    """The processes of ``pids`` still running (zombies do not count) after waiting up to ``within`` seconds
+    for them to end: a process dies with its parent at once, but a loaded machine may take a while to say so."""
+    import time
+
+    def running() -> list[str]:
+        alive = []
+        for pid in pids:
+            try:
+                if Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
+                    alive.append(pid)
+            except (OSError, IndexError):
+                continue
+        return alive
+
+    deadline = time.time() + within
+    while (alive := running()) and time.time() < deadline:
+        time.sleep(0.2)
+    return alive

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_kit import HEADER, digests, first_line, good_rows, run_cli
+from hostile_kit import HEADER, digests, first_line, good_rows, run_cli, survivors
 
 from conftest import ROOT
 
@@ -75,18 +75,6 @@ def _descendants(pid: int) -> list[str]:
     return out + [d for c in out for d in _descendants(int(c))]
 
 
-def _alive(pids: list[str]) -> list[str]:
-    alive = []
-    for pid in pids:
-        stat = Path(f"/proc/{pid}/stat")
-        try:
-            if stat.read_text().split()[2] != "Z":
-                alive.append(pid)
-        except OSError:
-            continue
-    return alive
-
-
 def _start_run(raw: Path, out: Path, processed: Path) -> tuple[subprocess.Popen, list[str]]:
     """A run in its own session, returned once its workers have started their kernels."""
     proc = subprocess.Popen([*CLI, "run", "--raw", str(raw), "--out", str(out), "--processed", str(processed),
@@ -128,8 +116,7 @@ def test_a_run_stopped_by_a_signal_leaves_the_earlier_reports(earlier, tmp_path,
     message = first_line(_messages(err))
     assert message.startswith(f"parindex: stopped by {signal.Signals(signum).name}: "), message
     assert f"{out / '2024-FY'} is as it was before this run" in message
-    time.sleep(2)  # a kernel notices its worker is gone within a second
-    assert not _alive(started), "a worker or kernel outlived the run"
+    assert not survivors(started), "a worker or kernel outlived the run"
     assert not list(out.glob(".staging-*")) and not list(out.rglob(".old-*"))
     assert digests(out, raw) == before
 
