@@ -30,6 +30,8 @@ reports: $(STAMP)  ## standardise, run every notebook for every unit and quarter
 	$(VENV)/bin/parindex run --params params/2024-FY.yaml --lang en
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml --lang en
+	$(VENV)/bin/parindex run --params params/2025-FY.yaml
+	$(VENV)/bin/parindex run --params params/2025-FY.yaml --lang en
 
 test: $(STAMP)  ## lint and run the whole test suite (notebooks, runs, browser: ~10 min on 2 cores)
 	$(VENV)/bin/ruff check .
@@ -52,6 +54,7 @@ bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(PY) benchmarks/bench_analyses.py
 	$(PY) benchmarks/bench_readers.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_peers.py
 
 clean:  ## remove generated files (reports/, data/processed/)
 	find reports data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -100,8 +100,12 @@ class BatchSummary:
 
 def plan_tasks(plan: Plan, stage_root: Path) -> list[Task]:
     """Every unit × notebook of the plan, each page staged under ``stage_root/<unit's folder>``."""
-    return [Task(unit, slug, page, notebook, plan.page_parameters(unit, level), stage_root / slug)
-            for (unit, level), slug in plan.slugs.items() for page, notebook in plan.notebooks.items()]
+    tasks = [Task(unit, slug, page, notebook, plan.page_parameters(unit, level), stage_root / slug)
+             for (unit, level), slug in plan.slugs.items() for page, notebook in plan.notebooks.items()]
+    # One page per peer group, rendered with a member's parameters into the group's own folder.
+    tasks += [Task(unit, slug, page, notebook, plan.page_parameters(unit, level), stage_root / slug)
+              for slug, (unit, level) in plan.groups.items() for page, notebook in plan.group_notebooks.items()]
+    return tasks
 
 
 def execute_tasks(tasks: list[Task], execution: Execution | None = None) -> list[Outcome]:

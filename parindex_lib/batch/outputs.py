@@ -65,7 +65,26 @@ def provenance(plan: Plan) -> dict:
 def workbook(plan: Plan, rows: list[IndexRow], missing: list[Missing], unit_rows: dict) -> bytes:
     """The run's results as an Excel workbook (scores, status, lift, plan targets, provenance)."""
     return build_workbook([r[3] for r in rows], plan.scores, plan.lang, plan.year, plan.period, provenance(plan),
-                          missing, unit_rows)
+                          missing, unit_rows, extra=group_sheets(plan))
+
+
+def group_sheets(plan: Plan) -> list:
+    """One sheet per peer group whose page the run renders (its league table)."""
+    from parindex_lib.analyses.peers import build_group, group_of
+    from parindex_lib.present.peer_pages import group_sheet
+
+    return [group_sheet(build_group(plan.scores, group_of(plan.scores, unit, level, plan.year, plan.period),
+                                    plan.year, plan.period, target=plan.params.get("target", 80.0),
+                                    bound=plan.params.get("bound", "ge")), plan.lang)
+            for unit, level in plan.groups.values()]
+
+
+def group_entries(plan: Plan) -> list[dict]:
+    """The group pages written (their folder holds the page): label, link, coverage."""
+    from parindex_lib.present.peer_pages import PAGE, index_entries
+
+    written = {slug: member for slug, member in plan.groups.items() if (plan.run_dir / slug / PAGE).exists()}
+    return index_entries(plan.scores, written, plan.year, plan.period, plan.lang)
 
 
 def write_outputs(plan: Plan, summary: BatchSummary, unit_rows: dict) -> None:
@@ -78,7 +97,7 @@ def write_outputs(plan: Plan, summary: BatchSummary, unit_rows: dict) -> None:
     errors = []
     try:
         write_atomic(plan.run_dir / "index.html",
-                     render_index(rows, plan.year, plan.period, plan.lang, plan.scores, missing))
+                     render_index(rows, plan.year, plan.period, plan.lang, plan.scores, missing, group_entries(plan)))
     except OSError as exc:
         errors.append(t("run_not_written", plan.lang, file="index.html", error=exc.strerror or exc))
     name = workbook_name(plan.year, plan.period, plan.lang)

@@ -13,7 +13,7 @@ import hashlib
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +34,7 @@ from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.index_store import INDICES_FILE, IndexKey
 from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.model.schemes import Scheme, check_level
-from parindex_lib.present.pages import PAGES
+from parindex_lib.present.pages import GROUP_PAGES, PAGES
 from parindex_lib.readers.tidy import LEVEL_WORDS
 from parindex_lib.standardise import Standardised, check_not_reading, raw_files, standardise
 from parindex_lib.vn import fold, nfc
@@ -107,6 +107,10 @@ class Plan:
     #: The scheme asked for (None: each unit's own), loaded and checked once.
     scheme: Scheme | None
     execution: Execution
+    #: Each peer group's folder name → the member whose parameters render its page (one page per group).
+    groups: dict[str, Unit] = field(default_factory=dict)
+    #: The group page's notebook.
+    group_notebooks: dict[str, Path] = field(default_factory=dict)
 
     @property
     def scores(self) -> pd.DataFrame:
@@ -210,13 +214,36 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     params |= {"scores_path": str(processed_dir / "scores.csv"), "tasks_path": str(processed_dir / "tasks.csv"),
                "raw_dir": str(raw_dir), "peers_path": str(processed_dir / PEER_RANKS),
                "indices_path": str(processed_dir / INDICES_FILE), "year": year, "period": period}
+    groups = peer_groups(result.scores, indices, year, period)
+    group_notebooks = _notebooks(Path(notebooks_dir).resolve(), GROUP_PAGES) if groups else {}
     return Plan(params, year, period, lang, raw_dir, processed_dir, out_dir, run_dir, notebooks, slugs, indices,
-                tuple(unreportable), result, scheme, execution)
+                tuple(unreportable), result, scheme, execution, groups, group_notebooks)
 
 
-def _notebooks(folder: Path) -> dict[str, Path]:
+def peer_groups(scores: pd.DataFrame, indices: dict[Unit, PARIndex], year: int, period: str) -> dict[str, Unit]:
+    """The peer groups whose page a run renders: those at the run's point (year, period) that hold a unit reported
+    on at that point and at least two units with a total; each group's folder name → a member reported on (its
+    parameters render the group's page). The same rule links a unit's summary to its group's page."""
+    from parindex_lib.analyses.peers import group_of
+    from parindex_lib.present.peer_pages import page_groups
+
+    pages = page_groups(scores, year, period)
+    if pages.empty:
+        return {}
+    wanted = set(pages["slug"])
+    out: dict[str, Unit] = {}
+    for (unit, level), index in sorted(indices.items()):
+        if (index.year, index.period) != (year, period):
+            continue
+        slug = group_of(scores, unit, level, year, period).slug()
+        if slug in wanted and slug not in out:
+            out[slug] = (unit, level)
+    return out
+
+
+def _notebooks(folder: Path, pages: dict[str, str] = PAGES) -> dict[str, Path]:
     """Each page's notebook, each declaring the batch's parameters."""
-    notebooks = {page: folder / f"{name}.ipynb" for page, name in PAGES.items()}
+    notebooks = {page: folder / f"{name}.ipynb" for page, name in pages.items()}
     missing = [str(p) for p in notebooks.values() if not p.exists()]
     if missing:
         raise ParindexError(f"notebook(s) not found: {', '.join(missing)}")

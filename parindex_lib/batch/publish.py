@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from parindex_lib.errors import ParindexError
-from parindex_lib.present.pages import PAGES
+from parindex_lib.present.pages import GROUP_PAGES, PAGES
 
 OWNER_MARK = ".parindex-owned"
 LOCK_NAME = ".parindex.lock"
 #: The files a run writes into a unit's folder; anything else there is the user's and is kept.
-OWN_FILES = {OWNER_MARK} | {f"{page}.{ext}" for page in PAGES for ext in ("html", "ipynb")}
+OWN_FILES = {OWNER_MARK} | {f"{page}.{ext}" for page in (*PAGES, *GROUP_PAGES) for ext in ("html", "ipynb")}
 
 
 class ReportsLock:

@@ -78,7 +78,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
                 unit_rows = side.submit(workbook_unit_rows, plan)
                 summary.outcomes = execute_tasks(plan_tasks(plan, stage_root), plan.execution)
             with uninterrupted(f"the new reports were put in place in {plan.run_dir}"):
-                promote(plan.run_dir, stage_root, summary.units_ok(list(plan.slugs.values())))
+                promote(plan.run_dir, stage_root, summary.units_ok([*plan.slugs.values(), *plan.groups]))
                 write_outputs(plan, summary, unit_rows.result())
         finally:
             shutil.rmtree(stage_root, ignore_errors=True)

@@ -57,7 +57,7 @@ def render_html(executed: Path, out: Path, lang: str = "vi", analyst_cells: bool
 
 
 def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataFrame,
-                 missing: list | None = None) -> str:
+                 missing: list | None = None, groups: list[dict] | None = None) -> str:
     """``reports/<year>-<period>/index.html``: one table per level, units ranked by their total (the reported
     one where there is one), each linked to its own pages; a chart when a level has several units; and
     every unit that could not be reported, with the reason.
@@ -88,4 +88,5 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
                   missing=[[{"text": u}, {"text": t(f"level_{lv}", lang)}, {"text": why}]
                            for u, lv, why in missing or []],
                   missing_title=t("index_not_reported", lang),
-                  missing_columns=[t("col_unit", lang), t("col_level", lang), t("col_reason", lang)])
+                  missing_columns=[t("col_unit", lang), t("col_level", lang), t("col_reason", lang)],
+                  groups=groups or [], groups_title=t("peers_title_index", lang))

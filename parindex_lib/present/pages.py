@@ -26,6 +26,8 @@ from parindex_lib.standardise import input_files, load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_points, format_pp, format_rank
 
 PAGES = {"summary": "00_summary", "trends": "10_trends", "weighting": "20_weighting", "lift": "30_lift"}
+#: Pages rendered once per peer group (in the group's own folder), not per unit.
+GROUP_PAGES = {"peers": "50_peers"}
 
 
 @dataclass(frozen=True)
@@ -453,6 +455,8 @@ def peer_link(ctx: Context) -> HTML:
     from parindex_lib.present.peer_pages import group_label, group_page_href
 
     idx = ctx.index
+    if (idx.year, idx.period) != (int(ctx.params["year"]), str(ctx.params["period"])):
+        return _blank(ctx)  # a unit reported on an earlier result is not in the run's groups
     href = group_page_href(ctx.scores, idx.unit, idx.level, idx.year, idx.period)
     if href is None:
         return _blank(ctx)

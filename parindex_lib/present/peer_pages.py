@@ -454,3 +454,31 @@ def require_group(ctx: GroupContext) -> None:
 def relative_page(slug: str) -> Path:
     """Where a group's page lives in a run's folder."""
     return Path(slug) / PAGE
+
+
+def group_sheet(group: peers.PeerGroup, lang: str):
+    """The group's sheet of the run's workbook: its league table, as numbers (total, change, gap) with formats."""
+    from parindex_lib.present.workbook import NUMBER, PCT, WHOLE, Column, Sheet
+
+    league = peers.league_table(group)
+    columns = [Column(t("col_unit", lang)), Column(t("col_total", lang), PCT), Column(t("col_rank", lang), WHOLE),
+               Column(t("col_rank_of", lang), WHOLE), Column(t("col_change", lang), NUMBER),
+               Column(t("col_band", lang)), Column(t("col_status", lang)), Column(t("col_gap_total", lang), NUMBER)]
+    rows = [[unit, r["total"] / 100, int(r["rank"]), int(r["rank_of"]), r["change_pp"],
+             (group.bands.label(r["band"], lang) or t("band_none", lang)) if group.bands is not None else None,
+             t("peers_meets" if r["meets"] else "peers_short", lang),
+             None if r["meets"] else group.required_total - r["total"]] for unit, r in league.iterrows()]
+    held, published = group.coverage
+    label = coverage_sentence(group, lang)
+    title = f"{t('sheet_peers', lang, n='')}{group_label(group.key, lang)}"
+    return Sheet(title, columns, rows, label)
+
+
+def index_entries(scores: pd.DataFrame, members: dict, year: int, period: str, lang: str) -> list[dict]:
+    """The index page's list of group pages: label, link, and how many units each holds."""
+    out = []
+    for slug, (unit, level) in members.items():
+        key = peers.group_of(scores, unit, level, year, period)
+        group = peers.build_group(scores, key, year, period)
+        out.append({"label": group_label(key, lang), "href": f"{slug}/{PAGE}", "note": coverage_sentence(group, lang)})
+    return out
