@@ -208,8 +208,9 @@ def test_totals_only_units_get_summary_and_trends_and_say_what_else_they_need(pr
     index = (out / "2023-FY" / "index.html").read_text(encoding="utf-8")
     assert "Cả nước" not in BeautifulSoup(index, "html.parser").find("table").get_text()  # never a unit
     soup = BeautifulSoup(index, "html.parser")
-    ranked = [a.get_text() for a in soup.find_all("a")]
+    ranked = [a.get_text() for a in soup.find("table").find_all("a")]
     assert ranked == ["Lai Châu", "Điện Biên"] and soup.find("img")  # ranked, with a chart
+    assert [a.get_text() for a in soup.find_all("a")][-1] == "các đơn vị cấp tỉnh"  # and their peer page
 
 
 def test_consecutive_periods():
