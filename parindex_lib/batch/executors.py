@@ -101,12 +101,14 @@ def _run_page(job: PageJob, kernel) -> PageResult:
 
 
 # -- local processes ----------------------------------------------------------------------------------
-def _worker_start() -> None:
+def _worker_start(batch: int) -> None:
     """A local worker: dies with the batch (Linux ``PR_SET_PDEATHSIG``) and kills its kernel when it ends."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
+    if os.getppid() != batch:  # the batch died while this worker was starting, before the line above
+        os._exit(1)
     # Worker processes end through multiprocessing, which runs its finalizers but not atexit.
     mp.util.Finalize(None, kill_all, exitpriority=10)
     # Ctrl-C at a terminal reaches the whole process group: the batch decides when its workers stop.
@@ -115,7 +117,8 @@ def _worker_start() -> None:
 
 def run_local(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult], None]) -> None:
     """Run jobs on ``workers`` local processes, each with its own warm kernel."""
-    pool = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_start)
+    pool = cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_start,
+                                 initargs=(os.getpid(),))
     try:
         futures = {pool.submit(run_page, job): job for job in jobs}
         for fut in cf.as_completed(futures):
