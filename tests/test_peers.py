@@ -327,7 +327,7 @@ def test_water_fill_equals_the_unit_solver(idx):
     w = idx.weights.to_numpy()
     s = idx.values.loc[idx.components].to_numpy()
     need = idx.required_total - (idx.total - float(w @ s)) - float(w @ s)
-    x, cost = peers._unit_plans_gap(s[None, :], np.full((1, len(s)), 100.0), w[None, :], np.array([need]))
+    x, cost = peers.solvers._unit_plans_gap(s[None, :], np.full((1, len(s)), 100.0), w[None, :], np.array([need]))
     assert cost[0] == pytest.approx(reference.total_cost, rel=1e-9)
     moved = pd.Series(x[0], index=idx.components)[reference.changes.index]
     assert np.allclose(moved.to_numpy(), reference.changes["to_pct"].to_numpy(), atol=1e-7)

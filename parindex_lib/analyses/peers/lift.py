@@ -1,0 +1,285 @@
+"""The group lift: the cheapest changes across a peer group's units that bring at least N units to the target,
+or the group's mean to a target, solved exactly (:mod:`.solvers`), with each change's owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from parindex_lib.analyses.peers.groups import _TOL, GroupKey, PeerGroup
+from parindex_lib.analyses.peers.solvers import (
+    _expand_actions,
+    _select_units,
+    _solve_actions_block,
+    _unit_plans_actions,
+    _unit_plans_gap,
+    _unit_plans_linear,
+    water_fill,
+)
+from parindex_lib.errors import MethodError
+from parindex_lib.vn import fold
+
+COST_MODELS = ("gap", "linear", "actions")
+GOALS = ("units", "mean")
+
+
+# -- the group lift --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GroupLiftResult:
+    """The cheapest plan across a group's units: the shape of :class:`~parindex_lib.analyses.lift.LiftResult`.
+
+    ``goal`` is ``units`` (at least ``required`` units meet the target) or ``mean`` (the group's mean total
+    reaches ``required``). ``total_before``/``total_after`` are the group's mean total; ``units_before``/
+    ``units_after`` the units meeting the target. ``max_reachable`` is in the goal's measure: the most units
+    that can meet the target, or the highest reachable mean. When the goal cannot be reached ``feasible`` is
+    False, ``total_cost`` None with ``cost_reason``, and ``changes`` is empty. ``changes`` lists
+    ``unit, component, from_pct, to_pct, gain_total, cost, lead_units`` (``gain_total``: points of that unit's
+    total); ``units`` each unit's ``total_before, total_after, cost, meets_before, meets_after``.
+    """
+
+    group: str
+    year: int
+    period: str
+    scheme: str
+    cost_model: str
+    goal: str
+    target: float
+    bound: str
+    required: float
+    total_before: float
+    total_after: float
+    units_before: int
+    units_after: int
+    feasible: bool
+    max_reachable: float
+    changes: pd.DataFrame
+    units: pd.DataFrame
+    total_cost: float | None
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_reason: str | None = None
+
+    def to_dict(self) -> dict:
+        """Strict JSON (no NaN or Infinity): a number that does not exist is null, with its reason."""
+        def clean(v):
+            if isinstance(v, bool | np.bool_):
+                return bool(v)
+            if isinstance(v, float | np.floating):
+                return round(float(v), 6) if np.isfinite(v) else None
+            if isinstance(v, np.integer):
+                return int(v)
+            return None if v is None or v is pd.NA else v
+
+        out = {k: clean(getattr(self, k)) for k in (
+            "group", "year", "period", "scheme", "cost_model", "goal", "target", "required", "total_before",
+            "total_after", "units_before", "units_after", "feasible", "max_reachable", "total_cost")}
+        out["bound"] = "gt" if self.bound == ">" else "ge"
+        out["changes"] = [{k: clean(v) for k, v in r.items()} for r in self.changes.to_dict("records")]
+        if out["total_cost"] is None:
+            out["total_cost_reason"] = self.cost_reason
+        if not self.actions.empty:
+            out["actions"] = [{k: clean(v) for k, v in r.items()} for r in self.actions.to_dict("records")]
+        return out
+
+
+#: Why a group plan has no cost.
+UNREACHABLE_UNITS = "fewer units than asked for can reach the target within the ceilings"
+UNREACHABLE_MEAN = "the group's mean cannot reach the target within the ceilings"
+
+
+def _matrices(group: PeerGroup, ceilings) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """(values s, ceilings u, weights w) as units × components arrays, and the components."""
+    comps = list(group.weights.columns)
+    s = group.values[comps].to_numpy(dtype=float)
+    u = np.full_like(s, 100.0)
+    if ceilings is not None:
+        if isinstance(ceilings, pd.DataFrame):
+            given = ceilings.reindex(index=group.units, columns=comps).to_numpy(dtype=float)
+        else:
+            row = pd.Series(dict(ceilings), dtype=float)
+            unknown = [c for c in row.index if c not in comps]
+            if unknown:
+                raise MethodError(f'ceiling given for {", ".join(unknown)}, which the group\'s totals are not made of')
+            given = np.tile(row.reindex(comps).to_numpy(dtype=float), (len(s), 1))
+        if np.any((given < 0) | (given > 100)):
+            raise MethodError("ceilings must be percentages in 0–100")
+        u = np.where(np.isnan(given), u, given)
+    u = np.maximum(u, s)  # a ceiling below the current value cannot lower it: the component simply cannot rise
+    return s, u, group.weights[comps].to_numpy(dtype=float), comps
+
+
+def group_lift(group: PeerGroup, cost_model: str = "gap", *, goal: str = "units", n_units: int | None = None,
+               mean_target: float | None = None, ceilings=None, costs=None,
+               actions: pd.DataFrame | None = None) -> GroupLiftResult:
+    """The cheapest changes across the group's units that meet a goal, solved exactly.
+
+    Parameters
+    ----------
+    group : PeerGroup
+        Its components must be totalled (a group of totals only cannot be lifted component by component).
+    cost_model : {"gap", "linear", "actions"}
+        The cost models of :func:`parindex_lib.analyses.lift.lift`: closing half of any remaining gap costs
+        the same (``gap``); a price per percentage point (``costs``, per component); a catalogue of actions
+        (``actions``: ``action, component, gain, cost`` and optional ``unit``, ``lead_units``; a row without a
+        unit is open to every unit).
+    goal : {"units", "mean"}
+        ``units``: at least ``n_units`` units meet the group's target (counting those that already do; default
+        every unit that can). ``mean``: the group's mean total reaches ``mean_target`` (default the target).
+    ceilings : dict or DataFrame, optional
+        Highest value per component (or per unit × component); default 100.
+
+    Returns
+    -------
+    GroupLiftResult
+
+    Raises
+    ------
+    MethodError
+        For a group of totals only, an unknown cost model or goal, or a model's missing input.
+
+    Examples
+    --------
+    >>> g = PeerGroup.from_values(pd.DataFrame({"C1": [70.0, 90.0], "C2": [80.0, 90.0]}, index=["A", "B"]),
+    ...                           pd.Series({"C1": 0.5, "C2": 0.5}))
+    >>> res = group_lift(g)
+    >>> res.units_before, res.units_after, res.changes[["unit", "component"]].values.tolist()
+    (1, 2, [['A', 'C1']])
+    """
+    if cost_model not in COST_MODELS:
+        raise MethodError(f'cost model "{cost_model}" is not known (expected one of {", ".join(COST_MODELS)})')
+    if goal not in GOALS:
+        raise MethodError(f'goal "{goal}" is not known (expected units or mean)')
+    if not group.can_total:
+        raise MethodError(f"the group's components cannot be totalled ({group.no_totals_reason}): the group lift "
+                          "needs every unit's components and a scheme that totals them")
+    s, u, w, comps = _matrices(group, ceilings)
+    units = group.units
+    base = group.recomputed.to_numpy(dtype=float) - (w * s).sum(axis=1)  # bonus and penalty carry over
+    before = group.recomputed.to_numpy(dtype=float)
+    required = group.required_total
+    price = None
+    if cost_model == "linear":
+        if costs is None:
+            raise MethodError("the linear cost model needs costs per percentage point (--costs FILE)")
+        row = pd.Series(dict(costs), dtype=float).reindex(comps)
+        if row.isna().any():
+            raise MethodError(f"costs lack {', '.join(row.index[row.isna()])} (expected a cost for every component)")
+        price = np.tile(row.to_numpy(), (len(s), 1))
+    acts = None
+    if cost_model == "actions":
+        if actions is None or actions.empty:
+            raise MethodError("the actions cost model needs a catalogue of actions (--actions FILE)")
+        acts = _expand_actions(actions, units, comps)
+    meets_before = before >= required - _TOL
+    chosen_actions = pd.DataFrame()
+    if goal == "units":
+        need = np.maximum(required - base - (w * s).sum(axis=1), 0.0)
+        if cost_model == "gap":
+            x_all, cost = _unit_plans_gap(s, u, w, need)
+        elif cost_model == "linear":
+            x_all, cost = _unit_plans_linear(s, u, w, price, need)
+        else:
+            x_all, cost, picked = _unit_plans_actions(s, u, w, acts, need, units, comps)
+        reachable = int(np.isfinite(cost).sum())
+        wanted = reachable if n_units is None else int(n_units)
+        if wanted < 0 or wanted > len(units):
+            raise MethodError(f"n_units = {n_units} is not a number of units of the group (0–{len(units)})")
+        more = wanted - int(meets_before.sum())
+        feasible = wanted <= reachable
+        lifted = _select_units(np.where(meets_before, np.inf, cost), more) if feasible else \
+            np.zeros(len(units), dtype=bool)
+        x = np.where(lifted[:, None], x_all, s)
+        unit_cost = np.where(lifted, cost, 0.0)
+        if cost_model == "actions" and feasible:
+            chosen_actions = picked[picked["unit"].isin(np.array(units)[lifted])].reset_index(drop=True)
+        max_reachable = float(reachable)
+        goal_value = float(wanted)
+        total_cost = float(unit_cost.sum()) if feasible else None
+    else:
+        goal_value = group.target if mean_target is None else float(mean_target)
+        n = len(units)
+        need_sum = n * goal_value - before.sum()  # points of total the units must gain together
+        reach = float(((w * u).sum(axis=1) + base).mean())
+        x, unit_cost, feasible = s.copy(), np.zeros(n), True
+        if need_sum > _TOL:
+            if cost_model == "gap":
+                mu, cost = water_fill((w * (u - s)).reshape(1, -1), np.array([need_sum]))
+                feasible = bool(np.isfinite(cost[0]))
+                if feasible:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        x = np.where((w * (u - s) > mu[0]) & (w > 0), u - mu[0] / np.where(w > 0, w, 1.0), s)
+                    unit_cost = np.where(x > s, np.log(np.where(x > s, (u - s) / np.maximum(u - x, 1e-300), 1.0)),
+                                         0.0).sum(axis=1)
+            elif cost_model == "linear":
+                flat_x, cost = _unit_plans_linear(s.reshape(1, -1), u.reshape(1, -1), w.reshape(1, -1),
+                                                  price.reshape(1, -1), np.array([need_sum]))
+                feasible = bool(np.isfinite(cost[0]))
+                if feasible:
+                    x = flat_x.reshape(s.shape)
+                    unit_cost = (price * (x - s)).sum(axis=1)
+            else:
+                reachable_sum = float((w * np.minimum(u - s, _gains(acts, units, comps))).sum())
+                feasible = reachable_sum >= need_sum - _TOL
+                if feasible:
+                    picked, rise = _solve_actions_block(s, u, w, acts, {un: i for i, un in enumerate(units)},
+                                                        {c: j for j, c in enumerate(comps)}, need_sum)
+                    feasible = picked is not None
+                    if feasible:
+                        x = s + rise
+                        chosen_actions = picked.reset_index(drop=True)
+                        unit_cost = chosen_actions.groupby("unit")["cost"].sum().reindex(units).fillna(0.0) \
+                            .to_numpy()
+        max_reachable = reach
+        total_cost = float(unit_cost.sum()) if feasible else None
+        if not feasible:
+            x, unit_cost = s.copy(), np.zeros(n)
+    after = (w * x).sum(axis=1) + base
+    cell_costs = None
+    if cost_model == "gap":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cell_costs = np.where(x - s > 1e-7, np.log((u - s) / np.maximum(u - x, 1e-300)), 0.0)
+    elif cost_model == "linear":
+        cell_costs = price * (x - s)
+    changes = _changes(group, s, x, w, comps, cell_costs, cost_model, chosen_actions)
+    unit_table = pd.DataFrame({"total_before": before, "total_after": after, "cost": unit_cost,
+                               "meets_before": meets_before, "meets_after": after >= required - _TOL}, index=units)
+    unit_table.index.name = "unit"
+    reason = None if feasible else (UNREACHABLE_UNITS if goal == "units" else UNREACHABLE_MEAN)
+    scheme = group.scheme.name if group.scheme is not None else "points-in-data"
+    return GroupLiftResult(_label(group.key), group.year, group.period, scheme, cost_model, goal, group.target,
+                           group.bound, goal_value, float(before.mean()), float(after.mean()),
+                           int(meets_before.sum()), int(unit_table["meets_after"].sum()), bool(feasible),
+                           max_reachable, changes, unit_table, total_cost, chosen_actions, reason)
+
+
+def _gains(acts: pd.DataFrame, units: list[str], comps: list[str]) -> np.ndarray:
+    table = acts.groupby(["unit", "component"])["gain"].sum().unstack()
+    return table.reindex(index=units, columns=comps).fillna(0.0).to_numpy()
+
+
+def _label(key: GroupKey) -> str:
+    return " / ".join(filter(None, [key.province, key.group, key.level]))
+
+
+def _changes(group: PeerGroup, s, x, w, comps, cell_costs, cost_model, chosen_actions) -> pd.DataFrame:
+    """The plan as rows: one per unit × component that moves, with its owner (the unit itself where the data
+    names no office: a commune answers for its own index)."""
+    moved = (x - s) > 1e-7
+    i, j = np.nonzero(moved)
+    units = np.array(group.units, dtype=object)
+    owners = group.lead_units.reindex(index=group.units, columns=comps) if not group.lead_units.empty else \
+        pd.DataFrame(None, index=group.units, columns=comps)
+    owner = owners.to_numpy(dtype=object)[i, j]
+    cell_cost = cell_costs[i, j] if cell_costs is not None else np.full(len(i), np.nan)
+    table = pd.DataFrame({"unit": units[i], "component": np.array(comps, dtype=object)[j], "from_pct": s[i, j],
+                          "to_pct": x[i, j], "gain_total": (w * (x - s))[i, j], "cost": cell_cost,
+                          "lead_units": owner, "owner_is_unit": pd.isna(owner)})
+    table["lead_units"] = table["lead_units"].where(~table["owner_is_unit"], table["unit"])
+    if cost_model == "actions" and not chosen_actions.empty:
+        per_cell = chosen_actions.groupby(["unit", "component"])["cost"].sum()
+        table["cost"] = [per_cell.get((a, b), np.nan) for a, b in zip(table["unit"], table["component"], strict=True)]
+    return table.sort_values(["unit", "gain_total"], ascending=[True, False], key=lambda c: c.map(fold)
+                             if c.name == "unit" else c).reset_index(drop=True)
