@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 from parindex_lib.analyses import peers
-from parindex_lib.present import peer_pages, plots
+from parindex_lib.present import lineage, peer_groups, peer_pages, plots
 from parindex_lib.present.html import render_html
 from parindex_lib.readers import to_frame
 from parindex_lib.standardise import write_processed
@@ -29,7 +29,7 @@ def build(processed, unit, level, year, lang="vi"):
 
 def test_the_communes_of_hai_phong_page(processed):
     ctx = build(processed, "Vĩnh Am", "commune", 2025)
-    assert peer_pages.group_label(ctx.group.key, "vi") == "Xã, đặc khu — Hải Phòng"
+    assert peer_groups.group_label(ctx.group.key, "vi") == "Xã, đặc khu — Hải Phòng"
     text = str(peer_pages.league(ctx).data)
     assert "Dữ liệu có 4 trong 68 đơn vị của nhóm" in text and "68/68" in text and "73,37%" in text
     assert "Chưa đạt" in text and "không công bố ngưỡng xếp loại" in text
@@ -50,11 +50,11 @@ def test_the_provinces_page_in_english_carries_the_ministrys_groups(processed):
 
 
 def test_group_pages_and_links_follow_one_rule(shipped):
-    groups = peer_pages.page_groups(shipped.scores, 2025, "FY")
+    groups = peer_groups.page_groups(shipped.scores, 2025, "FY")
     assert len(groups) == 5 and groups["slug"].is_unique and (groups["units"] >= 2).all()
-    href = peer_pages.group_page_href(shipped.scores, "An Lão", "commune", 2025, "FY")
+    href = peer_groups.group_page_href(shipped.scores, "An Lão", "commune", 2025, "FY")
     assert href == f"../{peers.GroupKey('commune', 'Hải Phòng', 'Xã, đặc khu').slug()}/peers.html"
-    assert peer_pages.group_page_href(shipped.scores, "Tam Đường", "district", 2023, "FY") is None
+    assert peer_groups.group_page_href(shipped.scores, "Tam Đường", "district", 2023, "FY") is None
 
 
 def test_a_group_with_components_shows_losses_and_the_plan_with_owners(tmp_path):
@@ -87,15 +87,15 @@ def test_a_merged_units_trend_shows_its_predecessors_labelled():
     table = pd.DataFrame([{"predecessor": p, "predecessor_level": "commune", "successor": "AB",
                            "successor_level": "commune", "effective": "2025-07-01", "decision": "NQ 1670",
                            "weight": None} for p in ("A", "B")])
-    html = str(peer_pages.predecessors_table(scores, table, "AB", "commune", 2025, "vi", "mean").data)
+    html = str(lineage.predecessors_table(scores, table, "AB", "commune", 2025, "vi", "mean").data)
     assert "A (trước sắp xếp)" in html and "B (trước sắp xếp)" in html
     assert "AB — suy ra từ các đơn vị trước sắp xếp (trung bình cộng)" in html and "70,00 (2/2)" in html
     assert "AB (kết quả của chính đơn vị)" in html and "không phải kết quả của AB" in html
-    frame, hist = peer_pages.predecessor_frame(scores, table, "AB", "commune", "en", "mean")
+    frame, hist = lineage.predecessor_frame(scores, table, "AB", "commune", "en", "mean")
     assert list(frame.columns) == ["A (before the reorganisation)", "B (before the reorganisation)",
                                    "AB — derived from its predecessors (plain mean)", "AB (its own results)"]
     assert plots.plot_lineage(frame, "en")._repr_png_().startswith(b"\x89PNG")
-    before = str(peer_pages.predecessors_table(scores, table, "A", "commune", 2024, "en").data)
+    before = str(lineage.predecessors_table(scores, table, "A", "commune", 2024, "en").data)
     assert "From 01/07/2025" not in before and "A and B form AB" in before
 
 

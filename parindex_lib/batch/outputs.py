@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from parindex_lib import __version__
+from parindex_lib.analyses.peers import build_group, group_of
 from parindex_lib.batch.execute import BatchSummary, Outcome
 from parindex_lib.batch.plan import Plan
 from parindex_lib.errors import Reason
@@ -16,6 +17,7 @@ from parindex_lib.io import write_atomic
 from parindex_lib.present.html import render_index
 from parindex_lib.present.i18n import say, t
 from parindex_lib.present.pages import relative
+from parindex_lib.present.peer_groups import PAGE, group_sheet, index_entries
 from parindex_lib.present.workbook import build_workbook, unit_sheet_rows, workbook_name
 from parindex_lib.standardise import input_files
 
@@ -70,9 +72,6 @@ def workbook(plan: Plan, rows: list[IndexRow], missing: list[Missing], unit_rows
 
 def group_sheets(plan: Plan) -> list:
     """One sheet per peer group whose page the run renders (its league table)."""
-    from parindex_lib.analyses.peers import build_group, group_of
-    from parindex_lib.present.peer_pages import group_sheet
-
     return [group_sheet(build_group(plan.scores, group_of(plan.scores, unit, level, plan.year, plan.period),
                                     plan.year, plan.period, target=plan.params.get("target", 80.0),
                                     bound=plan.params.get("bound", "ge")), plan.lang)
@@ -81,8 +80,6 @@ def group_sheets(plan: Plan) -> list:
 
 def group_entries(plan: Plan) -> list[dict]:
     """The group pages written (their folder holds the page): label, link, coverage."""
-    from parindex_lib.present.peer_pages import PAGE, index_entries
-
     written = {slug: member for slug, member in plan.groups.items() if (plan.run_dir / slug / PAGE).exists()}
     return index_entries(plan.scores, written, plan.year, plan.period, plan.lang)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from parindex_lib.analyses.peers import group_of
 from parindex_lib.batch.executors import EXECUTORS, check_scheduler
 from parindex_lib.batch.kernels import CELL_TIMEOUT, MAX_CELL_TIMEOUT, RECYCLE_AFTER
 from parindex_lib.batch.params import (
@@ -35,6 +36,7 @@ from parindex_lib.model.index_store import INDICES_FILE, IndexKey
 from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.model.schemes import Scheme, check_level
 from parindex_lib.present.pages import GROUP_PAGES, PAGES
+from parindex_lib.present.peer_groups import page_groups
 from parindex_lib.readers.tidy import LEVEL_WORDS
 from parindex_lib.standardise import Standardised, check_not_reading, raw_files, standardise
 from parindex_lib.vn import fold, nfc
@@ -224,9 +226,6 @@ def peer_groups(scores: pd.DataFrame, indices: dict[Unit, PARIndex], year: int, 
     """The peer groups whose page a run renders: those at the run's point (year, period) that hold a unit reported
     on at that point and at least two units with a total; each group's folder name → a member reported on (its
     parameters render the group's page). The same rule links a unit's summary to its group's page."""
-    from parindex_lib.analyses.peers import group_of
-    from parindex_lib.present.peer_pages import page_groups
-
     pages = page_groups(scores, year, period)
     if pages.empty:
         return {}

@@ -8,10 +8,10 @@ report's point), so it takes the same parameters as every report page. Every fig
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 from parindex_lib.analyses import peers
 from parindex_lib.config import RAW_DIR, SCORES_CSV, TASKS_CSV
@@ -21,16 +21,16 @@ from parindex_lib.model.index import resolve_basis, resolve_unit
 from parindex_lib.model.schema import unit_rows
 from parindex_lib.present import report
 from parindex_lib.present.i18n import check_lang, component_name, t, target_text
+from parindex_lib.present.lineage import lineage_sentence
+from parindex_lib.present.peer_groups import coverage_sentence, group_label
+from parindex_lib.present.plots import plot_group_components, plot_group_losses, plot_group_totals
+from parindex_lib.present.provenance import provenance
 from parindex_lib.present.render import fragment
 from parindex_lib.standardise import load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_pp, format_rank
 
 #: Units of a group shown by name in a league table before it keeps the top and the bottom only.
 LEAGUE_ROWS = 60
-#: The page's file name in the group's folder.
-PAGE = "peers.html"
-
-
 @dataclass(frozen=True)
 class GroupContext:
     """Everything a peer-group page shows: the group, its league table, losses, plan and lineage."""
@@ -55,47 +55,6 @@ def basis_point(scores: pd.DataFrame, unit: str, level: str | None, year: int, p
     unit, level = resolve_unit(scores, unit, level or None)
     basis_year, basis_period = resolve_basis(unit_rows(scores, unit, level), unit, year, period)
     return unit, level, basis_year, basis_period
-
-
-def group_label(key: peers.GroupKey, lang: str) -> str:
-    """The group's name for people: "Xã, đặc khu — Hải Phòng", "các đơn vị cấp tỉnh"."""
-    level = t(f"level_{key.level}", lang)
-    level = level if lang == "vi" else level.lower()
-    if key.province and key.group:
-        return t("peers_group_of", lang, block=key.group, province=key.province)
-    if key.province:
-        return t("peers_group_province", lang, level=level, province=key.province)
-    return key.group or t("peers_group_all", lang, level=level)
-
-
-def page_groups(scores: pd.DataFrame, year: int, period: str) -> pd.DataFrame:
-    """The groups that get a page at a point: ``level, province, group, units, slug`` — those with at least two
-    units with a total (one unit alone is not a comparison)."""
-    keys = peers.group_keys(scores, year, period)
-    totals = scores[(scores["component"] == "TOTAL") & (scores["kind"] == "actual") & (scores["year"] == year)
-                    & (scores["period"] == period)]
-    places = peers.unit_places(scores)
-    rows = []
-    for k in keys.itertuples():
-        key = peers.GroupKey(k.level, k.province, k.group)
-        at = places.xs((k.level, year, period), level=("level", "year", "period"))
-        members = at.index[(at["province"].fillna("") == (k.province or "")) & (at["group"].fillna("") ==
-                                                                                 (k.group or ""))]
-        n = int(totals[(totals["level"] == k.level) & totals["unit"].isin(members)]["unit"].nunique())
-        if n >= 2:
-            rows.append({"level": k.level, "province": k.province, "group": k.group, "units": n, "slug": key.slug(),
-                         "member": str(sorted(members)[0])})
-    return pd.DataFrame(rows, columns=["level", "province", "group", "units", "slug", "member"])
-
-
-def group_page_href(scores: pd.DataFrame, unit: str, level: str, year: int, period: str) -> str | None:
-    """The link from a unit's folder to its group's page (``../<group>/peers.html``), or None when its group
-    gets no page (a unit alone)."""
-    key = peers.group_of(scores, unit, level, year, period)
-    groups = page_groups(scores, year, period)
-    mine = groups[(groups["level"] == key.level) & (groups["province"].fillna("") == (key.province or ""))
-                  & (groups["group"].fillna("") == (key.group or ""))]
-    return None if mine.empty else f"../{key.slug()}/{PAGE}"
 
 
 def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: int, period: str, target: float,
@@ -147,14 +106,6 @@ def _illustrative(ctx: GroupContext) -> bool:
     return bool(rows["illustrative"].any())
 
 
-def coverage_sentence(group: peers.PeerGroup, lang: str) -> str:
-    """ "The data holds 4 of the group's 68 units" — or how many it holds, when the source gives no count."""
-    held, published = group.coverage
-    if published and published > held:
-        return t("peers_coverage", lang, held=held, published=published)
-    return t("peers_coverage_all", lang, held=held)
-
-
 def band_text(ctx: GroupContext, code: str | None) -> str:
     bands = ctx.group.bands
     if bands is None:
@@ -201,8 +152,6 @@ def league(ctx: GroupContext) -> HTML:
 
 def totals_chart(ctx: GroupContext):
     """The group's totals against the target, with the group's mean and the published references."""
-    from parindex_lib.present.plots import plot_group_totals
-
     reference = ctx.group.reference.loc[["TOTAL"]] if "TOTAL" in ctx.group.reference.index else None
     if reference is not None:
         reference.index = [t("level_national", ctx.lang)]
@@ -212,16 +161,12 @@ def totals_chart(ctx: GroupContext):
 
 def components_chart(ctx: GroupContext):
     """Each component's spread over the group (components at least two units report)."""
-    from parindex_lib.present.plots import plot_group_components
-
     values = ctx.group.values
     return plot_group_components(values.loc[:, values.notna().sum() >= 2], ctx.lang)
 
 
 def losses_chart(ctx: GroupContext):
     """The points the group loses by component."""
-    from parindex_lib.present.plots import plot_group_losses
-
     return plot_group_losses(ctx.losses, ctx.lang)
 
 
@@ -302,8 +247,6 @@ def movers_section(ctx: GroupContext) -> HTML:
                  t("col_total", lang): format_pct(r["total"], lang),
                  t("col_change", lang): format_pp(r["change_pp"], lang, unit=False)} for u, r in table.iterrows()]
         parts.append(str(report.styled(pd.DataFrame(rows)).set_caption(title).to_html()))
-    from markupsafe import Markup
-
     return ctx.html(fragment("section", title=t("peers_movers_title", lang), table=Markup("".join(parts))))
 
 
@@ -342,32 +285,6 @@ def lift_section(ctx: GroupContext) -> HTML:
                              table=report.styled(pd.DataFrame(rows)).to_html(), note=" ".join(notes)))
 
 
-def lineage_sentence(table: pd.DataFrame, unit: str, level: str, year: int, lang: str) -> str | None:
-    """What the reorganisation made of a unit, seen from a report's year: for a year from the effective date on,
-    what the unit was formed from; before it, what the unit becomes. None when it was left unchanged."""
-    rows = lineage_model.predecessors(table, unit, level)
-    since = lineage_model.effective_year(rows) if not rows.empty else None
-    if since is not None and year >= since and not (len(rows) == 1 and rows.iloc[0]["predecessor"] == unit):
-        first = rows.iloc[0]
-        return t("peers_lineage_sentence", lang, unit=unit, predecessors=", ".join(rows["predecessor"]),
-                 decision=first["decision"], date=_date(first["effective"], lang))
-    after = lineage_model.successors(table, unit, level)
-    if after.empty:
-        return None
-    first = after.iloc[0]
-    if year >= (lineage_model.effective_year(after) or year + 1):
-        return None
-    if len(after) == 1:
-        partners = lineage_model.predecessors(table, first["successor"], first["successor_level"])
-        others = [p for p in partners["predecessor"] if p != unit]
-        if not others:
-            return None  # kept as it was
-        return t("peers_lineage_merges", lang, unit=unit, others=", ".join(others), successor=first["successor"],
-                 decision=first["decision"], date=_date(first["effective"], lang))
-    return t("peers_lineage_successor", lang, unit=unit, successors=", ".join(after["successor"]),
-             decision=first["decision"], date=_date(first["effective"], lang))
-
-
 def lineage_section(ctx: GroupContext) -> HTML:
     """Members formed in the 2025 reorganisation (or, before it, what each becomes), with the decision."""
     lang, table = ctx.lang, ctx.lineage
@@ -380,64 +297,8 @@ def lineage_section(ctx: GroupContext) -> HTML:
     return ctx.html(fragment("section", title=t("peers_lineage_title", lang), paragraphs=lines))
 
 
-def _date(iso: str, lang: str) -> str:
-    y, m, d = str(iso)[:10].split("-")
-    return f"{d}/{m}/{y}" if lang == "vi" else f"{y}-{m}-{d}"
-
-
-def predecessor_frame(scores: pd.DataFrame, table: pd.DataFrame, unit: str, level: str, lang: str,
-                      rule: str | None = None) -> tuple[pd.DataFrame, lineage_model.PredecessorHistory | None]:
-    """A merged unit's history as labelled columns: each predecessor "(before the reorganisation)", the series
-    derived from them when a rule is chosen, and the unit's own results — never one column mixing them."""
-    if table.empty:
-        return pd.DataFrame(), None
-    hist = lineage_model.history(scores, table, unit, level, rule=rule)
-    if not hist.merged:
-        return pd.DataFrame(), hist
-    frame = hist.side_by_side.rename(columns=lambda p: t("peers_before_label", lang, unit=p))
-    if hist.derived is not None:
-        label = t("peers_derived_label", lang, unit=unit, rule=t(f"peers_rule_{hist.rule}", lang))
-        frame[label] = hist.derived
-    frame[t("peers_own_label", lang, unit=unit)] = hist.own
-    return frame.sort_index(), hist
-
-
-def shows_predecessors(hist: lineage_model.PredecessorHistory | None, unit: str, year: int) -> bool:
-    """Whether a report of ``year`` on ``unit`` shows its history through predecessors: the unit was formed
-    from others (not merely kept), and the report is of the effective year or later."""
-    if hist is None or not hist.merged or hist.since is None or year < hist.since:
-        return False
-    return not (len(hist.rows) == 1 and hist.rows.iloc[0]["predecessor"] == unit)
-
-
-def predecessors_table(scores: pd.DataFrame, table: pd.DataFrame, unit: str, level: str, year: int, lang: str,
-                       rule: str | None = None):
-    """The trends page's section for a merged unit (empty markup for a unit formed from nothing)."""
-    frame, hist = predecessor_frame(scores, table, unit, level, lang, rule)
-    if not shows_predecessors(hist, unit, year):
-        line = lineage_sentence(table, unit, level, year, lang) if not table.empty else None
-        return HTML(str(fragment("section", paragraphs=[line]))) if line else HTML("")
-    first = hist.rows.iloc[0]
-    sentence = t("peers_lineage_sentence", lang, unit=unit, predecessors=", ".join(hist.rows["predecessor"]),
-                 decision=first["decision"], date=_date(first["effective"], lang))
-    rows = []
-    for (year, period), r in frame.iterrows():
-        row = {t("col_period", lang): str(year) if period == "FY" else f"{period}/{year}"}
-        for col, v in r.items():
-            cell = "" if pd.isna(v) else format_number(v, lang)
-            if cell and hist.derived is not None and col.startswith(unit + " —") and (year, period) in hist.covered:
-                cell += f" ({int(hist.covered.loc[(year, period)])}/{len(hist.rows)})"
-            row[col] = cell
-        rows.append(row)
-    notes = t("peers_derived_note", lang, unit=unit) if hist.derived is not None else None
-    return HTML(str(fragment("section", title=t("peers_lineage_table", lang), paragraphs=[sentence],
-                             table=report.styled(pd.DataFrame(rows)).to_html(), note=notes)))
-
-
 def footer(ctx: GroupContext) -> HTML:
     """Provenance: inputs and their hashes, parameters, version, time."""
-    from parindex_lib.present.pages import provenance
-
     prov = provenance(ctx)  # the same record as every page: it reads the parameters only
     scheme = ctx.group.scheme.name if ctx.group.scheme is not None else ""
     return ctx.html(fragment("footer", scheme, t("provenance_title", ctx.lang), t("provenance_inputs", ctx.lang),
@@ -451,34 +312,3 @@ def require_group(ctx: GroupContext) -> None:
         raise MethodError(f"no unit of {group_label(ctx.group.key, 'en')} has a total in {ctx.group.label}")
 
 
-def relative_page(slug: str) -> Path:
-    """Where a group's page lives in a run's folder."""
-    return Path(slug) / PAGE
-
-
-def group_sheet(group: peers.PeerGroup, lang: str):
-    """The group's sheet of the run's workbook: its league table, as numbers (total, change, gap) with formats."""
-    from parindex_lib.present.workbook import NUMBER, PCT, WHOLE, Column, Sheet
-
-    league = peers.league_table(group)
-    columns = [Column(t("col_unit", lang)), Column(t("col_total", lang), PCT), Column(t("col_rank", lang), WHOLE),
-               Column(t("col_rank_of", lang), WHOLE), Column(t("col_change", lang), NUMBER),
-               Column(t("col_band", lang)), Column(t("col_status", lang)), Column(t("col_gap_total", lang), NUMBER)]
-    rows = [[unit, r["total"] / 100, int(r["rank"]), int(r["rank_of"]), r["change_pp"],
-             (group.bands.label(r["band"], lang) or t("band_none", lang)) if group.bands is not None else None,
-             t("peers_meets" if r["meets"] else "peers_short", lang),
-             None if r["meets"] else group.required_total - r["total"]] for unit, r in league.iterrows()]
-    held, published = group.coverage
-    label = coverage_sentence(group, lang)
-    title = f"{t('sheet_peers', lang, n='')}{group_label(group.key, lang)}"
-    return Sheet(title, columns, rows, label)
-
-
-def index_entries(scores: pd.DataFrame, members: dict, year: int, period: str, lang: str) -> list[dict]:
-    """The index page's list of group pages: label, link, and how many units each holds."""
-    out = []
-    for slug, (unit, level) in members.items():
-        key = peers.group_of(scores, unit, level, year, period)
-        group = peers.build_group(scores, key, year, period)
-        out.append({"label": group_label(key, lang), "href": f"{slug}/{PAGE}", "note": coverage_sentence(group, lang)})
-    return out
