@@ -11,6 +11,8 @@ import pytest
 from conftest import ROOT
 from parindex_lib.analyses.peers import GroupKey
 
+pytestmark = pytest.mark.notebook  # every test reads a run's pages
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("PARINDEX_REQUIRE_BROWSER") == "1"
 COMMUNES = GroupKey("commune", "Hải Phòng", "Xã, đặc khu").slug()
@@ -55,6 +57,7 @@ def test_the_workbook_has_one_sheet_per_group(peer_run):
     assert rows[-1][0] == "Vĩnh Am" and rows[-1][-1] == pytest.approx(6.63)
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM and not REQUIRED, reason="no Chromium on this machine")
 def test_the_group_pages_open_cleanly_offline(peer_run, tmp_path):
     from playwright.sync_api import sync_playwright
