@@ -116,6 +116,15 @@ def test_a_band_file_with_faults_is_refused_with_each_fault(tmp_path):
         {"code": "T", "vi": "Tốt", "en": "Good", "from": 90}, {"code": "K", "vi": "Khá", "en": "Fair", "from": 80,
                                                                 "to": 90}]}, "f.yaml")
     assert problems == [] and bands[0].years == (2025,) and bands[0].lowest == 80
+    _, problems = parse_bands({"source": "x", "classes": [{"code": "T", "vi": "Tốt", "en": "Good", "from": 90}],
+                               "below": "no band under 90%"}, "f.yaml")
+    assert problems == ['bands: below is "no band under 90%" (expected {vi: …, en: …}, the same note in both '
+                        'languages)']
+
+
+def test_the_note_under_the_lowest_band_is_said_in_the_pages_language():
+    bands = bands_for("province", 2024)
+    assert bands.below("vi").startswith("không có nhóm nào dưới 80%") and bands.below("en").startswith("no group")
 
 
 # -- distributions and losses -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ bands as published and their source::
       classes:                           # best first; "from" is reached (≥), "to" is not (<)
         - {code: A, vi: "Nhóm A", en: "Group A", from: 90}
         - {code: B, vi: "Nhóm B", en: "Group B", from: 80, to: 90}
-      below: "…"                         # optional: what the source says of totals under the lowest band
+      below: {vi: "…", en: "…"}          # optional: what the source says of totals under the lowest band
 
 A total under the lowest published band is *not classified* (never put in a band the source does not give).
 Totals are compared with the thresholds as published, to two decimals: 89,99 is under 90 and 90,00 reaches it.
@@ -50,7 +50,12 @@ class Bands:
     classes: tuple[Band, ...]
     source: str
     years: tuple[int, ...] = ()
-    below: str = ""
+    below_vi: str = ""
+    below_en: str = ""
+
+    def below(self, lang: str = "vi") -> str:
+        """What the source says of totals under the lowest band, in ``lang`` ("" when it says nothing)."""
+        return self.below_vi if lang == "vi" else self.below_en
 
     def applies_to(self, year: int) -> bool:
         """Whether these bands were published for ``year`` (no years: every year of the scheme)."""
@@ -123,9 +128,11 @@ def parse_bands(spec: object, where: str | Path, scheme_years: tuple[int, ...] =
             else:
                 bands.append(band)
         problems += _overlaps(bands, at)
+        below, problem = _below(item.get("below"), at)
+        if problem:
+            problems.append(problem)
         if bands and not any(p.startswith(at) for p in problems):
-            out.append(Bands(tuple(sorted(bands, key=lambda b: -b.low)), source, years,
-                             str(item.get("below") or "").strip()))
+            out.append(Bands(tuple(sorted(bands, key=lambda b: -b.low)), source, years, *below))
     return tuple(out), problems
 
 
@@ -135,6 +142,15 @@ def read_scheme_bands(value: object, ctx) -> tuple[Bands, ...]:
     for message in problems:
         ctx.problem(message, at="classes")
     return bands
+
+
+def _below(value: object, at: str) -> tuple[tuple[str, str], str | None]:
+    """``below:`` as (vi, en): a mapping with both, or nothing."""
+    if value is None or value == "":
+        return ("", ""), None
+    if isinstance(value, dict) and all(str(value.get(k) or "").strip() for k in ("vi", "en")):
+        return (str(value["vi"]).strip(), str(value["en"]).strip()), None
+    return ("", ""), f'{at}: below is "{value}" (expected {{vi: …, en: …}}, the same note in both languages)'
 
 
 def _number(value: object) -> float | None:

@@ -87,9 +87,7 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
 
 
 def _basis(group: peers.PeerGroup, lang: str) -> str:
-    if group.period == "FY":
-        return f"năm {group.year}" if lang == "vi" else str(group.year)
-    return f"{group.period}/{group.year}"
+    return t("peers_basis_year", lang, year=group.year) if group.period == "FY" else group.label
 
 
 def header(ctx: GroupContext) -> HTML:
@@ -137,8 +135,8 @@ def league(ctx: GroupContext) -> HTML:
     notes = [coverage_sentence(g, lang)]
     if g.bands is not None:
         notes.append(t("peers_bands_source", lang, source=g.bands.source))
-        if g.bands.below:
-            notes.append(t("peers_bands_below", lang, below=g.bands.below))
+        if g.bands.below(lang):
+            notes.append(t("peers_bands_below", lang, below=g.bands.below(lang)))
     else:
         notes.append(t("peers_no_bands", lang))
     if (ctx.league["rank_source"] == "held").any():
@@ -300,7 +298,7 @@ def lineage_section(ctx: GroupContext) -> HTML:
 def footer(ctx: GroupContext) -> HTML:
     """Provenance: inputs and their hashes, parameters, version, time."""
     prov = provenance(ctx)  # the same record as every page: it reads the parameters only
-    scheme = ctx.group.scheme.name if ctx.group.scheme is not None else ""
+    scheme = (ctx.group.scheme.title(ctx.lang) or ctx.group.scheme.name) if ctx.group.scheme is not None else ""
     return ctx.html(fragment("footer", scheme, t("provenance_title", ctx.lang), t("provenance_inputs", ctx.lang),
                              prov["inputs"], t("provenance_params", ctx.lang), prov["params"],
                              t("provenance_version", ctx.lang, version=prov["version"], time=prov["time"])))
