@@ -156,103 +156,148 @@ def group_lift(group: PeerGroup, cost_model: str = "gap", *, goal: str = "units"
         raise MethodError(f"the group's components cannot be totalled ({group.no_totals_reason}): the group lift "
                           "needs every unit's components and a scheme that totals them")
     s, u, w, comps = _matrices(group, ceilings)
-    units = group.units
-    base = group.recomputed.to_numpy(dtype=float) - (w * s).sum(axis=1)  # bonus and penalty carry over
+    problem = _Problem(s, u, w, comps, group.units, _prices(costs, comps, len(s)) if cost_model == "linear" else None,
+                       _catalogue(actions, group.units, comps) if cost_model == "actions" else None)
     before = group.recomputed.to_numpy(dtype=float)
-    required = group.required_total
-    price = None
-    if cost_model == "linear":
-        if costs is None:
-            raise MethodError("the linear cost model needs costs per percentage point (--costs FILE)")
-        row = pd.Series(dict(costs), dtype=float).reindex(comps)
-        if row.isna().any():
-            raise MethodError(f"costs lack {', '.join(row.index[row.isna()])} (expected a cost for every component)")
-        price = np.tile(row.to_numpy(), (len(s), 1))
-    acts = None
-    if cost_model == "actions":
-        if actions is None or actions.empty:
-            raise MethodError("the actions cost model needs a catalogue of actions (--actions FILE)")
-        acts = _expand_actions(actions, units, comps)
-    meets_before = before >= required - _TOL
-    chosen_actions = pd.DataFrame()
+    base = before - (w * s).sum(axis=1)  # bonus and penalty carry over
+    meets_before = before >= group.required_total - _TOL
     if goal == "units":
-        need = np.maximum(required - base - (w * s).sum(axis=1), 0.0)
-        if cost_model == "gap":
-            x_all, cost = _unit_plans_gap(s, u, w, need)
-        elif cost_model == "linear":
-            x_all, cost = _unit_plans_linear(s, u, w, price, need)
-        else:
-            x_all, cost, picked = _unit_plans_actions(s, u, w, acts, need, units, comps)
-        reachable = int(np.isfinite(cost).sum())
-        wanted = reachable if n_units is None else int(n_units)
-        if wanted < 0 or wanted > len(units):
-            raise MethodError(f"n_units = {n_units} is not a number of units of the group (0–{len(units)})")
-        more = wanted - int(meets_before.sum())
-        feasible = wanted <= reachable
-        lifted = _select_units(np.where(meets_before, np.inf, cost), more) if feasible else \
-            np.zeros(len(units), dtype=bool)
-        x = np.where(lifted[:, None], x_all, s)
-        unit_cost = np.where(lifted, cost, 0.0)
-        if cost_model == "actions" and feasible:
-            chosen_actions = picked[picked["unit"].isin(np.array(units)[lifted])].reset_index(drop=True)
-        max_reachable = float(reachable)
-        goal_value = float(wanted)
-        total_cost = float(unit_cost.sum()) if feasible else None
+        plan = _plan_units(problem, cost_model, group.required_total - base, meets_before, n_units)
     else:
-        goal_value = group.target if mean_target is None else float(mean_target)
-        n = len(units)
-        need_sum = n * goal_value - before.sum()  # points of total the units must gain together
-        reach = float(((w * u).sum(axis=1) + base).mean())
-        x, unit_cost, feasible = s.copy(), np.zeros(n), True
-        if need_sum > _TOL:
-            if cost_model == "gap":
-                mu, cost = water_fill((w * (u - s)).reshape(1, -1), np.array([need_sum]))
-                feasible = bool(np.isfinite(cost[0]))
-                if feasible:
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        x = np.where((w * (u - s) > mu[0]) & (w > 0), u - mu[0] / np.where(w > 0, w, 1.0), s)
-                    unit_cost = np.where(x > s, np.log(np.where(x > s, (u - s) / np.maximum(u - x, 1e-300), 1.0)),
-                                         0.0).sum(axis=1)
-            elif cost_model == "linear":
-                flat_x, cost = _unit_plans_linear(s.reshape(1, -1), u.reshape(1, -1), w.reshape(1, -1),
-                                                  price.reshape(1, -1), np.array([need_sum]))
-                feasible = bool(np.isfinite(cost[0]))
-                if feasible:
-                    x = flat_x.reshape(s.shape)
-                    unit_cost = (price * (x - s)).sum(axis=1)
-            else:
-                reachable_sum = float((w * np.minimum(u - s, _gains(acts, units, comps))).sum())
-                feasible = reachable_sum >= need_sum - _TOL
-                if feasible:
-                    picked, rise = _solve_actions_block(s, u, w, acts, {un: i for i, un in enumerate(units)},
-                                                        {c: j for j, c in enumerate(comps)}, need_sum)
-                    feasible = picked is not None
-                    if feasible:
-                        x = s + rise
-                        chosen_actions = picked.reset_index(drop=True)
-                        unit_cost = chosen_actions.groupby("unit")["cost"].sum().reindex(units).fillna(0.0) \
-                            .to_numpy()
-        max_reachable = reach
-        total_cost = float(unit_cost.sum()) if feasible else None
-        if not feasible:
-            x, unit_cost = s.copy(), np.zeros(n)
+        goal_mean = group.target if mean_target is None else float(mean_target)
+        plan = _plan_mean(problem, cost_model, before, base, goal_mean)
+    x = plan.x if plan.feasible else s
+    unit_cost = plan.unit_cost if plan.feasible else np.zeros(len(s))
     after = (w * x).sum(axis=1) + base
-    cell_costs = None
-    if cost_model == "gap":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cell_costs = np.where(x - s > 1e-7, np.log((u - s) / np.maximum(u - x, 1e-300)), 0.0)
-    elif cost_model == "linear":
-        cell_costs = price * (x - s)
-    changes = _changes(group, s, x, w, comps, cell_costs, cost_model, chosen_actions)
+    changes = _changes(group, s, x, w, comps, _cell_costs(problem, cost_model, x), cost_model, plan.actions)
     unit_table = pd.DataFrame({"total_before": before, "total_after": after, "cost": unit_cost,
-                               "meets_before": meets_before, "meets_after": after >= required - _TOL}, index=units)
+                               "meets_before": meets_before, "meets_after": after >= group.required_total - _TOL},
+                              index=group.units)
     unit_table.index.name = "unit"
-    reason = None if feasible else (UNREACHABLE_UNITS if goal == "units" else UNREACHABLE_MEAN)
+    reason = None if plan.feasible else (UNREACHABLE_UNITS if goal == "units" else UNREACHABLE_MEAN)
     scheme = group.scheme.name if group.scheme is not None else "points-in-data"
     return GroupLiftResult(_label(group.key), group.year, group.period, scheme, cost_model, goal, group.target,
-                           group.bound, goal_value, float(before.mean()), float(after.mean()),
-                           int(meets_before.sum()), int(unit_table["meets_after"].sum()), bool(feasible),
-                           max_reachable, changes, unit_table, total_cost, chosen_actions, reason)
+                           group.bound, plan.goal_value, float(before.mean()), float(after.mean()),
+                           int(meets_before.sum()), int(unit_table["meets_after"].sum()), bool(plan.feasible),
+                           plan.max_reachable, changes, unit_table,
+                           float(unit_cost.sum()) if plan.feasible else None, plan.actions, reason)
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class _Problem:
+    """A group lift's data as units × components arrays: values ``s``, ceilings ``u``, weights ``w``; and the
+    cost model's input (``price`` per point for ``linear``, the catalogue ``acts`` for ``actions``)."""
+
+    s: np.ndarray
+    u: np.ndarray
+    w: np.ndarray
+    comps: list[str]
+    units: list[str]
+    price: np.ndarray | None = None
+    acts: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class _Plan:
+    """A solved goal: the new values ``x``, each unit's cost, the chosen actions (``actions`` model)."""
+
+    x: np.ndarray
+    unit_cost: np.ndarray
+    feasible: bool
+    goal_value: float
+    max_reachable: float
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _prices(costs, comps: list[str], n: int) -> np.ndarray:
+    """The linear model's price per percentage point, one row per unit."""
+    if costs is None:
+        raise MethodError("the linear cost model needs costs per percentage point (--costs FILE)")
+    row = pd.Series(dict(costs), dtype=float).reindex(comps)
+    if row.isna().any():
+        raise MethodError(f"costs lack {', '.join(row.index[row.isna()])} (expected a cost for every component)")
+    return np.tile(row.to_numpy(), (n, 1))
+
+
+def _catalogue(actions: pd.DataFrame | None, units: list[str], comps: list[str]) -> pd.DataFrame:
+    """The actions model's catalogue, one row per unit an action is open to."""
+    if actions is None or actions.empty:
+        raise MethodError("the actions cost model needs a catalogue of actions (--actions FILE)")
+    return _expand_actions(actions, units, comps)
+
+
+def _plan_units(p: _Problem, cost_model: str, required: np.ndarray, meets_before: np.ndarray,
+                n_units: int | None) -> _Plan:
+    """At least ``n_units`` units at the target (default every unit that can): each unit's own cheapest lift,
+    then the cheapest choice of units (an integer programme)."""
+    s, u, w = p.s, p.u, p.w
+    need = np.maximum(required - (w * s).sum(axis=1), 0.0)
+    picked = None
+    if cost_model == "gap":
+        x_all, cost = _unit_plans_gap(s, u, w, need)
+    elif cost_model == "linear":
+        x_all, cost = _unit_plans_linear(s, u, w, p.price, need)
+    else:
+        x_all, cost, picked = _unit_plans_actions(s, u, w, p.acts, need, p.units, p.comps)
+    reachable = int(np.isfinite(cost).sum())
+    wanted = reachable if n_units is None else int(n_units)
+    if wanted < 0 or wanted > len(p.units):
+        raise MethodError(f"n_units = {n_units} is not a number of units of the group (0–{len(p.units)})")
+    if wanted > reachable:
+        return _Plan(s, np.zeros(len(s)), False, float(wanted), float(reachable))
+    lifted = _select_units(np.where(meets_before, np.inf, cost), wanted - int(meets_before.sum()))
+    chosen = pd.DataFrame()
+    if picked is not None:
+        chosen = picked[picked["unit"].isin(np.array(p.units)[lifted])].reset_index(drop=True)
+    return _Plan(np.where(lifted[:, None], x_all, s), np.where(lifted, cost, 0.0), True, float(wanted),
+                 float(reachable), chosen)
+
+
+def _plan_mean(p: _Problem, cost_model: str, before: np.ndarray, base: np.ndarray, goal_value: float) -> _Plan:
+    """The group's mean total at ``goal_value``: the units share one constraint (water-filling over every unit's
+    components at once, the ratio rule, or one integer programme over every unit's actions)."""
+    s, u, w = p.s, p.u, p.w
+    n = len(p.units)
+    need_sum = n * goal_value - before.sum()  # points of total the units must gain together
+    reach = float(((w * u).sum(axis=1) + base).mean())
+    if need_sum <= _TOL:
+        return _Plan(s.copy(), np.zeros(n), True, goal_value, reach)
+    infeasible = _Plan(s.copy(), np.zeros(n), False, goal_value, reach)
+    if cost_model == "gap":
+        mu, cost = water_fill((w * (u - s)).reshape(1, -1), np.array([need_sum]))
+        if not np.isfinite(cost[0]):
+            return infeasible
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.where((w * (u - s) > mu[0]) & (w > 0), u - mu[0] / np.where(w > 0, w, 1.0), s)
+            unit_cost = np.where(x > s, np.log(np.where(x > s, (u - s) / np.maximum(u - x, 1e-300), 1.0)),
+                                 0.0).sum(axis=1)
+        return _Plan(x, unit_cost, True, goal_value, reach)
+    if cost_model == "linear":
+        flat_x, cost = _unit_plans_linear(s.reshape(1, -1), u.reshape(1, -1), w.reshape(1, -1),
+                                          p.price.reshape(1, -1), np.array([need_sum]))
+        if not np.isfinite(cost[0]):
+            return infeasible
+        x = flat_x.reshape(s.shape)
+        return _Plan(x, (p.price * (x - s)).sum(axis=1), True, goal_value, reach)
+    if float((w * np.minimum(u - s, _gains(p.acts, p.units, p.comps))).sum()) < need_sum - _TOL:
+        return infeasible
+    picked, rise = _solve_actions_block(s, u, w, p.acts, {un: i for i, un in enumerate(p.units)},
+                                        {c: j for j, c in enumerate(p.comps)}, need_sum)
+    if picked is None:
+        return infeasible
+    chosen = picked.reset_index(drop=True)
+    unit_cost = chosen.groupby("unit")["cost"].sum().reindex(p.units).fillna(0.0).to_numpy()
+    return _Plan(s + rise, unit_cost, True, goal_value, reach, chosen)
+
+
+def _cell_costs(p: _Problem, cost_model: str, x: np.ndarray) -> np.ndarray | None:
+    """Each unit × component change's own cost (None for actions: an action's cost is said per action)."""
+    if cost_model == "gap":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x - p.s > 1e-7, np.log((p.u - p.s) / np.maximum(p.u - x, 1e-300)), 0.0)
+    if cost_model == "linear":
+        return p.price * (x - p.s)
+    return None
 
 
 def _gains(acts: pd.DataFrame, units: list[str], comps: list[str]) -> np.ndarray:
