@@ -2,8 +2,8 @@
 saying why not, points and percent, a scenario's figures, saved scenarios that read back), one unit's explorer and
 the code-free workbench (dropdowns, typed values, language, export, escaping, the criterion slot), the notebook —
 and the real thing twice: `40_explore.ipynb` run in JupyterLab, and `parindex explore` served by Voilà, each driven
-in Chromium (a unit chosen from the dropdown, a value typed, the total read in Vietnamese). The browser tests skip
-without Chromium unless PARINDEX_REQUIRE_BROWSER=1."""
+in Chromium (a unit chosen from the dropdown, a value typed, a slider dragged, the total read in Vietnamese).
+The browser tests skip without Chromium unless PARINDEX_REQUIRE_BROWSER=1."""
 
 from __future__ import annotations
 
@@ -386,8 +386,11 @@ def project(tmp_path):
     return tmp_path
 
 
-def _drive(page, tmp_path: Path, picture: str | None = None) -> str:
-    """Choose units from the dropdowns, type two values, and return the total as shown."""
+def _drive(page, tmp_path: Path, scores: pd.DataFrame, picture: str | None = None) -> tuple[str, str]:
+    """Choose units from the dropdowns, type two values, drag a slider to its end with the mouse; return the
+    total as shown after typing and after dragging."""
+    from playwright.sync_api import expect
+
     def dropdown(label: str):
         return page.locator(".widget-dropdown").filter(
             has=page.locator("label", has_text=re.compile(f"^{label}$"))).locator("select")
@@ -414,12 +417,25 @@ def _drive(page, tmp_path: Path, picture: str | None = None) -> str:
     if picture and os.environ.get("PARINDEX_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
         page.screenshot(path=str(tmp_path / "shot.png"), full_page=True)
         save_readme_picture(tmp_path / "shot.png", picture, 1500)
-    return page.inner_text(".parindex-total")
+    typed = page.inner_text(".parindex-total")
+
+    row = page.locator(".parindex-component", has_text="Tài chính công")
+    handle, track = row.locator(".noUi-handle").bounding_box(), row.locator(".noUi-target").bounding_box()
+    y = handle["y"] + handle["height"] / 2
+    page.mouse.move(handle["x"] + handle["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] + 50, y, steps=10)  # past the end: the slider stops at 100
+    page.mouse.up()
+    expect(row.locator("input")).to_have_value("100,00", timeout=60_000)
+    dragged = json.dumps(_expected_total(scores, c6=100.0))
+    page.wait_for_function(f"document.querySelector('.parindex-total').innerText.includes({dragged})",
+                           timeout=60_000)
+    return typed, page.inner_text(".parindex-total")
 
 
-def _expected_total(scores: pd.DataFrame) -> str:
+def _expected_total(scores: pd.DataFrame, c6: float = 61.0) -> str:
     index = load_unit(scores, UNIT, "district", 2023, "FY").index
-    return format_pct(scenario_state(index, {**index.values, "C6": 61.0, "C8": 61.0}).total, "vi")
+    return format_pct(scenario_state(index, {**index.values, "C6": c6, "C8": 61.0}).total, "vi")
 
 
 @pytest.mark.browser
@@ -447,11 +463,12 @@ def test_the_explorer_in_jupyterlab(project, scores):
             time.sleep(3)  # the kernel connects
             page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click(timeout=30_000)
             page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click(timeout=30_000)
-            text = _drive(page, project)
+            text, dragged = _drive(page, project, scores)
             browser.close()
     finally:
         _stop(proc)
     assert _expected_total(scores) in text and "đã đạt mục tiêu" in text and "trên 80,00%" in text
+    assert _expected_total(scores, c6=100.0) in dragged
 
 
 @pytest.mark.browser
@@ -470,7 +487,7 @@ def test_the_explorer_served_without_code(project, scores):
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
             page.goto(url, wait_until="domcontentloaded")
-            text = _drive(page, project, picture="explorer.png")
+            text, dragged = _drive(page, project, scores, picture="explorer.png")
             body = page.inner_text("body")
             code = page.locator(".jp-InputArea, .jp-InputPrompt, .CodeMirror, .cm-editor").count()
             browser.close()
@@ -478,6 +495,7 @@ def test_the_explorer_served_without_code(project, scores):
         _stop(proc)
         said = proc.stdout.read()
     assert _expected_total(scores) in text and "đã đạt mục tiêu" in text
+    assert _expected_total(scores, c6=100.0) in dragged
     assert code == 0 and "workbench(" not in body and "scores_path" not in body  # no code shown
     assert said.splitlines()[0] == (f"Trình thử kịch bản đang chạy tại {url} — mở địa chỉ này trong trình duyệt; "
                                     "Ctrl+C để dừng.")
