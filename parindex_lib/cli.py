@@ -20,10 +20,10 @@ from pathlib import Path
 from parindex_lib import __version__
 from parindex_lib.batch.kernels import MAX_CELL_TIMEOUT
 from parindex_lib.config import ROOT_ENV, Project, find_project
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason, os_reason
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import check_schemes, scheme_folders
-from parindex_lib.present.i18n import t
+from parindex_lib.present.i18n import say, t
 from parindex_lib.project import init_project
 from parindex_lib.readers import analyst
 from parindex_lib.standardise import (
@@ -38,7 +38,7 @@ from parindex_lib.standardise import (
     standardise,
     write_processed,
 )
-from parindex_lib.stopping import exit_code, left_behind, stoppable, stopped_message
+from parindex_lib.stopping import NOTHING_WRITTEN, exit_code, language, left_behind, stoppable, stopped_reason
 
 
 class _Parser(argparse.ArgumentParser):
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             return _init(args)
         project = find_project()
         # Ctrl-C, kill or a closed terminal stop the command cleanly (staging removed, workers stopped).
-        with stoppable(), _project_env(project), scheme_folders(args.schemes):
+        with stoppable(getattr(args, "lang", None) or "vi"), _project_env(project), scheme_folders(args.schemes):
             # Every scheme file is checked first: a faulty one is reported whether or not this command uses it.
             check_schemes()
             if args.command in ("standardise", "standardize"):
@@ -187,22 +187,31 @@ def main(argv: list[str] | None = None) -> int:
     except ParindexError as exc:
         if args.debug:
             raise
-        left = left_behind("")  # said when the command had begun writing
-        label = t("cli_error", exc.lang) if isinstance(exc, NoProject) else "error"  # the others are English
-        print(f"parindex: {label}: {exc}" + (f" ({left})" if left else ""), file=sys.stderr)
+        print(_error_line(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         if args.debug:
             raise
-        print(f"parindex: {stopped_message(exc)}", file=sys.stderr)
+        print(f"parindex: {say(stopped_reason(exc), language())}", file=sys.stderr)
         return exit_code(exc)
     except OSError as exc:  # a full or read-only disk, a folder removed under the command: said, and what was left
         if args.debug:
             raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"parindex: error: {where}cannot be written or read ({exc.strerror or exc}); {left_behind()}",
-              file=sys.stderr)
+        left, why = left_behind() or [NOTHING_WRITTEN], os_reason(exc)
+        reason = (Reason("cannot_read_or_write", {"file": exc.filename, "why": why, "left": left}) if exc.filename
+                  else Reason("cannot_read_or_write_here", {"why": why, "left": left}))
+        print(f"parindex: {t('cli_error', language())}: {say(reason, language())}", file=sys.stderr)
         return 2
+
+
+def _error_line(exc: ParindexError) -> str:
+    """An error in one line (or one per problem), with what the command had written when it had begun writing.
+    A cause given as a reason is said in the command's language; the others are in English."""
+    lang = exc.lang if isinstance(exc, NoProject) else language()
+    said = exc.reason is not None or isinstance(exc, NoProject)
+    text = say(exc.reason, lang) if exc.reason is not None else str(exc)
+    left = "; ".join(say(r, lang if said else "en") for r in left_behind())
+    return f"parindex: {t('cli_error', lang) if said else 'error'}: {text}" + (f" ({left})" if left else "")
 
 
 class NoProject(ParindexError):

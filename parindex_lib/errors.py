@@ -8,6 +8,7 @@ one line ("rows 3–52: … (50 rows)").
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -28,6 +29,28 @@ class Reason:
 
     def __str__(self) -> str:
         return self.text or self.code
+
+
+#: The operating system's errors a user meets writing outputs (a full disk, a read-only one, a quota, a folder
+#: removed under the command), each said in the command's language by the catalogue's ``reason_os_<name>``.
+OS_ERRORS = ("ENOSPC", "EROFS", "EACCES", "EPERM", "EDQUOT", "EIO", "ENOENT", "ENOTDIR", "EISDIR", "EFBIG",
+             "ENAMETOOLONG")
+
+
+def os_reason(exc: OSError) -> Reason:
+    """An operating system's error as a :class:`Reason`: ``os_enospc`` for a full disk, ``os_erofs`` for a
+    read-only one…, else ``os_other`` with the system's own text.
+
+    Examples
+    --------
+    >>> os_reason(OSError(errno.ENOSPC, "No space left on device"))
+    Reason(code='os_enospc', values={}, text='No space left on device')
+    """
+    text = exc.strerror or str(exc)
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name in OS_ERRORS:
+        return Reason(f"os_{name.lower()}", {}, text)
+    return Reason("os_other", {"error": text}, text)
 
 
 class ParindexError(Exception):

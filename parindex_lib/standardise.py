@@ -16,13 +16,13 @@ import pandas as pd
 import yaml
 
 from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, SCORES_CSV, TASKS_CSV
-from parindex_lib.errors import InputError, ParindexError, Problem, row_ranges
+from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, row_ranges
 from parindex_lib.io import file_version, sha256, write_atomic_many
 from parindex_lib.model import schema
 from parindex_lib.model.lineage import LINEAGE_COLUMNS, LINEAGE_CSV, empty_lineage
 from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
 from parindex_lib.readers.tidy import LEVEL_WORDS
-from parindex_lib.stopping import uninterrupted
+from parindex_lib.stopping import tables_written, uninterrupted
 from parindex_lib.vn import fold
 
 MANIFEST = "manifest.yaml"
@@ -333,14 +333,16 @@ def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
     record = {"raw_dir": str(Path(raw_dir).resolve()) if raw_dir else None, "files": _fingerprint(result.files)}
     try:
         lineage = result.lineage if result.lineage is not None else empty_lineage()
-        with uninterrupted(f"the standardised tables were written to {out_dir}"):  # they belong together
+        with uninterrupted(tables_written(out_dir)):  # they belong together
             return write_atomic_many({
                 out_dir / "scores.csv": result.scores.to_csv(index=False),
                 out_dir / "tasks.csv": result.tasks.to_csv(index=False),
                 out_dir / LINEAGE_CSV: lineage.to_csv(index=False),
                 out_dir / INPUTS_JSON: json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False)})
     except OSError as exc:
-        raise ParindexError(f"{out_dir}: cannot write the standardised tables ({exc.strerror or exc})") from None
+        why = os_reason(exc)
+        raise ParindexError(f"{out_dir}: cannot write the standardised tables ({why})",
+                            reason=Reason("cannot_write_tables", {"folder": out_dir, "why": why})) from None
 
 
 def stale_reasons(processed_dir: str | Path = PROCESSED_DIR) -> list[str]:

@@ -7,7 +7,9 @@ while the command is already stopping is remembered, not raised, so the clean-up
 :func:`uninterrupted` defers signals over a step that writes several files which belong together (the
 standardised tables; a run's promotion of its reports): the step completes, then the command stops.
 :func:`uninterrupted` (what was done) and :func:`holding` (what stays true while a step runs, e.g. "the
-reports are as they were") record the state that :func:`left_behind` says when the command stops.
+reports are as they were") record the state that :func:`left_behind` says when the command stops. Each statement is a
+:class:`~parindex_lib.errors.Reason` (the catalogue's ``reason_left_*``), so the command says it in its language
+(:func:`language`: given to :func:`stoppable`, or set by :func:`speak` once a run knows its own).
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from parindex_lib.errors import Reason
+
 #: The signals a user stops a command with; each exits with 128 + its number, as shells expect.
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class _State:
-    def __init__(self) -> None:
-        self.done: list[str] = []  # steps completed (their statements stay true)
-        self.holding: list[str] = []  # statements true while the current steps run
-        self.unwound: list[str] = []  # statements true when an exception left their step
+    def __init__(self, lang: str = "vi") -> None:
+        self.lang = lang  # the language the command speaks in
+        self.done: list[Reason] = []  # steps completed (their statements stay true)
+        self.holding: list[Reason] = []  # statements true while the current steps run
+        self.unwound: list[Reason] = []  # statements true when an exception left their step
         self.stopping = 0  # the signal being acted on (0: none)
         self.deferring = 0  # depth of uninterrupted() steps
         self.pending = 0  # a signal that arrived while deferring
@@ -65,10 +70,11 @@ def _main_thread() -> bool:
 
 
 @contextmanager
-def stoppable() -> Iterator[None]:
-    """Within, a stop signal raises :class:`Interrupted` (main thread only; elsewhere signals are untouched)."""
+def stoppable(lang: str = "vi") -> Iterator[None]:
+    """Within, a stop signal raises :class:`Interrupted` (main thread only; elsewhere signals are untouched);
+    ``lang`` is the language the command's last line is said in (until :func:`speak` changes it)."""
     global _state
-    _state = _State()
+    _state = _State(lang)
     if not _main_thread():
         yield
         return
@@ -80,8 +86,18 @@ def stoppable() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+def speak(lang: str) -> None:
+    """The command speaks ``lang`` from now on (a run once its parameters are read)."""
+    _state.lang = lang
+
+
+def language() -> str:
+    """The language the command speaks in."""
+    return _state.lang
+
+
 @contextmanager
-def uninterrupted(done: str) -> Iterator[None]:
+def uninterrupted(done: Reason) -> Iterator[None]:
     """Finish the step inside even if a stop signal arrives; then record ``done`` and act on the signal."""
     _state.deferring += 1
     try:
@@ -97,7 +113,7 @@ def uninterrupted(done: str) -> Iterator[None]:
 
 
 @contextmanager
-def holding(statement: str) -> Iterator[None]:
+def holding(statement: Reason) -> Iterator[None]:
     """``statement`` stays true if the command stops while inside (e.g. "reports/2024-FY is as it was")."""
     _state.holding.append(statement)
     try:
@@ -109,17 +125,42 @@ def holding(statement: str) -> Iterator[None]:
         _state.holding.remove(statement)
 
 
-def left_behind(default: str = "nothing was written") -> str:
-    """What the command left, true at the moment it stopped (each file is written whole or not at all);
-    ``default`` when no step that writes had begun."""
-    said = list(dict.fromkeys([*_state.done, *_state.unwound, *_state.holding]))
-    return "; ".join(said) if said else default
+def left_behind() -> list[Reason]:
+    """What the command left, true at the moment it stopped (each file is written whole or not at all); empty
+    when no step that writes had begun."""
+    said: list[Reason] = []
+    for statement in [*_state.done, *_state.unwound, *_state.holding]:
+        if statement not in said:
+            said.append(statement)
+    return said
 
 
-def stopped_message(exc: KeyboardInterrupt) -> str:
-    """The one line said when a signal stops a command."""
+def tables_written(folder: object) -> Reason:
+    """The standardised tables were written to ``folder`` (whole)."""
+    return Reason("left_tables_written", {"folder": folder}, f"the standardised tables were written to {folder}")
+
+
+def reports_as_before(folder: object) -> Reason:
+    """A run's reports folder is as it was (no page of it replaced)."""
+    return Reason("left_reports_as_before", {"folder": folder},
+                  f"{folder} is as it was before this run (no page of it was replaced)")
+
+
+def reports_in_place(folder: object) -> Reason:
+    """A run's new reports are in place."""
+    return Reason("left_reports_in_place", {"folder": folder}, f"the new reports were put in place in {folder}")
+
+
+#: Said when a command stops before any step that writes had begun.
+NOTHING_WRITTEN = Reason("left_nothing", {}, "nothing was written")
+
+
+def stopped_reason(exc: KeyboardInterrupt) -> Reason:
+    """The one line said when a signal stops a command, as a reason: the signal and what was left."""
     name = exc.name if isinstance(exc, Interrupted) else "SIGINT"
-    return f"stopped by {name}: {left_behind()}"
+    left = left_behind() or [NOTHING_WRITTEN]
+    return Reason("stopped", {"signal": name, "left": left},
+                  f"stopped by {name}: {'; '.join(str(r) for r in left)}")
 
 
 def exit_code(exc: KeyboardInterrupt) -> int:

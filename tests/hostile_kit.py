@@ -50,6 +50,12 @@ def first_line(err: str) -> str:
     return lines[0]
 
 
+def without_progress(err: str) -> str:
+    """stderr without a run's progress bar (it draws on stderr, in the run's language; the messages follow it)."""
+    return "\n".join(line for line in err.replace("\r", "\n").splitlines()
+                     if not line.startswith(("pages:", "trang:")))
+
+
 def survivors(pids: list[str], within: float = 20.0) -> list[str]:
     """The processes of ``pids`` still running (zombies do not count) after waiting up to ``within`` seconds
     for them to end: a process dies with its parent at once, but a loaded machine may take a while to say so."""

@@ -21,17 +21,29 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile_kit import CODES, HEADER, good_rows, run_cli, snapshot, survivors
+from hostile_kit import CODES, HEADER, first_line, good_rows, run_cli, snapshot, survivors, without_progress
 
 from conftest import PLAN_TSV, ROOT, UNIT
-from parindex_lib.batch import outputs
+from parindex_lib.batch import execute, outputs
+from parindex_lib.batch import run as run_module
+from parindex_lib.batch.executors import PageResult
 from parindex_lib.batch.plan import slugify
 from parindex_lib.batch.publish import OWNER_MARK, ReportsLock, clean_stale, swap_in
 from parindex_lib.batch.run import run_batch
 from parindex_lib.config import RAW_DIR
 from parindex_lib.errors import ParindexError
+from parindex_lib.present.i18n import say
 from parindex_lib.standardise import write_processed
-from parindex_lib.stopping import Interrupted, holding, stoppable, stopped_message, uninterrupted
+from parindex_lib.stopping import (
+    Interrupted,
+    holding,
+    reports_as_before,
+    reports_in_place,
+    stoppable,
+    stopped_reason,
+    tables_written,
+    uninterrupted,
+)
 
 
 def one_clear_line(err: str) -> None:
@@ -634,16 +646,106 @@ def test_run_batch_refuses_execution_values_before_any_work(tmp_path, execution,
 def test_a_signal_during_a_step_that_must_finish_is_acted_on_once_it_is_done():
     finished = []
     with pytest.raises(Interrupted) as stopped, stoppable():  # as a run: prepare, pages, promotion
-        with uninterrupted("the standardised tables were written to p"):
+        with uninterrupted(tables_written("p")):
             pass
-        with holding("reports/2024-FY is as it was before this run"):
+        with holding(reports_as_before("reports/2024-FY")):
             pass
-        with uninterrupted("the new reports were put in place in reports/2024-FY"):
+        with uninterrupted(reports_in_place("reports/2024-FY")):
             os.kill(os.getpid(), signal.SIGTERM)
             for _ in range(100):  # the handler runs between bytecodes: it has run by now
                 time.sleep(0.001)
             finished.append(True)
     assert finished and stopped.value.signum == signal.SIGTERM and stopped.value.exit_code == 143
-    assert stopped_message(stopped.value) == ("stopped by SIGTERM: the standardised tables were written to p; the "
-                                              "new reports were put in place in reports/2024-FY")
+    said = stopped_reason(stopped.value)
+    assert str(said) == say(said, "en") == ("stopped by SIGTERM: the standardised tables were written to p; the new "
+                                            "reports were put in place in reports/2024-FY")
+    assert say(said, "vi") == ("đã dừng do tín hiệu SIGTERM: các bảng chuẩn hoá đã được ghi vào p; các báo cáo mới "
+                               "đã được đặt vào reports/2024-FY")
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the command's handlers are gone with it
+
+
+# -- a run stopped or starved, said in the run's language ---------------------------------------------------
+
+def _stopped_run(tmp_path: Path, monkeypatch, capsys, lang: str | None) -> tuple[int, str, Path]:
+    """A run whose pages are under way when SIGTERM arrives (no kernel: the pages' executor is replaced)."""
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    (raw / "xa.csv").write_text(HEADER + good_rows("Xã A"), encoding="utf-8")
+
+    def signalled(jobs, store, **_):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises at once
+        pytest.fail("SIGTERM did not stop the run")
+
+    monkeypatch.setattr(execute, "run_jobs", signalled)
+    out = tmp_path / "r"
+    code, _, err = run_cli(["run", "--raw", str(raw), "--out", str(out), "--processed", str(tmp_path / "p"),
+                            "--year", "2024", *(["--lang", lang] if lang else [])], capsys)
+    return code, first_line(without_progress(err)), out
+
+
+def test_a_stopped_run_says_so_in_vietnamese(tmp_path, monkeypatch, capsys):
+    code, line, out = _stopped_run(tmp_path, monkeypatch, capsys, None)  # a run speaks Vietnamese unless told
+    assert code == 128 + signal.SIGTERM
+    assert line == (f"parindex: đã dừng do tín hiệu SIGTERM: các bảng chuẩn hoá đã được ghi vào {tmp_path / 'p'}; "
+                    f"{out / '2024-FY'} vẫn như trước lần chạy này (không trang nào bị thay)")
+    assert not list(out.glob(".staging-*"))
+
+
+def test_a_stopped_english_run_says_so_in_english(tmp_path, monkeypatch, capsys):
+    code, line, out = _stopped_run(tmp_path, monkeypatch, capsys, "en")
+    assert code == 128 + signal.SIGTERM
+    assert line == (f"parindex: stopped by SIGTERM: the standardised tables were written to {tmp_path / 'p'}; "
+                    f"{out / '2024-FY-en'} is as it was before this run (no page of it was replaced)")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    (None, "parindex: lỗi: {folder}: không ghi được các trang báo cáo vào đây (ổ đĩa đã đầy; cần đủ chỗ trống cho "
+           "báo cáo) (các bảng chuẩn hoá đã được ghi vào {tables}; {left} vẫn như trước lần chạy này (không trang "
+           "nào bị thay))"),
+    ("en", "parindex: error: {folder}: the pages cannot be written there (No space left on device; expected room "
+           "for the reports) (the standardised tables were written to {tables}; {left} is as it was before this "
+           "run (no page of it was replaced))"),
+])
+def test_a_run_on_a_full_disk_says_so_in_its_language(tmp_path, monkeypatch, capsys, lang, expected):
+    import errno
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "xa.csv").write_text(HEADER + good_rows("Xã A"), encoding="utf-8")
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def one_page(jobs, store, **_):  # a page comes back; writing it finds the disk full
+        store(PageResult(jobs[0].key, True, ipynb=b"{}", html=b"<p>"))
+
+    monkeypatch.setattr(execute, "run_jobs", one_page)
+    monkeypatch.setattr(execute, "write_atomic", full)
+    out = tmp_path / "r"
+    code, _, err = run_cli(["run", "--raw", str(raw), "--out", str(out), "--processed", str(tmp_path / "p"),
+                            "--year", "2024", *(["--lang", lang] if lang else [])], capsys)
+    run_dir = out / ("2024-FY" if lang is None else "2024-FY-en")
+    assert code == 2
+    assert first_line(without_progress(err)) == expected.format(folder=out, tables=tmp_path / "p", left=run_dir)
+
+
+def test_a_failed_write_outside_the_pages_is_said_with_what_was_left(tmp_path, monkeypatch, capsys):
+    import errno
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "xa.csv").write_text(HEADER + good_rows("Xã A"), encoding="utf-8")
+    out = tmp_path / "r"
+
+    def quota(run_dir, stage_root, outcomes):
+        raise OSError(errno.EDQUOT, "Disk quota exceeded", str(run_dir))
+
+    monkeypatch.setattr(execute, "run_jobs", lambda jobs, store, **_: None)
+    monkeypatch.setattr(run_module, "promote", quota)
+    code, _, err = run_cli(["run", "--raw", str(raw), "--out", str(out), "--processed", str(tmp_path / "p"),
+                            "--year", "2024"], capsys)
+    assert code == 2
+    assert first_line(without_progress(err)) == (
+        f"parindex: lỗi: {out / '2024-FY'}: không ghi hoặc đọc được (vượt hạn mức dung lượng đĩa); các bảng chuẩn "
+        f"hoá đã được ghi vào {tmp_path / 'p'}")

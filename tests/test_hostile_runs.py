@@ -18,18 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_kit import HEADER, digests, first_line, good_rows, run_cli, survivors
+from hostile_kit import HEADER, digests, first_line, good_rows, run_cli, survivors, without_progress
 
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 CLI = [sys.executable, "-m", "parindex_lib.cli"]
-
-
-def _messages(err: str) -> str:
-    """stderr without the progress bar's lines (the bar draws on stderr; the messages follow it)."""
-    return "\n".join(line for line in err.replace("\r", "\n").splitlines()
-                     if not line.startswith(("pages:", "trang:")))
 
 
 USER_SCHEME = """name: huyen-tinh-x-2024
@@ -113,9 +107,10 @@ def test_a_run_stopped_by_a_signal_leaves_the_earlier_reports(earlier, tmp_path,
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signum, err
     assert "Traceback" not in err and "Warning" not in err, err
-    message = first_line(_messages(err))
-    assert message.startswith(f"parindex: stopped by {signal.Signals(signum).name}: "), message
-    assert f"{out / '2024-FY'} is as it was before this run" in message
+    message = first_line(without_progress(err))
+    # A Vietnamese run (its default) says so in Vietnamese.
+    assert message.startswith(f"parindex: đã dừng do tín hiệu {signal.Signals(signum).name}: "), message
+    assert f"{out / '2024-FY'} vẫn như trước lần chạy này" in message
     assert not survivors(started), "a worker or kernel outlived the run"
     assert not list(out.glob(".staging-*")) and not list(out.rglob(".old-*"))
     assert digests(out, raw) == before
@@ -150,9 +145,9 @@ def test_a_full_disk_during_a_run_leaves_the_earlier_reports(earlier, tmp_path):
         "argv": [*CLI, "run", "--raw", str(earlier / "raw"), "--out", str(mount / "reports"), "--processed",
                  str(tmp_path / "p"), "--year", "2024", "--workers", "1"], "cwd": str(ROOT)})
     assert result["code"] == 2, result["stderr"]
-    message = first_line(_messages(result["stderr"]))
-    assert f"{mount / 'reports'}: the pages cannot be written there (No space left on device" in message
-    assert f"{mount / 'reports' / '2024-FY'} is as it was before this run" in message
+    message = first_line(without_progress(result["stderr"]))
+    assert f"{mount / 'reports'}: không ghi được các trang báo cáo vào đây (ổ đĩa đã đầy" in message
+    assert f"{mount / 'reports' / '2024-FY'} vẫn như trước lần chạy này" in message
     assert result["after"] == result["before"] and result["before"]
     assert not [p for p in result["left"] if ".staging-" in p or ".tmp" in p]
 
@@ -169,9 +164,9 @@ def test_a_read_only_output_folder_is_refused_before_any_work(earlier, tmp_path,
                               "keep": "out", "read_only": True, "argv": argv, "cwd": str(ROOT)})
     assert result["code"] == 2, result["stderr"]
     message = first_line(result["stderr"])
-    expected = "is on a read-only file system" if command == "run" else "cannot write the standardised tables " \
-                                                                        "(Read-only file system)"
-    assert message.startswith(f"parindex: error: {target}") and expected in message, message
+    expected = ("nằm trên hệ thống tệp chỉ đọc" if command == "run"
+                else "không ghi được các bảng chuẩn hoá (hệ thống tệp chỉ đọc)")
+    assert message.startswith(f"parindex: lỗi: {target}") and expected in message, message
     assert result["after"] == result["before"] and result["before"]
 
 
@@ -185,7 +180,7 @@ def test_standardise_on_a_full_disk_replaces_no_table(earlier, tmp_path):
                               "cwd": str(ROOT)})
     assert result["code"] == 2, result["stderr"]
     message = first_line(result["stderr"])
-    assert message.startswith(f"parindex: error: {mount / 'out'}: cannot write the standardised tables (No space "
-                              "left on device)"), message
+    assert message.startswith(f"parindex: lỗi: {mount / 'out'}: không ghi được các bảng chuẩn hoá (ổ đĩa đã đầy)"), \
+        message
     assert result["after"] == result["before"]  # scores.csv, tasks.csv and inputs.json: all old, none new
     assert not [p for p in result["left"] if p.endswith(".tmp")]

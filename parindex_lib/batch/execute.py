@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from parindex_lib.batch.executors import PageJob, PageResult, run_jobs
 from parindex_lib.batch.plan import Execution, Plan
-from parindex_lib.errors import ParindexError, Reason
+from parindex_lib.errors import ParindexError, Reason, os_reason
 from parindex_lib.io import write_atomic
 from parindex_lib.present.i18n import say, t
 
@@ -134,8 +134,9 @@ def execute_tasks(tasks: list[Task], execution: Execution | None = None) -> list
             if result.html is not None:
                 write_atomic(task.stage / f"{task.page}.html", result.html)
         except OSError as exc:  # a full disk fails every page after it: the run stops here
-            raise ParindexError(f"{task.stage.parent.parent}: the pages cannot be written there "
-                                f"({exc.strerror or exc}; expected room for the reports)") from None
+            folder, why = task.stage.parent.parent, os_reason(exc)
+            raise ParindexError(f"{folder}: the pages cannot be written there ({why}; expected room for the reports)",
+                                reason=Reason("cannot_write_pages", {"folder": folder, "why": why})) from None
         outcomes[result.key] = Outcome(task, result.ok, result.error, result.cell, result.seconds, result.reason)
         bar.update()
 

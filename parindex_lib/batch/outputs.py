@@ -12,7 +12,7 @@ from parindex_lib import __version__
 from parindex_lib.analyses.peers import build_group, group_of
 from parindex_lib.batch.execute import BatchSummary, Outcome
 from parindex_lib.batch.plan import Plan
-from parindex_lib.errors import Reason
+from parindex_lib.errors import Reason, os_reason
 from parindex_lib.io import write_atomic
 from parindex_lib.present.html import render_index
 from parindex_lib.present.i18n import say, t
@@ -96,10 +96,10 @@ def write_outputs(plan: Plan, summary: BatchSummary, unit_rows: dict) -> None:
         write_atomic(plan.run_dir / "index.html",
                      render_index(rows, plan.year, plan.period, plan.lang, plan.scores, missing, group_entries(plan)))
     except OSError as exc:
-        errors.append(t("run_not_written", plan.lang, file="index.html", error=exc.strerror or exc))
+        errors.append(t("run_not_written", plan.lang, file="index.html", error=say(os_reason(exc), plan.lang)))
     name = workbook_name(plan.year, plan.period, plan.lang)
     try:
         write_atomic(plan.run_dir / name, workbook(plan, rows, missing, unit_rows))
     except OSError as exc:
-        errors.append(t("run_not_written", plan.lang, file=name, error=exc.strerror or exc))
+        errors.append(t("run_not_written", plan.lang, file=name, error=say(os_reason(exc), plan.lang)))
     summary.index_error = "; ".join(errors)

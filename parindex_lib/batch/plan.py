@@ -39,6 +39,7 @@ from parindex_lib.present.pages import GROUP_PAGES, PAGES
 from parindex_lib.present.peer_groups import page_groups
 from parindex_lib.readers.tidy import LEVEL_WORDS
 from parindex_lib.standardise import Standardised, check_not_reading, raw_files, standardise
+from parindex_lib.stopping import speak
 from parindex_lib.vn import fold, nfc
 
 #: The longest readable part of a unit's folder name (the whole stays well under any file system's limit).
@@ -154,20 +155,30 @@ def check_execution(execution: Execution) -> None:
         check_scheduler(execution.scheduler)
 
 
-def check_output_dir(path: Path, what: str) -> None:
+#: What an output folder is for, said in the run's language.
+FOR_REPORTS = Reason("for_reports", {}, "the reports")
+FOR_TABLES = Reason("for_tables", {}, "the standardised tables")
+
+
+def check_output_dir(path: Path, what: Reason) -> None:
     """Refuse an output folder that is a file, or that cannot be created or written, before any work."""
     path = Path(path)
     probe = path
     while not probe.exists():
         probe = probe.parent
+    values = {"folder": path, "what": what}
     if path.exists() and not path.is_dir():
-        raise ParindexError(f"{path}: is a file (expected a folder for {what})")
+        raise ParindexError(f"{path}: is a file (expected a folder for {what})",
+                            reason=Reason("output_is_file", values))
     if not probe.is_dir():
-        raise ParindexError(f"{path}: {probe} is a file (expected a folder for {what})")
+        raise ParindexError(f"{path}: {probe} is a file (expected a folder for {what})",
+                            reason=Reason("output_under_file", values | {"file": probe}))
     if os.statvfs(probe).f_flag & os.ST_RDONLY:
-        raise ParindexError(f"{path}: is on a read-only file system (expected a writable folder for {what})")
+        raise ParindexError(f"{path}: is on a read-only file system (expected a writable folder for {what})",
+                            reason=Reason("output_read_only", values))
     if not os.access(probe, os.W_OK | os.X_OK):
-        raise ParindexError(f"{path}: cannot write there (permission denied; expected a writable folder for {what})")
+        raise ParindexError(f"{path}: cannot write there (permission denied; expected a writable folder for {what})",
+                            reason=Reason("output_not_writable", values))
 
 
 def make_plan(params_file: Path | None = None, units: list[str] | None = None, overrides: dict | None = None, *,
@@ -193,6 +204,7 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     origin = str(params_file or "parameters")
     params = coerce_parameters(spec, origin) | coerce_parameters(overrides or {}, "command line")
     scheme = check_values(params, origin)
+    speak(str(params.get("lang", DEFAULTS["lang"])))  # a refusal, a stop or a failed write: said in it
     _check_folders(raw_dir, out_dir, processed_dir)
     check_not_reading(raw_files(raw_dir), {"the reports folder": out_dir,
                                            "the standardised tables' folder": processed_dir})
@@ -253,8 +265,8 @@ def _notebooks(folder: Path, pages: dict[str, str] = PAGES) -> dict[str, Path]:
 
 def _check_folders(raw_dir: Path, out_dir: Path, processed_dir: Path) -> None:
     """The output folders can be written and lie outside the raw folder, which must exist."""
-    check_output_dir(out_dir, "the reports")
-    check_output_dir(processed_dir, "the standardised tables")
+    check_output_dir(out_dir, FOR_REPORTS)
+    check_output_dir(processed_dir, FOR_TABLES)
     if not raw_dir.is_dir():
         raise ParindexError(f"{raw_dir}: the raw folder does not exist (expected data/raw or --raw FOLDER)")
     for folder, what in ((out_dir, "--out"), (processed_dir, "--processed")):

@@ -8,10 +8,12 @@ first step of a run that writes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from parindex_lib.analyses.weighting import run_rank_intervals
 from parindex_lib.batch.kernels import ensure_kernelspec
 from parindex_lib.batch.plan import Plan
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason, os_reason
 from parindex_lib.io import write_atomic
 from parindex_lib.model.index_store import save_indices
 from parindex_lib.standardise import write_processed
@@ -32,10 +34,16 @@ def prepare(plan: Plan) -> None:
     try:
         write_atomic(plan.peers_path, table)
     except OSError as exc:
-        raise ParindexError(f"{plan.peers_path}: cannot be written ({exc.strerror or exc})") from None
+        raise _cannot_write(plan.peers_path, exc) from None
     # Each page takes its unit's index from here instead of building it again.
     indices = {plan.index_key(*unit): index for unit, index in plan.indices.items()}
     try:
         save_indices(plan.indices_path, indices, plan.params["scores_path"], plan.params["tasks_path"])
     except OSError as exc:
-        raise ParindexError(f"{plan.indices_path}: cannot be written ({exc.strerror or exc})") from None
+        raise _cannot_write(plan.indices_path, exc) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> ParindexError:
+    why = os_reason(exc)
+    return ParindexError(f"{path}: cannot be written ({why})",
+                         reason=Reason("cannot_write_file", {"file": path, "why": why}))

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason, os_reason
 from parindex_lib.present.pages import GROUP_PAGES, PAGES
 
 OWNER_MARK = ".parindex-owned"
@@ -72,7 +72,9 @@ def new_staging(out_dir: Path, year: int, period: str) -> Path:
     except OSError as exc:
         if stage_root is not None:  # unmarked, the next run could not tell it is the run's to remove
             shutil.rmtree(stage_root, ignore_errors=True)
-        raise ParindexError(f"{out_dir}: cannot write the reports there ({exc.strerror or exc})") from None
+        why = os_reason(exc)
+        raise ParindexError(f"{out_dir}: cannot write the reports there ({why})",
+                            reason=Reason("cannot_write_reports", {"folder": out_dir, "why": why})) from None
     return stage_root
 
 

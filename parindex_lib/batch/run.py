@@ -21,7 +21,7 @@ from parindex_lib.batch.plan import Execution, make_plan
 from parindex_lib.batch.prepare import prepare
 from parindex_lib.batch.publish import ReportsLock, clean_stale, new_staging, promote
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
-from parindex_lib.stopping import holding, uninterrupted
+from parindex_lib.stopping import holding, reports_as_before, reports_in_place, tables_written, uninterrupted
 
 
 def run_batch(params_file: Path | None = None, units: list[str] | None = None, overrides: dict | None = None,
@@ -68,16 +68,16 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     # promotion starts it finishes (every unit's folder, index.html, the workbook), then stops.
     with ReportsLock(plan.out_dir):
         clean_stale(plan.out_dir)
-        with uninterrupted(f"the standardised tables were written to {plan.processed_dir}"):
+        with uninterrupted(tables_written(plan.processed_dir)):
             prepare(plan)
         stage_root = new_staging(plan.out_dir, plan.year, plan.period)
         summary = BatchSummary(plan.run_dir, not_reported=list(plan.unreportable), lang=plan.lang)
         try:
-            with (holding(f"{plan.run_dir} is as it was before this run (no page of it was replaced)"),
+            with (holding(reports_as_before(plan.run_dir)),
                   cf.ThreadPoolExecutor(1) as side):  # the workbook's per-unit sheets need no page
                 unit_rows = side.submit(workbook_unit_rows, plan)
                 summary.outcomes = execute_tasks(plan_tasks(plan, stage_root), plan.execution)
-            with uninterrupted(f"the new reports were put in place in {plan.run_dir}"):
+            with uninterrupted(reports_in_place(plan.run_dir)):
                 promote(plan.run_dir, stage_root, summary.units_ok([*plan.slugs.values(), *plan.groups]))
                 write_outputs(plan, summary, unit_rows.result())
         finally:

@@ -100,8 +100,8 @@ def say(reason: Reason | str, lang: str = "vi") -> str:
     """A :class:`~parindex_lib.errors.Reason` in ``lang``, from its catalogue key ``reason_<code>``; text as given.
 
     Values are worded by their name: ``level`` a level, ``point`` a (year, period), ``available`` a list of them,
-    ``components`` a list of codes (:func:`component_word`), ``why`` another reason (or a text), ``seconds`` a
-    number; the others as they are.
+    ``components`` a list of codes (:func:`component_word`), ``why`` another reason (or a text), ``left`` a list
+    of reasons (said one after another), ``seconds`` a number; any other reason is said too, the others as they are.
 
     Examples
     --------
@@ -117,8 +117,10 @@ def say(reason: Reason | str, lang: str = "vi") -> str:
              "available": lambda v: ", ".join(point_label(*p, lang) for p in v) or "—",
              "components": lambda v: ", ".join(component_word(c, lang) for c in v) or "—",
              "why": lambda v: say(v, lang),
+             "left": lambda v: "; ".join(say(r, lang) for r in v),
              "seconds": lambda v: f"{v:g}"}
-    values = {k: words[k](v) if k in words else v for k, v in reason.values.items()}
+    values = {k: words[k](v) if k in words else say(v, lang) if isinstance(v, Reason) else v
+              for k, v in reason.values.items()}
     return t(f"reason_{reason.code}", lang, **values)
 
 
