@@ -15,132 +15,14 @@ import pandas as pd
 
 from parindex_lib.errors import MethodError, Reason
 from parindex_lib.model.components import TOTAL, adjustments, codes
-from parindex_lib.model.schema import UNIT_LEVELS, derived, unit_rows
+from parindex_lib.model.schema import unit_rows
 from parindex_lib.model.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
-from parindex_lib.vn import fold, nfc
+from parindex_lib.model.targets import BOUNDS, PUBLISHED_STEP, TotalCheck, half_width, met, required_value
+from parindex_lib.model.units import resolve_basis, resolve_unit
 
-#: The index is published to two decimals: the smallest step a strict target ("Trên 80%") needs.
-PUBLISHED_STEP = 0.01
-BOUNDS = {"ge": ">=", "gt": ">", ">=": ">=", ">": ">"}
-
-
-def met(value: float, target: float, bound: str) -> bool:
-    """Whether ``value`` meets ``target`` under ``bound`` (``>``: strictly above; ``>=``/``=``: reached).
-
-    Examples
-    --------
-    >>> met(75.0, 75.0, ">"), met(75.0, 75.0, ">=")
-    (False, True)
-    """
-    if bound == ">":
-        return value > target + 1e-9
-    return value >= target - 1e-9
-
-
-def required_value(target: float, bound: str) -> float:
-    """The lowest published value that meets a target: ``Trên 75%`` needs 75,01."""
-    return target + PUBLISHED_STEP if bound == ">" else target
-
-
-def half_width(decimals: int | None) -> float:
-    """The rounding half-width of a value printed with ``decimals`` decimals.
-
-    The index is published to two decimals and tables drop trailing zeros ("100%", "50%"), so whole
-    numbers count as two-decimal values (±0,005); a value printed with one decimal ("98,8%") may
-    have been rounded to one decimal, so it carries ±0,05.
-    """
-    if decimals is None or pd.isna(decimals) or decimals == 0:
-        decimals = 2
-    return 0.5 * 10.0 ** (-int(decimals))
-
-
-@dataclass(frozen=True)
-class TotalCheck:
-    """The recomputed total against the reported one, accounting for rounding.
-
-    ``low``/``high`` bound the exact total given every component's printed rounding; the reported
-    total is consistent when it (± its own rounding) falls inside that interval.
-    """
-
-    recomputed: float
-    low: float
-    high: float
-    reported: float | None
-    reported_half_width: float | None
-    scheme: str
-
-    @property
-    def consistent(self) -> bool | None:
-        """``None`` when no total was reported."""
-        if self.reported is None:
-            return None
-        h = self.reported_half_width or 0.0
-        return self.low - h - 1e-9 <= self.reported <= self.high + h + 1e-9
-
-    @property
-    def residual(self) -> float | None:
-        """Reported minus recomputed, in percentage points."""
-        return None if self.reported is None else self.reported - self.recomputed
-
-
-def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> tuple[str, str]:
-    """The unit a user means, and its level.
-
-    Names are compared after NFC normalisation, then — when that finds nothing — ignoring diacritics, case
-    and punctuation ("Lai Chau" finds "Lai Châu"). Reference rows (national and regional averages) are
-    never units.
-
-    Raises
-    ------
-    MethodError
-        When no unit matches, or the name is found at two levels (or as two spellings): the message lists
-        each, so ``--level`` (or the exact name) can choose.
-    """
-    # Imported here: the level words live in the readers, which import the model (they move to the model's
-    # catalogue of words).
-    from parindex_lib.readers.tidy import LEVEL_WORDS
-
-    units = derived(scores, "unit_pairs",
-                    lambda f: f.loc[f["level"].isin(UNIT_LEVELS), ["unit", "level"]].drop_duplicates())
-    if level:
-        wanted = LEVEL_WORDS.get(fold(level))
-        if wanted is None:
-            raise MethodError(f'level "{level}" is not known (expected one of {", ".join(UNIT_LEVELS)})')
-        units = units[units["level"] == wanted]
-    found = units[units["unit"] == nfc(name)]
-    if found.empty:
-        found = units[units["unit"].map(fold) == fold(name)]
-    if len(found) == 1:
-        return str(found["unit"].iloc[0]), str(found["level"].iloc[0])
-    if found.empty:
-        where = f" at the {level} level" if level else ""
-        known = ", ".join(sorted(units["unit"].unique())) or "none"
-        raise MethodError(f'no actual results for unit "{name}"{where} (units in the data: {known})')
-    listed = "; ".join(f"{u} ({lv})" for u, lv in found.itertuples(index=False))
-    raise MethodError(f'"{name}" is ambiguous: {listed}. Choose one with --level (or the exact name)')
-
-
-def resolve_basis(scores: pd.DataFrame, unit: str, year: int, period: str) -> tuple[int, str]:
-    """The actual results a report for (``year``, ``period``) starts from.
-
-    The results of that period when they exist; for a final (``FY``) report whose year has no final
-    result yet, the latest earlier final result (the plan's case: reporting on 2024 from 2023).
-    ``scores`` holds one unit's rows.
-    """
-    rows = scores[scores["kind"] == "actual"]
-    if rows.empty:
-        text = f'no actual results for unit "{unit}"'
-        raise MethodError(text, reason=Reason("no_results", {"unit": unit}, text))
-    if ((rows["year"] == year) & (rows["period"] == period)).any():
-        return year, period
-    finals = rows[(rows["period"] == "FY") & (rows["year"] < year)]
-    if period == "FY" and not finals.empty:
-        return int(finals["year"].max()), "FY"
-    points = sorted({(int(y), str(p)) for y, p in zip(rows["year"], rows["period"], strict=True)})
-    have = ", ".join(f"{y} {p}" for y, p in points)
-    text = f'no actual results for "{unit}" in {year} {period} (available: {have})'
-    raise MethodError(text, reason=Reason("no_results_in_period", {"unit": unit, "point": (year, period),
-                                                                    "available": points}, text))
+# Names that moved to their own modules stay importable from here.
+__all__ = ["BOUNDS", "PUBLISHED_STEP", "PARIndex", "TotalCheck", "choose_scheme", "half_width", "met",
+           "required_value", "resolve_basis", "resolve_unit"]
 
 
 def choose_scheme(actual: pd.DataFrame, level: str, year: int, scheme: str | Scheme | None) -> Scheme | None:
