@@ -14,7 +14,7 @@ from hostile_kit import HEADER, digests, first_line, good_rows, run_cli
 
 from conftest import ROOT
 from parindex_lib.errors import SchemeError
-from parindex_lib.model import scheme_fields, schemes
+from parindex_lib.model import scheme_fields, scheme_folders, schemes
 from parindex_lib.model.scheme_fields import SchemeField
 from parindex_lib.model.schemes import default_scheme, load_scheme
 from parindex_lib.present import pages
@@ -246,7 +246,7 @@ def test_two_files_with_one_name_are_refused(tmp_path):
 
 
 def test_the_project_folder_is_searched(tmp_path, monkeypatch):
-    monkeypatch.setattr(schemes, "PROJECT_SCHEMES_DIR", tmp_path)
+    monkeypatch.setattr(scheme_folders, "PROJECT_SCHEMES_DIR", tmp_path)
     (tmp_path / f"{NAME}.yaml").write_text(scheme_text(), encoding="utf-8")
     scheme = load_scheme(NAME)
     assert scheme.origin == "project"

@@ -2,8 +2,8 @@
 
 The total is the weighted mean Σ wᵢ·pctᵢ with wᵢ ∝ the component's maximum points (the Ministry of
 Home Affairs rule: total % = points achieved ÷ maximum points). A scheme is one YAML file; adding a
-scheme is adding a file. Schemes are found (:func:`scheme_dirs`) in the package (the Ministry's and the
-published ones), in the project's ``data/schemes/`` (a province's own), and in any folder given with
+scheme is adding a file. Schemes are found (:mod:`~parindex_lib.model.scheme_folders`) in the package (the
+Ministry's and the published ones), in the project's ``data/schemes/`` (a province's own), and in any folder given with
 ``--schemes`` (``$PARINDEX_SCHEMES``). A name means one scheme: a file with the name of a packaged
 scheme, or two files with one name, are refused rather than one silently replacing the other.
 
@@ -16,25 +16,32 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 import pandas as pd
 
-from parindex_lib.config import PROJECT_ROOT, SCHEMES_DIR
 from parindex_lib.errors import SchemeError
 from parindex_lib.model import scheme_fields
 from parindex_lib.model.components import codes
+from parindex_lib.model.scheme_folders import (
+    PROJECT_SCHEMES_DIR,
+    SCHEMES_ENV,
+    SUFFIXES,
+    SchemeFolder,
+    _catalogue,
+    available_schemes,
+    check_scheme_folder,
+    scheme_dirs,
+    scheme_folders,
+)
 
-#: The project's own schemes (a province's commune and department schemes).
-PROJECT_SCHEMES_DIR = PROJECT_ROOT / "data" / "schemes"
-#: Folders of schemes searched besides the package's and the project's (``os.pathsep``-separated);
-#: ``--schemes DIR`` sets it for a command and every process the command starts.
-SCHEMES_ENV = "PARINDEX_SCHEMES"
-SUFFIXES = (".yaml", ".yml")
+# Names that moved to scheme_folders stay importable from here.
+__all__ = ["PROJECT_SCHEMES_DIR", "SCHEMES_ENV", "SUFFIXES", "Scheme", "SchemeFolder", "available_schemes",
+           "check_level", "check_scheme_folder", "check_schemes", "default_scheme", "from_points", "load_scheme",
+           "scheme_dirs", "scheme_folders"]
 
 
 @dataclass(frozen=True)
@@ -180,98 +187,7 @@ def from_points(max_points: dict[str, float], level: str, year: int,
                   adjustments=dict(adjustments or {}), from_data=True)
 
 
-# -- where schemes are found ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SchemeFolder:
-    """A folder searched for schemes, and what it is (``packaged``, ``project``, ``--schemes``)."""
-
-    path: Path
-    origin: str
-
-
-def scheme_dirs(extra_dirs: Iterable[Path] = ()) -> list[SchemeFolder]:
-    """The folders searched for schemes, in order: the package's, the project's ``data/schemes/`` (when it
-    exists), each folder of ``$PARINDEX_SCHEMES``, then ``extra_dirs``; each folder once.
-
-    Raises
-    ------
-    SchemeError
-        For a folder of ``$PARINDEX_SCHEMES`` or ``extra_dirs`` that does not exist or is not a folder.
-    """
-    folders = [SchemeFolder(SCHEMES_DIR, "packaged")]
-    if PROJECT_SCHEMES_DIR.is_dir():
-        folders.append(SchemeFolder(PROJECT_SCHEMES_DIR, "project"))
-    given = [p for p in os.environ.get(SCHEMES_ENV, "").split(os.pathsep) if p.strip()]
-    for path in given:
-        folders.append(SchemeFolder(check_scheme_folder(path, SCHEMES_ENV), "--schemes"))
-    for path in extra_dirs:
-        folders.append(SchemeFolder(check_scheme_folder(path), "--schemes"))
-    seen, out = set(), []
-    for f in folders:
-        key = f.path.resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def check_scheme_folder(path: str | Path, given_as: str = "--schemes") -> Path:
-    """A folder given with ``--schemes`` (or in ``$PARINDEX_SCHEMES``), checked.
-
-    Raises
-    ------
-    SchemeError
-        For a path that does not exist, or a file.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise SchemeError(f"{given_as} {path}: the folder does not exist (expected a folder of scheme files, "
-                          "e.g. data/schemes)")
-    if not path.is_dir():
-        raise SchemeError(f"{given_as} {path}: is a file, not a folder (expected a folder of scheme files; "
-                          "to use one scheme file, give it with --scheme FILE)")
-    return path
-
-
-def _scheme_files(folder: Path) -> list[Path]:
-    """The scheme files of a folder (hidden files, editor backups and other suffixes are not schemes)."""
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError as exc:
-        raise SchemeError(f"{folder}: the scheme folder cannot be read ({exc.strerror or exc})") from None
-    return [p for p in entries if p.suffix in SUFFIXES and not p.name.startswith((".", "~")) and not p.is_dir()]
-
-
-def _catalogue(extra_dirs: Iterable[Path] = ()) -> dict[str, tuple[Path, str]]:
-    """Every scheme's name → (file, origin).
-
-    Raises
-    ------
-    SchemeError
-        For a user's file with the name of a packaged scheme, or two files with one name.
-    """
-    found: dict[str, tuple[Path, str]] = {}
-    for folder in scheme_dirs(extra_dirs):
-        for path in _scheme_files(folder.path):
-            name = path.stem
-            if name in found:
-                other, origin = found[name]
-                if origin == "packaged":
-                    why = (f"is already the name of a packaged scheme ({other}); packaged schemes are never "
-                           f'replaced (expected a name of your own, e.g. "{name}-<province>", in the file name '
-                           "and in name:)")
-                else:
-                    why = f"is also the name of {other} (expected one file per name)"
-                raise SchemeError(f'{path}, field "name": "{name}" {why}')
-            found[name] = (path, folder.origin)
-    return found
-
-
-def available_schemes(extra_dirs: Iterable[Path] = ()) -> list[str]:
-    """Names of every scheme found, sorted."""
-    return sorted(_catalogue(extra_dirs))
-
+# -- schemes by name (the folders they are found in: :mod:`parindex_lib.model.scheme_folders`) -----------
 
 def load_scheme(name_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> Scheme:
     """Load a scheme by name (``equal-9``) or from a YAML file path, validating it.
@@ -315,33 +231,6 @@ def check_schemes(extra_dirs: Iterable[Path] = ()) -> list[Scheme]:
         For the first faulty file, with all of its faults.
     """
     return [_load_file(path, origin, named=True) for path, origin in _catalogue(extra_dirs).values()]
-
-
-@contextmanager
-def scheme_folders(folders: Iterable[Path] = ()) -> Iterator[list[SchemeFolder]]:
-    """Search ``folders`` too, in this process and in every process it starts (workers and kernels).
-
-    The project's ``data/schemes/`` is passed on as well, resolved here, so a worker whose project root
-    is elsewhere (another machine) still finds the same schemes.
-
-    Raises
-    ------
-    SchemeError
-        For a folder that does not exist or is not a folder.
-    """
-    old = os.environ.get(SCHEMES_ENV)
-    paths = [str(check_scheme_folder(p).resolve()) for p in folders]
-    if PROJECT_SCHEMES_DIR.is_dir():
-        paths.insert(0, str(PROJECT_SCHEMES_DIR.resolve()))
-    paths += [p for p in (old or "").split(os.pathsep) if p.strip()]
-    os.environ[SCHEMES_ENV] = os.pathsep.join(dict.fromkeys(paths))
-    try:
-        yield scheme_dirs()
-    finally:
-        if old is None:
-            os.environ.pop(SCHEMES_ENV, None)
-        else:
-            os.environ[SCHEMES_ENV] = old
 
 
 def default_scheme(level: str, year: int, extra_dirs: Iterable[Path] = ()) -> Scheme | None:
