@@ -61,6 +61,34 @@ def _totals_reason(scheme: Scheme | None, present: list[str], level: str, year: 
     return None
 
 
+def _refuse_untotalled(unit: str, point: tuple[int, str], chosen: Scheme | None, present: list[str],
+                       reason: Reason, *, explicit: bool, reported: bool) -> None:
+    """Refuse components that cannot be totalled when a total is needed: the scheme was asked for, or the data
+    reports no total of its own (a unit with a reported total is still an index, see ``no_totals_reason``)."""
+    year, period = point
+    if explicit:
+        if chosen is not None and (not chosen.complete or chosen.unknown):
+            chosen.weights()  # the scheme's own message: which maxima are unknown
+        text = f'"{unit}" {year} {period}: {reason}'
+        raise MethodError(text, reason=Reason("cannot_total", {"unit": unit, "point": point, "why": reason}, text))
+    if not reported:
+        given = ", ".join(present) or "no component"
+        text = (f'"{unit}" {year} {period} has no reported total (the data gives only {given}), and '
+                f"its components cannot be totalled: {reason}")
+        raise MethodError(text, reason=Reason("no_total", {"unit": unit, "point": point, "components": present,
+                                                           "why": reason}, text))
+
+
+def _targets(own: pd.DataFrame, year: int, period: str, target_year: int | None) -> tuple[pd.DataFrame, int]:
+    """A unit's targets by component, and their year: the one asked for, else the year after a final result
+    (or the year of an interim one) when the data has targets for it, else the results' own year."""
+    target_rows = own[own["kind"] == "target"]
+    if target_year is None:
+        later = year + 1 if period == "FY" else year
+        target_year = later if (target_rows["year"] == later).any() else year
+    return target_rows[target_rows["year"] == target_year].set_index("component"), target_year
+
+
 @dataclass(frozen=True, eq=False)  # holds Series: compare indices by their fields, not with ==
 class PARIndex:
     """One unit's scores at one point, with the scheme that totals them and the target.
@@ -147,27 +175,13 @@ class PARIndex:
         actual = own[(own["kind"] == "actual") & (own["year"] == basis_year) & (own["period"] == basis_period)]
         actual = actual.set_index("component")
         present = [c for c in codes() if c in actual.index]
-        explicit = scheme is not None and scheme != ""
         chosen = choose_scheme(actual, level, basis_year, scheme)
         reason = _totals_reason(chosen, present, level, basis_year)
-        if reason and explicit:
-            if chosen is not None and (not chosen.complete or chosen.unknown):
-                chosen.weights()  # the scheme's own message: which maxima are unknown
-            text = f'"{unit}" {basis_year} {basis_period}: {reason}'
-            raise MethodError(text, reason=Reason("cannot_total", {"unit": unit, "point": (basis_year, basis_period),
-                                                                   "why": reason}, text))
         reported = actual.loc[TOTAL] if TOTAL in actual.index else None
-        if reason and reported is None:
-            given = ", ".join(present) or "no component"
-            text = (f'"{unit}" {basis_year} {basis_period} has no reported total (the data gives only {given}), and '
-                    f"its components cannot be totalled: {reason}")
-            raise MethodError(text, reason=Reason("no_total", {"unit": unit, "point": (basis_year, basis_period),
-                                                               "components": present, "why": reason}, text))
-        target_rows = own[own["kind"] == "target"]
-        if target_year is None:
-            later = basis_year + 1 if basis_period == "FY" else basis_year
-            target_year = later if (target_rows["year"] == later).any() else basis_year
-        tgt = target_rows[target_rows["year"] == target_year].set_index("component")
+        if reason:
+            _refuse_untotalled(unit, (basis_year, basis_period), chosen, present, reason,
+                               explicit=scheme is not None and scheme != "", reported=reported is not None)
+        tgt, target_year = _targets(own, basis_year, basis_period, target_year)
         if target is None:
             target = float(tgt.loc[TOTAL, "value_pct"]) if TOTAL in tgt.index else 80.0
         adjust = {c: float(actual.loc[c, "points"]) for c in adjustments()

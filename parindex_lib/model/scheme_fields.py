@@ -106,16 +106,8 @@ def read_scheme_fields(path: Path, named: bool) -> dict[str, object]:
         kind = "a list" if isinstance(spec, list) else f'the single value "{show(spec)}"'
         raise SchemeError(f"{path}: is {kind}, not a mapping of scheme fields (expected name:, level:, years:, "
                           "source:, max_points: …; see examples/scheme-template.yaml)")
-    problems: list[tuple[int, str]] = []
+    problems = _unknown_keys(path, spec, doc)
     parsed: dict[str, object] = {}
-    for key in spec:
-        if not isinstance(key, str) or key not in SCHEME_FIELDS:
-            known = list(SCHEME_FIELDS)
-            close = difflib.get_close_matches(fold(str(key)), known, n=1, cutoff=0.6)
-            hint = f'did you mean "{close[0]}"? ' if close else ""
-            line = doc.line((str(key),))
-            problems.append((line or _NO_LINE, f'{path}{f", line {line}" if line else ""}, field "{key}": is not a '
-                                               f"scheme field ({hint}expected one of {', '.join(known)})"))
     for key, spec_field in SCHEME_FIELDS.items():
         ctx = FieldContext(path, key, parsed, spec.get(key), doc, problems)
         if key not in spec:
@@ -141,6 +133,20 @@ def read_scheme_fields(path: Path, named: bool) -> dict[str, object]:
         rest = "".join(f"\n  {p}" for p in lines[1:])
         raise SchemeError(head + (f"\n  ({len(lines) - 1} more problem(s) in this file)" + rest if rest else ""))
     return parsed
+
+
+def _unknown_keys(path: Path, spec: dict, doc) -> list[tuple[int, str]]:
+    """A fault per key that is not a scheme field (with the field it most resembles)."""
+    problems = []
+    for key in spec:
+        if not isinstance(key, str) or key not in SCHEME_FIELDS:
+            known = list(SCHEME_FIELDS)
+            close = difflib.get_close_matches(fold(str(key)), known, n=1, cutoff=0.6)
+            hint = f'did you mean "{close[0]}"? ' if close else ""
+            line = doc.line((str(key),))
+            problems.append((line or _NO_LINE, f'{path}{f", line {line}" if line else ""}, field "{key}": is not a '
+                                               f"scheme field ({hint}expected one of {', '.join(known)})"))
+    return problems
 
 
 def _cross_checks(path: Path, spec: dict, parsed: dict, doc, problems: list[tuple[int, str]]) -> None:
