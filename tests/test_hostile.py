@@ -426,9 +426,10 @@ RUN = [
     ("period Q5", ["--period", "Q5"], "is not one of"),
     ("lang fr", ["--lang", "fr"], "invalid choice"),
     ("unknown unit", ["--unit", "Atlantis"], "no actual results for unit"),
-    ("out is a file", ["--out", "{a_file}"], "is a file"),
-    ("out under a file", ["--out", "{a_file}/sub"], "is a file"),
-    ("processed is a file", ["--processed", "{a_file}"], "is a file"),
+    ("out is a file", ["--out", "{a_file}"], "là một tệp (cần một thư mục cho các báo cáo)"),  # a vi run: said in vi
+    ("out is a file, en", ["--out", "{a_file}", "--lang", "en"], "is a file (expected a folder for the reports)"),
+    ("out under a file", ["--out", "{a_file}/sub"], "là một tệp"),
+    ("processed is a file", ["--processed", "{a_file}"], "là một tệp (cần một thư mục cho các bảng chuẩn hoá)"),
     ("raw missing", ["--raw", "{tmp}/no_raw"], "does not exist"),
     ("workers 0", ["--workers", "0"], '"0" is not a number of workers'),
     ("workers negative", ["--workers", "-1"], '"-1" is not a number of workers'),
