@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     std.add_argument("--unit", help="the unit of plan tables that do not name it (instead of the manifest)")
     std.add_argument("--level", help="that unit's level: province, department, district or commune")
     std.add_argument("--out", type=Path, help="output folder (default: the project's data/processed)")
+    std.add_argument("--scheme", help="the scheme self-assessment sheets of criteria are scored by, where the "
+                                      "manifest names none (e.g. illustrative-commune-2024)")
+    std.add_argument("--keep-inconsistent", action="store_true",
+                     help="keep a criteria sheet's parent total that is not the sum of its children (and component "
+                          "rows that disagree with the criteria) as flagged inconsistencies, not errors")
 
     lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
     lift.add_argument("--unit", required=True, help="the unit (diacritics and case may be left out when unique)")
@@ -268,15 +273,17 @@ def _standardise(args: argparse.Namespace, project: Project | None) -> int:
                             "(expected a folder outside it, e.g. data/processed)")
     # An input in the output folder (a link into it) would be read as its own output: refused before reading.
     check_not_reading(expand_inputs(args.raw) if args.raw else raw_files(raw_default), {"the output folder": out})
-    result = (standardise(args.raw, unit=args.unit, level=args.level) if args.raw
-              else standardise(None, raw_default, unit=args.unit, level=args.level))
+    options = {"unit": args.unit, "level": args.level, "scheme": args.scheme,
+               "keep_inconsistent": args.keep_inconsistent}
+    result = standardise(args.raw, **options) if args.raw else standardise(None, raw_default, **options)
     paths = write_processed(result, out_arg, raw_dir=raw_default)
     print(result.describe())
     for note in raw_links(result.files, folders[0] if len(folders) == 1 else project.raw if project else Path.cwd()):
         print(f"  note: {note}")
     lineage = f", {len(result.lineage)} lineage rows" if result.lineage is not None and len(result.lineage) else ""
-    print(f"{len(result.scores)} score rows and {len(result.tasks)} task rows{lineage} from {len(result.files)} "
-          f"file(s) → {', '.join(str(p) for p in paths)}")
+    criteria = f", {len(result.criteria)} criteria rows" if not result.criteria.empty else ""
+    print(f"{len(result.scores)} score rows{criteria} and {len(result.tasks)} task rows{lineage} from "
+          f"{len(result.files)} file(s) → {', '.join(str(p) for p in paths)}")
     return 0
 
 

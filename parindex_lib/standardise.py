@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -18,14 +18,17 @@ import yaml
 from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, row_ranges
 from parindex_lib.io import file_version, sha256, write_atomic_many
-from parindex_lib.model import schema
+from parindex_lib.model import criteria_scores, schema
 from parindex_lib.model.lineage import LINEAGE_COLUMNS, LINEAGE_CSV, empty_lineage
 from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
+from parindex_lib.readers.criteria import manifest_problems as criteria_manifest_problems
 from parindex_lib.readers.tidy import LEVEL_WORDS
 from parindex_lib.stopping import tables_written, uninterrupted
 from parindex_lib.vn import fold
 
 MANIFEST = "manifest.yaml"
+#: The criteria table beside scores.csv (units scored by criteria; header only when there are none).
+CRITERIA_CSV = "criteria.csv"
 TASK_COLUMNS = ["unit", "component", "task", "lead_units", "supporting_units", "timing", "source"]
 
 
@@ -41,6 +44,8 @@ class Standardised:
     files: tuple[Path, ...]
     ledgers: tuple[Ledger, ...] = ()
     lineage: pd.DataFrame | None = None
+    #: The criteria of units scored by criteria (one row per unit × year × period × criterion).
+    criteria: pd.DataFrame = field(default_factory=criteria_scores.empty_criteria)
 
     def describe(self) -> str:
         """What each file gave, which rows were skipped (blank, titles, headings) and what was assumed."""
@@ -230,6 +235,7 @@ def load_manifest(folder: Path) -> dict[str, dict]:
                 problems.append(Problem(name, None, f"files / {key} / level", entry["level"],
                                         f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
             entry = {**entry, "level": level}
+        problems += criteria_manifest_problems(name, str(key), entry)
         out[str(key)] = entry
     if problems:
         raise InputError(problems)
@@ -248,7 +254,8 @@ def _display(path: Path) -> str:
 
 
 def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW_DIR, *,
-                unit: str | None = None, level: str | None = None) -> Standardised:
+                unit: str | None = None, level: str | None = None, scheme: str | None = None,
+                keep_inconsistent: bool = False) -> Standardised:
     """Read and validate every raw file, reporting all problems of all files at once.
 
     Parameters
@@ -259,6 +266,11 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
         Where the default files and their ``manifest.yaml`` live.
     unit, level : str, optional
         The unit and level of plan tables that do not name them (overriding the manifest).
+    scheme : str, optional
+        The scheme whose criteria self-assessment sheets are scored by, where the manifest names none.
+    keep_inconsistent : bool
+        Keep a criteria sheet's parent whose written total is not the sum of its children (and component
+        rows that disagree with the criteria rolled up) as flagged inconsistencies instead of errors.
 
     Raises
     ------
@@ -278,6 +290,8 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     tasks: list[dict] = []
     lineage: list[dict] = []
     ledgers = []
+    criteria_rows: list[dict] = []
+    trees: dict = {}
     manifests: dict[Path, dict] = {}
     for path in files:
         folder = path.resolve().parent
@@ -288,15 +302,21 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
                 problems += exc.problems
                 manifests[folder] = {}
         meta = manifests[folder].get(path.name, {})
+        options = {**({"scheme": scheme} if scheme else {}), **meta,
+                   **({"keep_inconsistent": True} if keep_inconsistent else {})}
         result = read_file(path, unit=unit or meta.get("unit"), level=level or meta.get("level"),
                            display_name=_display(path), illustrative=meta.get("illustrative"),
-                           province=meta.get("province"))
+                           province=meta.get("province"), manifest=options)
         problems += result.problems
         frames += result.frames
         tasks += result.tasks
         lineage += result.lineage
         ledgers += result.ledgers
+        criteria_rows += result.criteria
+        trees |= result.trees
     frame = to_frame(frames)
+    criteria, frame, found = _roll_up_criteria(criteria_rows, trees, frame, ledgers)
+    problems += found
     if not problems:
         try:
             frame = schema.validate(frame)
@@ -306,7 +326,24 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
         raise InputError(problems)
     task_frame = pd.DataFrame(tasks, columns=TASK_COLUMNS)
     lineage_frame = pd.DataFrame(lineage, columns=LINEAGE_COLUMNS).astype({"weight": float})
-    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(ledgers), lineage_frame)
+    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(ledgers), lineage_frame,
+                        criteria)
+
+
+def _roll_up_criteria(rows: list[dict], trees: dict, scores: pd.DataFrame, ledgers: list[Ledger]):
+    """Criteria rows read → the criteria table, and their component rows added to the scores (checked against
+    component rows given for the same units)."""
+    if not rows:
+        return criteria_scores.empty_criteria(), scores, []
+    read = pd.DataFrame(rows, columns=criteria_scores.READ_COLUMNS)
+    table, rolled, problems, notes = criteria_scores.assemble(read, trees)
+    keep = {tuple(k) for k in read.loc[read["keep_inconsistent"], criteria_scores.GROUP].itertuples(index=False)}
+    merged, found, said = criteria_scores.merge_component_rows(scores, to_frame(rolled) if not rolled.empty
+                                                               else rolled, keep)
+    for note in notes + said:  # said beside the file it concerns
+        ledger = next((lg for lg in ledgers if note.startswith(lg.file)), ledgers[0])
+        ledger.notes.append(note)
+    return table, to_frame(merged), problems + found
 
 
 def _fingerprint(files: list[Path] | tuple[Path, ...]) -> dict[str, dict]:
@@ -319,8 +356,8 @@ def _fingerprint(files: list[Path] | tuple[Path, ...]) -> dict[str, dict]:
 
 def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
                     raw_dir: str | Path | None = None) -> list[Path]:
-    """Write ``scores.csv``, ``tasks.csv``, ``lineage.csv`` and ``inputs.json`` (what they were made from)
-    atomically.
+    """Write ``scores.csv``, ``tasks.csv``, ``lineage.csv``, ``criteria.csv`` and ``inputs.json`` (what they were
+    made from) atomically.
 
     Raises
     ------
@@ -338,6 +375,7 @@ def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
                 out_dir / "scores.csv": result.scores.to_csv(index=False),
                 out_dir / "tasks.csv": result.tasks.to_csv(index=False),
                 out_dir / LINEAGE_CSV: lineage.to_csv(index=False),
+                out_dir / CRITERIA_CSV: result.criteria.to_csv(index=False),
                 out_dir / INPUTS_JSON: json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False)})
     except OSError as exc:
         why = os_reason(exc)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from parindex_lib.errors import InputError, Problem
 from parindex_lib.model import schema
+from parindex_lib.readers.criteria import is_criteria_table, read_criteria
 from parindex_lib.readers.docx import docx_tables
 from parindex_lib.readers.layout import Ledger, find_blocks
 from parindex_lib.readers.lineage import read_lineage
@@ -49,6 +50,9 @@ class ReadResult:
     lineage: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     ledgers: list[Ledger] = field(default_factory=list)
+    #: Rows of self-assessment sheets of criteria (rolled up by standardise), and the trees they use by scheme.
+    criteria: list[dict] = field(default_factory=list)
+    trees: dict = field(default_factory=dict)
 
     @property
     def scores(self) -> pd.DataFrame:
@@ -61,6 +65,8 @@ class ReadResult:
         self.lineage += other.lineage
         self.problems += other.problems
         self.ledgers += other.ledgers
+        self.criteria += other.criteria
+        self.trees |= other.trees
 
 
 def read_tables(path: str | Path, display_name: str | None = None, limits: Limits | None = None) -> list[Table]:
@@ -105,7 +111,7 @@ def is_illustrative(path: Path) -> bool:
 
 def read_file(path: str | Path, *, unit: str | None = None, level: str | None = None,
               display_name: str | None = None, illustrative: bool | None = None,
-              province: str | None = None) -> ReadResult:
+              province: str | None = None, manifest: dict | None = None) -> ReadResult:
     """Read one raw file into tidy rows, collecting every problem and accounting for every row.
 
     Parameters
@@ -120,6 +126,9 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
         Mark the rows illustrative; by default a file is illustrative when its name says so.
     province : str, optional
         The province every unit of the file belongs to (a province's own table), where no column says it.
+    manifest : dict, optional
+        The file's entry in the raw folder's manifest: for self-assessment sheets of criteria, their ``scheme``,
+        ``year``, ``period``, ``keep_inconsistent`` and per-sheet ``sheets`` (see :mod:`.criteria`).
 
     Returns
     -------
@@ -141,6 +150,13 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
         illustrative = is_illustrative(path)
     context = {"unit": nfc(unit) if unit else None, "level": level, "illustrative": bool(illustrative),
                "province": nfc(province) if province else None}
+    criteria_tables = [is_criteria_table(t) for t in tables]  # self-assessments of criteria: their own reader
+    for table in (t for t, is_criteria in zip(tables, criteria_tables, strict=True) if is_criteria):
+        rows, problems = read_criteria(table, {**(manifest or {}), **{k: v for k, v in context.items() if v}},
+                                       ledger, result.trees)
+        result.criteria += rows
+        result.problems += problems
+    tables = [t for t, is_criteria in zip(tables, criteria_tables, strict=True) if not is_criteria]
     blocks, problems = find_blocks(tables, ledger)
     result.problems += problems
     fractions = FractionCheck()

@@ -1,0 +1,549 @@
+"""The tidy ``criteria`` table beside ``scores``, and the roll-up of criteria into ordinary component rows.
+
+One row per unit × year × period × criterion (every node of the unit's criteria tree: leaves as scored,
+parents as the sum of their children). Self-assessed (``self_points``) and appraised (``appraised_points``)
+points are both kept; the appraised ones decide when given (``points``), and their difference, the points
+taken off by the appraisal (điểm bị trừ khi thẩm định), is ``deducted``. Codes stay strings.
+
+:func:`assemble` turns the rows read from self-assessment sheets into that table — checking that every scored
+criterion has a value, that no criterion is given twice, and that a parent's written total is the sum of its
+children's (an error, or with ``keep_inconsistent`` a flagged inconsistency) — and rolls it up: criteria →
+areas → components by Σ points ÷ Σ maxima, bonus and penalty points as the adjustments they are. The
+component rows it makes are the ``scores`` contract's, so every analysis runs unchanged on a unit scored by
+criteria.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from parindex_lib.errors import InputError, Problem
+from parindex_lib.model.components import TOTAL, adjustments
+from parindex_lib.model.criteria import EPS, CriteriaTree, CriterionProblem
+from parindex_lib.model.schema import LEVELS, PERIODS
+
+KEY = ["unit", "level", "year", "period", "criterion"]
+#: How a component row rolled up from criteria begins its note (what tells such rows from the others).
+ROLLED_UP = "rolled up from the criteria of scheme"
+GROUP = ["unit", "level", "year", "period"]
+COLUMNS = KEY + [
+    "parent", "area", "component", "depth", "leaf", "name_vi", "name_en", "max_points", "rule",
+    "self_points", "appraised_points", "points", "deducted", "measured", "measured_unit", "written_points",
+    "inconsistent", "evidence", "lead_units", "scheme", "illustrative", "source", "note",
+]
+#: What a reader gives per row of a self-assessment sheet (before :func:`assemble`).
+READ_COLUMNS = GROUP + ["scheme", "criterion", "name_written", "max_written", "self_points", "appraised_points",
+                        "measured", "evidence", "lead_units", "note", "file", "sheet", "row", "columns",
+                        "illustrative", "keep_inconsistent", "faulty"]
+
+_CODE = r"^[0-9a-zđ]+(\.[0-9a-zđ]+)*$"
+CRITERIA_SCHEMA = pa.DataFrameSchema(
+    {
+        "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "level": pa.Column(str, pa.Check.isin(LEVELS)),
+        "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
+        "period": pa.Column(str, pa.Check.isin(PERIODS)),
+        "criterion": pa.Column(str, pa.Check.str_matches(_CODE)),
+        "parent": pa.Column(object, nullable=True),
+        "area": pa.Column(str),
+        "component": pa.Column(str),
+        "depth": pa.Column("int64", pa.Check.ge(0)),
+        "leaf": pa.Column(bool),
+        "name_vi": pa.Column(str),
+        "name_en": pa.Column(str),
+        "max_points": pa.Column(float, pa.Check.gt(0)),
+        "rule": pa.Column(str),
+        "self_points": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "appraised_points": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "points": pa.Column(float, pa.Check.ge(0)),
+        "deducted": pa.Column(float, nullable=True),
+        "measured": pa.Column(float, nullable=True),
+        "measured_unit": pa.Column(str),
+        "written_points": pa.Column(float, nullable=True),
+        "inconsistent": pa.Column(bool),
+        "evidence": pa.Column(object, nullable=True),
+        "lead_units": pa.Column(object, nullable=True),
+        "scheme": pa.Column(str),
+        "illustrative": pa.Column(bool),
+        "source": pa.Column(str),
+        "note": pa.Column(object, nullable=True),
+    },
+    checks=[pa.Check(lambda df: df["points"] <= df["max_points"] + 1e-6, error="points ≤ max_points")],
+    unique=KEY,
+    report_duplicates="all",
+    strict=True,
+    ordered=False,
+    coerce=False,
+)
+
+
+def from_criteria(scores: pd.DataFrame) -> pd.Series:
+    """Which rows of a ``scores`` table were rolled up from criteria (a boolean per row)."""
+    return scores["note"].astype(str).str.startswith(ROLLED_UP)
+
+
+def empty_criteria() -> pd.DataFrame:
+    """An empty criteria table with the contract's columns and dtypes."""
+    return coerce_dtypes(pd.DataFrame({c: [] for c in COLUMNS}))
+
+
+def coerce_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    """Give a criteria table its contract dtypes (as read back from CSV); values are not altered."""
+    df = df.copy()
+    for col in ("unit", "level", "period", "criterion", "area", "component", "name_vi", "name_en", "rule",
+                "measured_unit", "scheme", "source"):
+        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
+    for col in ("parent", "evidence", "lead_units", "note"):
+        values = df[col].astype(object)
+        df[col] = values.where(values.notna() & (values != ""), None).astype(object)
+    for col in ("year", "depth"):
+        df[col] = pd.to_numeric(df[col]).astype("int64")
+    for col in ("max_points", "self_points", "appraised_points", "points", "deducted", "measured", "written_points"):
+        df[col] = pd.to_numeric(df[col]).astype(float)
+    for col in ("leaf", "inconsistent", "illustrative"):
+        if df[col].dtype != bool:
+            df[col] = df[col].astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
+    return df[COLUMNS]
+
+
+def validate(df: pd.DataFrame, file: str = "criteria") -> pd.DataFrame:
+    """Validate a criteria table, reporting every failure at once.
+
+    Raises
+    ------
+    InputError
+        One :class:`Problem` per failing cell or row.
+    """
+    try:
+        return CRITERIA_SCHEMA.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems = []
+        for _, case in exc.failure_cases.iterrows():
+            idx = case.get("index")
+            where = df.loc[idx, "source"] if idx is not None and idx in df.index else file
+            column = case.get("column")
+            problems.append(Problem(str(where), None, None if pd.isna(column) else str(column), case["failure_case"],
+                                    f"fails the check {case.get('check')} of the criteria table (re-run "
+                                    "`parindex standardise` to rebuild it from data/raw)"))
+        raise InputError(problems) from None
+
+
+def load_criteria_table(path) -> pd.DataFrame:
+    """Read ``data/processed/criteria.csv`` back with its dtypes (codes as strings), validated.
+
+    An absent file is an empty table (no unit is scored by criteria).
+
+    Raises
+    ------
+    InputError
+        If the file no longer matches the contract.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        return empty_criteria()
+    text = {c: object for c in ("unit", "level", "period", "criterion", "parent", "area", "component", "name_vi",
+                                "name_en", "rule", "measured_unit", "evidence", "lead_units", "scheme", "source",
+                                "note")}
+    frame = pd.read_csv(path, dtype=text, keep_default_na=True)
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(Problem(str(path), 1, None, ", ".join(missing), "columns are missing (expected the "
+                                 "criteria table's columns; re-run `parindex standardise`)"))
+    return validate(coerce_dtypes(frame), str(path))
+
+
+def unit_criteria(table: pd.DataFrame, unit: str, year: int, period: str = "FY", level: str | None = None
+                  ) -> pd.DataFrame:
+    """One unit's criteria at one point, in the tree's order (empty when the unit is not scored by criteria)."""
+    rows = table[(table["unit"] == unit) & (table["year"] == year) & (table["period"] == period)]
+    if level:
+        rows = rows[rows["level"] == level]
+    return rows
+
+
+# -- the roll-up -------------------------------------------------------------------------------------------
+
+
+def roll_up(leaves: pd.DataFrame, tree: CriteriaTree, keys: list[str] | None = None) -> pd.DataFrame:
+    """Every node's points from its leaves', for many units at once (vectorised over units).
+
+    ``leaves`` has ``keys`` + ``criterion`` + ``points`` (and optionally ``self_points``,
+    ``appraised_points``). A parent's points are the sum of its children's (capped at its maximum when the
+    tree says so); its self-assessed and appraised sums are given only when every leaf under it has one.
+
+    Returns
+    -------
+    DataFrame
+        ``keys`` + ``criterion``, ``points``, ``self_points``, ``appraised_points`` for every node.
+
+    Examples
+    --------
+    >>> from parindex_lib.model.criteria import load_criteria
+    >>> tree = load_criteria("ca-mau-1880-2013")
+    >>> leaves = pd.DataFrame({"unit": "X", "criterion": ["1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.2.1", "1.2.2"],
+    ...                        "points": [0.5, 1, 1, 1, 1, 0]})
+    >>> roll_up(leaves, tree, ["unit"]).set_index("criterion")["points"].loc[["1.1", "1.2", "1"]].tolist()
+    [3.5, 1.0, 4.5]
+    """
+    keys = list(keys or GROUP)
+    cols = ["points", "self_points", "appraised_points"]
+    frame = leaves[keys + ["criterion"] + [c for c in cols if c in leaves.columns]].copy()
+    for c in cols:
+        if c not in frame.columns:
+            frame[c] = np.nan
+    frame["_n"] = 1  # leaves counted under each node, to know whether a sum covers all of them
+    frame[["_ns", "_na"]] = frame[["self_points", "appraised_points"]].notna().astype(int).to_numpy()
+    parent = {c.code: c.parent for c in tree}
+    depth = {c.code: c.depth for c in tree}
+    capped = {c.code: c.max_points for c in tree if c.capped}
+    total_leaves = {c.code: len(tree.leaves(c.code)) for c in tree}
+    out = [frame]
+    current = frame
+    for d in range(max(depth.values(), default=0), 0, -1):
+        at_d = pd.concat([f[f["criterion"].map(depth) == d] for f in out], ignore_index=True)
+        if at_d.empty:
+            continue
+        at_d = at_d.assign(criterion=at_d["criterion"].map(parent))
+        sums = at_d.groupby(keys + ["criterion"], sort=False, dropna=False).agg(
+            points=("points", "sum"), self_points=("self_points", "sum"), appraised_points=("appraised_points", "sum"),
+            _n=("_n", "sum"), _ns=("_ns", "sum"), _na=("_na", "sum")).reset_index()
+        for code, top in capped.items():
+            mask = sums["criterion"] == code
+            if mask.any():
+                sums.loc[mask, ["points", "self_points", "appraised_points"]] = \
+                    sums.loc[mask, ["points", "self_points", "appraised_points"]].clip(upper=top)
+        current = sums
+        out.append(current)
+    result = pd.concat(out, ignore_index=True)
+    n = result["criterion"].map(total_leaves)
+    result["self_points"] = result["self_points"].where(result["_ns"] == n)
+    result["appraised_points"] = result["appraised_points"].where(result["_na"] == n)
+    return result.drop(columns=["_n", "_ns", "_na"])
+
+
+def component_rows(nodes: pd.DataFrame, tree: CriteriaTree, keys: list[str] | None = None) -> pd.DataFrame:
+    """The areas' points summed per component: ``keys`` + ``component``, ``points``, ``max_points``,
+    ``value_pct`` (bonus and penalty areas: their points against their cap)."""
+    keys = list(keys or GROUP)
+    areas = {a.code: a for a in tree.areas}
+    rows = nodes[nodes["criterion"].isin(areas)].copy()
+    rows["component"] = rows["criterion"].map(lambda c: areas[c].component)
+    rows["max_points"] = rows["criterion"].map(lambda c: areas[c].max_points)
+    sums = rows.groupby(keys + ["component"], sort=False, dropna=False)[["points", "max_points"]].sum().reset_index()
+    sums["value_pct"] = (100.0 * sums["points"] / sums["max_points"]).clip(0, 100)
+    return sums
+
+
+def total_of(component_frame: pd.DataFrame) -> tuple[float, float]:
+    """(points, maximum) of one unit's components: Σ points + bonus − penalty over Σ maxima."""
+    adjust = set(adjustments())
+    parts = component_frame[~component_frame["component"].isin(adjust)]
+    points = float(parts["points"].sum())
+    for _, r in component_frame[component_frame["component"].isin(adjust)].iterrows():
+        points += r["points"] if r["component"] == "BONUS" else -r["points"]
+    return points, float(parts["max_points"].sum())
+
+
+# -- from rows read to the table and the component rows ---------------------------------------------------
+
+
+def _where(row: Mapping, code: str | None, column: str | None = None) -> dict:
+    return {"file": row["file"], "row": None if pd.isna(row["row"]) else int(row["row"]),
+            "sheet": row["sheet"] or None, "code": code, "column": column}
+
+
+def _problem(row: Mapping, code: str | None, column: str | None, value: object, expected: str) -> CriterionProblem:
+    w = _where(row, code, column)
+    return CriterionProblem(w["file"], w["row"], w["column"], value, expected, w["sheet"], w["code"])
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _column_name(row: Mapping, field: str, default: str) -> str:
+    names = row.get("columns") or {}
+    return names.get(field, default) if isinstance(names, Mapping) else default
+
+
+def assemble(read: pd.DataFrame, trees: Mapping[str, CriteriaTree]
+             ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], list[str]]:
+    """The criteria table and the component rows of every unit in ``read`` (rows as readers give them).
+
+    Per unit × year × period: one scheme; each criterion once; every scored criterion with a value (the
+    appraised one decides); a parent's written total equal to the sum of its children's — or, where the file
+    keeps inconsistencies, flagged — and the written grand total equal to Σ areas (with or without bonus and
+    penalty points). A partial tree cannot be rolled up (its missing criteria are not known).
+
+    Returns
+    -------
+    tuple
+        The criteria table, the component rows (the ``scores`` contract's columns, ``TOTAL`` where the sheet
+        writes a total), the problems found (each located by file, sheet, row, criterion and value), and notes.
+    """
+    problems: list[Problem] = []
+    notes: list[str] = []
+    if read.empty:
+        return empty_criteria(), pd.DataFrame(), problems, notes
+    read = read.reset_index(drop=True)
+    tables, components = [], []
+    for group_key, group in read.groupby(GROUP, sort=False, dropna=False):
+        unit, level, year, period = group_key
+        schemes = group["scheme"].unique()
+        first = group.iloc[0]
+        if len(schemes) > 1:
+            problems.append(_problem(first, None, None, ", ".join(schemes),
+                                     f'gives criteria of {unit} ({year} {period}) by several schemes (expected one)'))
+            continue
+        tree = trees[schemes[0]]
+        if group["faulty"].fillna(False).astype(bool).any():
+            continue  # a value of this unit is already reported as wrong: its sums would only repeat it
+        if tree.partial:
+            problems.append(_problem(first, None, None, tree.name,
+                                     f"is a partial set of criteria ({', '.join(c.code for c in tree.unpublished())} "
+                                     "and others not published), so the points of "
+                                     f"{unit} cannot be rolled up (expected a complete scheme)"))
+            continue
+        table, comps, found, said = _assemble_unit(group, tree, schemes[0])
+        problems += found
+        notes += said
+        if table is not None:
+            tables.append(table)
+            components.append(comps)
+    table = coerce_dtypes(pd.concat(tables, ignore_index=True)) if tables else empty_criteria()
+    comps = pd.concat(components, ignore_index=True) if components else pd.DataFrame()
+    return table, comps, problems, notes
+
+
+def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
+    problems: list[Problem] = []
+    notes: list[str] = []
+    unit, level, year, period = (group.iloc[0][k] for k in GROUP)
+    keep = bool(group["keep_inconsistent"].any())
+    total_rows = group[group["criterion"] == TOTAL]
+    rows = group[group["criterion"] != TOTAL]
+    seen: dict[str, Mapping] = {}
+    by_code: dict[str, Mapping] = {}
+    for _, row in rows.iterrows():
+        code = row["criterion"]
+        if code in seen:
+            other = seen[code]
+            problems.append(_problem(row, code, _column_name(row, "code", "STT/Mã"), code,
+                                     f"gives criterion {code} of {unit} again (first at row {other['row']}"
+                                     + (f', sheet "{other["sheet"]}"' if other["sheet"] != row["sheet"] else "")
+                                     + "; expected each criterion once per unit)"))
+            continue
+        seen[code] = row
+        by_code[code] = row
+    anchor = group.iloc[0]
+    leaves = []
+    for leaf in tree.leaves():
+        row = by_code.get(leaf.code)
+        if row is None:
+            p = _problem(anchor, leaf.code, None, leaf.code,
+                         f'is missing for {unit} ({year} {period}) (expected a score for every criterion of '
+                         f'scheme "{scheme}": "{leaf.name_vi}")')
+            problems.append(CriterionProblem(p.file, None, None, leaf.code, p.expected, p.sheet, leaf.code))
+            continue
+        self_pts, appraised = row["self_points"], row["appraised_points"]
+        if pd.isna(self_pts) and pd.isna(appraised):
+            problems.append(_problem(row, leaf.code, _column_name(row, "self", "Điểm tự đánh giá"), "",
+                                     "is empty (expected the points of this criterion, self-assessed or appraised)"))
+            continue
+        leaves.append({"criterion": leaf.code, "self_points": self_pts, "appraised_points": appraised,
+                       "points": appraised if pd.notna(appraised) else self_pts})
+    if problems:
+        return None, None, problems, notes
+    leaf_frame = pd.DataFrame(leaves)
+    for k in GROUP:
+        leaf_frame[k] = group.iloc[0][k]
+    nodes = roll_up(leaf_frame, tree).set_index("criterion")
+    # Written parent totals against the sum of their children.
+    flags: dict[str, str] = {}
+    written: dict[str, float] = {}
+    for code, row in by_code.items():
+        if code not in tree or tree.is_leaf(code):
+            continue
+        kids = ", ".join(c.code for c in tree.children(code))
+        for column, field in (("self_points", "self"), ("appraised_points", "appraised")):
+            value = row[column]
+            if pd.isna(value):
+                continue
+            if field == ("appraised" if pd.notna(row["appraised_points"]) else "self"):
+                written[code] = float(value)
+            computed = nodes.loc[code, column]
+            if pd.isna(computed):
+                computed = nodes.loc[code, "points"] if field == "appraised" else np.nan
+            if pd.isna(computed) or abs(computed - value) <= 0.005 + EPS:
+                continue
+            text = (f"{_fmt(value)} written for {code}, but its sub-criteria ({kids}) add up to {_fmt(computed)}")
+            if keep:
+                flags[code] = text
+                notes.append(f"{row['file']}{', sheet ' + repr(row['sheet']) if row['sheet'] else ''}, row "
+                             f"{row['row']}: {text} (kept as an inconsistency; the sum is used)")
+            else:
+                problems.append(_problem(row, code, _column_name(row, field, column), _fmt(value),
+                                         f"is not the sum of the sub-criteria of {code} ({kids}): {_fmt(computed)} "
+                                         "(expected them equal; to keep the table as published, flag it with "
+                                         "--keep-inconsistent or keep_inconsistent: true in the manifest)"))
+    comps = component_rows(nodes.reset_index(), tree)
+    total_points, maximum = total_of(comps)
+    plain = float(comps.loc[~comps["component"].isin(adjustments()), "points"].sum())
+    reported_total = None
+    for _, row in total_rows.iterrows():
+        value = row["appraised_points"] if pd.notna(row["appraised_points"]) else row["self_points"]
+        if pd.isna(value):
+            continue
+        reported_total = float(value)
+        if min(abs(value - total_points), abs(value - plain)) > 0.005 + EPS:
+            text = f"the total {_fmt(value)} written for {unit}, but its areas add up to {_fmt(total_points)}"
+            if keep:
+                flags[TOTAL] = text
+                notes.append(f"{row['file']}, row {row['row']}: {text} (kept as an inconsistency)")
+            else:
+                field = "appraised" if pd.notna(row["appraised_points"]) else "self"
+                problems.append(_problem(row, None, _column_name(row, field, "Điểm"), _fmt(value),
+                                         f"is not the sum of the areas' points, {_fmt(total_points)} (expected them "
+                                         "equal; to keep the table as published, flag it with --keep-inconsistent "
+                                         "or keep_inconsistent: true in the manifest)"))
+    if problems:
+        return None, None, problems, notes
+    table = _table(group, tree, scheme, nodes, by_code, written, flags)
+    return table, _score_rows(group, tree, scheme, comps, flags, reported_total, maximum, table), problems, notes
+
+
+def _table(group, tree, scheme, nodes, by_code, written, flags) -> pd.DataFrame:
+    first = group.iloc[0]
+    out = []
+    for node in tree:
+        row = by_code.get(node.code)
+        rolled = nodes.loc[node.code]
+        self_pts, appraised = rolled["self_points"], rolled["appraised_points"]
+        source = (f"{row['file']}" + (f', sheet "{row["sheet"]}"' if row["sheet"] else "") + f", row {row['row']}"
+                  if row is not None else _span(group))
+        out.append({
+            "unit": first["unit"], "level": first["level"], "year": int(first["year"]), "period": first["period"],
+            "criterion": node.code, "parent": node.parent, "area": tree.area_of(node.code).code,
+            "component": node.component, "depth": node.depth, "leaf": node.rule is not None,
+            "name_vi": node.name_vi, "name_en": node.name_en, "max_points": node.max_points,
+            "rule": node.rule.kind if node.rule else "",
+            "self_points": self_pts, "appraised_points": appraised, "points": rolled["points"],
+            "deducted": self_pts - appraised if pd.notna(self_pts) and pd.notna(appraised) else np.nan,
+            "measured": row["measured"] if row is not None else np.nan,
+            "measured_unit": node.rule.unit if node.rule and node.rule.kind == "bands" else "",
+            "written_points": written.get(node.code, np.nan),
+            "inconsistent": node.code in flags,
+            "evidence": _opt(row["evidence"]) if row is not None else None,
+            "lead_units": (_opt(row["lead_units"]) if row is not None else None) or node.lead_units,
+            "scheme": scheme, "illustrative": bool(group["illustrative"].any()) or tree.illustrative,
+            "source": source,
+            "note": "; ".join(filter(None, [flags.get(node.code), _opt(row["note"]) if row is not None else None]))
+                    or None,
+        })
+    return pd.DataFrame(out)
+
+
+def _opt(value: object) -> str | None:
+    """Optional text from a row (pandas gives NaN for a missing one)."""
+    return value if isinstance(value, str) and value else None
+
+
+def _span(group: pd.DataFrame) -> str:
+    first = group.iloc[0]
+    rows = sorted(int(r) for r in group["row"].dropna())
+    sheet = f', sheet "{first["sheet"]}"' if first["sheet"] else ""
+    span = f", rows {rows[0]}–{rows[-1]}" if len(rows) > 1 else (f", row {rows[0]}" if rows else "")
+    return f"{first['file']}{sheet}{span}"
+
+
+def _score_rows(group, tree, scheme, comps, flags, reported_total, maximum, table) -> pd.DataFrame:
+    """The component rows of one unit (and its written total), in the ``scores`` contract."""
+    first = group.iloc[0]
+    leads = table[table["depth"] == 0].groupby("component")["lead_units"].agg(
+        lambda s: "; ".join(dict.fromkeys(v for v in map(_opt, s) if v)) or None)
+    flagged = {tree.area_of(c).component for c in flags if c != TOTAL}
+    rows = []
+    source = _span(group)
+    illustrative = bool(group["illustrative"].any()) or tree.illustrative
+    for _, c in comps.iterrows():
+        note = f'{ROLLED_UP} "{scheme}"'
+        if c["component"] in flagged:
+            note += "; " + "; ".join(v for k, v in flags.items() if k != TOTAL
+                                     and tree.area_of(k).component == c["component"])
+        rows.append({"unit": first["unit"], "level": first["level"], "year": int(first["year"]),
+                     "period": first["period"], "component": c["component"], "kind": "actual",
+                     "value_pct": float(c["value_pct"]), "bound": "=", "points": float(c["points"]),
+                     "max_points": float(c["max_points"]), "lead_units": leads.get(c["component"]),
+                     "decimals": None, "illustrative": illustrative, "source": source, "note": note})
+    if reported_total is not None and 0 <= reported_total <= maximum:
+        rows.append({"unit": first["unit"], "level": first["level"], "year": int(first["year"]),
+                     "period": first["period"], "component": TOTAL, "kind": "actual",
+                     "value_pct": 100.0 * reported_total / maximum, "bound": "=", "points": reported_total,
+                     "max_points": maximum, "lead_units": None, "decimals": None, "illustrative": illustrative,
+                     "source": source, "note": f'{ROLLED_UP} "{scheme}": the total written on the sheet'
+                     + (f"; {flags[TOTAL]}" if TOTAL in flags else "")})
+    return pd.DataFrame(rows)
+
+
+def merge_component_rows(scores: pd.DataFrame, rolled: pd.DataFrame, keep: set[tuple] | None = None
+                         ) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+    """Add the rows rolled up from criteria to ``scores``, where a unit's component rows for the same point
+    must agree with them.
+
+    Where both exist, they agree when the given value lies within its printed rounding of the rolled-up one:
+    the rolled-up row is kept (it carries points), with the given row's rank, rank_of and lead office, and the
+    given row is replaced (said in a note). Otherwise the disagreement is a problem located at the given row —
+    or, for a unit whose file keeps inconsistencies (``keep``: its (unit, level, year, period)), the given row
+    is kept, flagged in its note, and the rolled-up one set aside.
+    """
+    from parindex_lib.model.index import half_width
+
+    keep = keep or set()
+    if rolled.empty:
+        return scores, [], []
+    key = ["unit", "level", "year", "period", "component", "kind"]
+    problems: list[Problem] = []
+    notes: list[str] = []
+    given = scores.set_index(key)
+    drop_given, drop_rolled = [], []
+    rolled = rolled.reset_index(drop=True)
+    for i, r in rolled.iterrows():
+        k = tuple(r[c] for c in key)
+        if k not in given.index:
+            continue
+        other = given.loc[[k]].iloc[0]
+        tolerance = half_width(other["decimals"]) + 1e-9
+        agree = abs(float(other["value_pct"]) - float(r["value_pct"])) <= tolerance
+        label = f"{r['component']} of {r['unit']} ({r['year']} {r['period']})"
+        if agree:
+            for column in ("rank", "rank_of", "lead_units"):
+                if pd.notna(other[column]) and (column != "lead_units" or not r[column]):
+                    rolled.loc[i, column] = other[column]
+            rolled.loc[i, "source"] = f"{r['source']}; agrees with {other['source']}"
+            drop_given.append(k)
+            notes.append(f"{other['source']}: {label} = {_fmt(other['value_pct'])}% agrees with the criteria "
+                         f"rolled up ({_fmt(r['value_pct'])}%); the rolled-up row, which carries points, is used")
+        elif tuple(r[c] for c in GROUP) in keep:
+            drop_rolled.append(i)
+            scores = scores.copy()
+            mask = (scores[key] == pd.Series(k, index=key)).all(axis=1)
+            flag = f"disagrees with the criteria rolled up ({_fmt(r['value_pct'])}%, {r['source']})"
+            scores.loc[mask, "note"] = scores.loc[mask, "note"].map(lambda n, f=flag: f"{n}; {f}" if n else f)
+            notes.append(f"{other['source']}: {label} = {_fmt(other['value_pct'])}% {flag} (kept as an "
+                         "inconsistency; the given row is used)")
+        else:
+            problems.append(Problem(str(other["source"]), None, r["component"], _fmt(other["value_pct"]) + "%",
+                                    f"disagrees with {_fmt(r['value_pct'])}% rolled up from the criteria of "
+                                    f"{r['unit']} ({r['source']}) (expected them equal within rounding; or keep the "
+                                    "inconsistency with --keep-inconsistent)"))
+    if drop_given:
+        index = scores.set_index(key).index
+        scores = scores[~index.isin(drop_given)]
+    rolled = rolled.drop(index=drop_rolled)
+    return pd.concat([scores, rolled], ignore_index=True), problems, notes
