@@ -22,10 +22,11 @@ def test_a_folder_is_its_files_and_its_manifest(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["standardise", str(raw), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "130 score rows and 8 task rows, 67 lineage rows from 9 file(s)" in printed
+    # the published tables, and the illustrative communes' components rolled up from their criteria
+    assert "190 score rows, 290 criteria rows and 8 task rows, 67 lineage rows from 10 file(s)" in printed
     assert "tam_duong_2024_ke_hoach_chi_so.tsv: 10 row(s) read; blank rows skipped: 11" in printed
     assert "section heading: 2" in printed
-    assert len(load_scores(out / "scores.csv")) == 130
+    assert len(load_scores(out / "scores.csv")) == 190 and (out / "criteria.csv").exists()
 
 
 def test_unit_and_level_name_a_plan_table(tmp_path, capsys):
@@ -72,7 +73,7 @@ def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path
     write_processed(standardise(None, raw), processed, raw_dir=raw)
     assert stale_reasons(processed) == []
     record = json.loads((processed / "inputs.json").read_text(encoding="utf-8"))
-    assert len(record["files"]) == 9
+    assert len(record["files"]) == 10
     # A new quarter arrives as a file; the illustrative one is deleted.
     extra = raw / "xa_moi.csv"
     extra.write_text("unit,level,year,period,component,kind,value_pct\nXã Mới,commune,2024,FY,C1,actual,50%\n",

@@ -38,7 +38,7 @@ COLUMNS = KEY + [
 #: What a reader gives per row of a self-assessment sheet (before :func:`assemble`).
 READ_COLUMNS = GROUP + ["scheme", "criterion", "name_written", "max_written", "self_points", "appraised_points",
                         "measured", "evidence", "lead_units", "note", "file", "sheet", "row", "columns",
-                        "illustrative", "keep_inconsistent", "faulty"]
+                        "illustrative", "keep_inconsistent", "faulty", "province"]
 
 _CODE = r"^[0-9a-zđ]+(\.[0-9a-zđ]+)*$"
 CRITERIA_SCHEMA = pa.DataFrameSchema(
@@ -477,13 +477,15 @@ def _score_rows(group, tree, scheme, comps, flags, reported_total, maximum, tabl
             note += "; " + "; ".join(v for k, v in flags.items() if k != TOTAL
                                      and tree.area_of(k).component == c["component"])
         rows.append({"unit": first["unit"], "level": first["level"], "year": int(first["year"]),
-                     "period": first["period"], "component": c["component"], "kind": "actual",
+                     "province": _opt(first["province"]), "period": first["period"], "component": c["component"],
+                     "kind": "actual",
                      "value_pct": float(c["value_pct"]), "bound": "=", "points": float(c["points"]),
                      "max_points": float(c["max_points"]), "lead_units": leads.get(c["component"]),
                      "decimals": None, "illustrative": illustrative, "source": source, "note": note})
     if reported_total is not None and 0 <= reported_total <= maximum:
         rows.append({"unit": first["unit"], "level": first["level"], "year": int(first["year"]),
-                     "period": first["period"], "component": TOTAL, "kind": "actual",
+                     "province": _opt(first["province"]), "period": first["period"], "component": TOTAL,
+                     "kind": "actual",
                      "value_pct": 100.0 * reported_total / maximum, "bound": "=", "points": reported_total,
                      "max_points": maximum, "lead_units": None, "decimals": None, "illustrative": illustrative,
                      "source": source, "note": f'{ROLLED_UP} "{scheme}": the total written on the sheet'

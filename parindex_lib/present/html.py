@@ -20,7 +20,7 @@ from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.present.i18n import status_label, t, target_text
 from parindex_lib.present.plots import plot_index_totals
 from parindex_lib.present.render import render
-from parindex_lib.present.report import basis_label
+from parindex_lib.present.report import basis_label, illustrative_banner
 from parindex_lib.vn import format_pct, format_rank
 
 
@@ -82,7 +82,8 @@ def render_index(rows: list, year: int, period: str, lang: str, scores: pd.DataF
         levels.append({"title": t("index_level_title", lang, level=t(f"level_{level}", lang)), "rows": table,
                        "chart": None if chart is None else chart.data_uri()})
     heading = t("index_title", lang, label=label)
-    banner = t("illustrative_banner", lang) if bool(ranked["illustrative"].any()) else None
+    made_up = ranked[ranked["illustrative"]] if not ranked.empty else ranked
+    banner = illustrative_banner(scores[scores["unit"].isin(made_up["unit"])], lang) if len(made_up) else None
     return render("index.html.j2", lang=lang, title=heading, heading=heading, banner=banner, levels=levels,
                   columns=[t(k, lang) for k in ("col_rank", "col_unit", "col_total", "col_target", "col_status")],
                   missing=[[{"text": u}, {"text": t(f"level_{lv}", lang)}, {"text": why}]

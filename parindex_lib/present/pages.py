@@ -54,8 +54,9 @@ GROUP_PAGES = {"peers": "50_peers"}
 def header(ctx: Context, page: str) -> HTML:
     """Title, the illustrative banner where it applies, and one sentence of context."""
     idx = ctx.index
-    shown_illustrative = page == "trends" and unit_rows(ctx.scores, idx.unit, idx.level)["illustrative"].any()
-    banner = t("illustrative_banner", ctx.lang) if idx.illustrative or shown_illustrative else None
+    rows = unit_rows(ctx.scores, idx.unit, idx.level)
+    shown_illustrative = page == "trends" and rows["illustrative"].any()
+    banner = report.illustrative_banner(rows, ctx.lang) if idx.illustrative or shown_illustrative else None
     if idx.can_total:
         scheme = t("scheme_from_points", ctx.lang) if idx.from_points else idx.scheme.title(ctx.lang) or idx.scheme.name
         context = t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang),

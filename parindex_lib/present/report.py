@@ -9,10 +9,25 @@ from __future__ import annotations
 import pandas as pd
 
 from parindex_lib.analyses.lift import LiftResult, PlanTargets
+from parindex_lib.model.criteria_scores import from_criteria
 from parindex_lib.model.index import PARIndex, met
 from parindex_lib.present.i18n import component_name, status_label, t, target_text
 from parindex_lib.present.render import Table
 from parindex_lib.vn import format_number, format_pct, format_pp, format_rank
+
+
+def illustrative_banner(rows: pd.DataFrame, lang: str = "vi") -> str | None:
+    """The banner of what is built from ``rows`` when some are illustrative, saying what was made up: the
+    quarterly values, the criteria self-assessments, or both (``None`` when every row is real)."""
+    made_up = rows[rows["illustrative"]]
+    if made_up.empty:
+        return None
+    criteria = from_criteria(made_up)
+    if criteria.all():
+        return t("criteria_illustrative_banner", lang)
+    if criteria.any():
+        return f'{t("illustrative_banner", lang)} {t("criteria_illustrative_sentence", lang)}'
+    return t("illustrative_banner", lang)
 
 
 def basis_label(index: PARIndex, lang: str = "vi") -> str:

@@ -31,6 +31,7 @@ from parindex_lib.model.components import match_component
 from parindex_lib.model.index import PARIndex
 from parindex_lib.present.excel import NUMBER, PCT, WHOLE, Book, Column, Sheet
 from parindex_lib.present.i18n import component_name, period_label, point_label, status_label, t
+from parindex_lib.present.report import illustrative_banner
 from parindex_lib.readers.xlsx import SCORES_SHEET_MARK
 
 #: The most units the summary chart shows (the lowest totals when a run has more): 63 provinces fit.
@@ -91,7 +92,9 @@ def build_workbook(indexes: list[PARIndex], scores: pd.DataFrame, lang: str, yea
     """
     book = Book(lang, t("index_title", lang, label=str(year) if period == "FY" else f"{period}/{year}"))
     book.workbook.properties.keywords = SCORES_SHEET_MARK + t("wb_sheet_scores", lang)
-    label = t("illustrative_banner", lang) if any(ix.illustrative for ix in indexes) else None
+    made_up = [(ix.unit, ix.level) for ix in indexes if ix.illustrative]  # the banner says what is made up
+    label = illustrative_banner(scores[pd.MultiIndex.from_frame(scores[["unit", "level"]]).isin(made_up)], lang) \
+        if made_up else None
     prepared = prepared or {}
     per_unit = [prepared.get((ix.unit, ix.level)) or unit_sheet_rows(ix, scores, lang) for ix in indexes]
 
@@ -135,7 +138,7 @@ def _scores_sheet(book: Book, indexes: list[PARIndex], scores: pd.DataFrame) -> 
              r.rank_of, r.lead_units, r.note, "x" if r.illustrative else None]
             for r in used.itertuples()]
     book.add_sheet(t("wb_sheet_scores", lang), [Column(t(key, lang), fmt) for key, fmt in SCORE_COLUMNS], rows,
-                   t("illustrative_banner", lang) if used["illustrative"].any() else None)
+                   illustrative_banner(used, lang))
 
 
 def _summary_sheet(book: Book, rows: list[list], label: str | None) -> None:

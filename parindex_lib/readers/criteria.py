@@ -671,7 +671,8 @@ def _row(values: dict, code: str, where: _RowPlace, unit: str, level: str, year:
            "lead_units": values.get("lead") or None, "note": values.get("note") or None,
            "file": where.table.file, "sheet": where.table.sheet or "", "row": where.number,
            "columns": dict(where.names), "illustrative": bool(context.get("illustrative")),
-           "keep_inconsistent": bool(context.get("keep_inconsistent")), "faulty": False}
+           "keep_inconsistent": bool(context.get("keep_inconsistent")), "faulty": False,
+           "province": context.get("province")}
     if problems:
         row.update(self_points=float("nan"), appraised_points=float("nan"), measured=float("nan"))
     return row, problems
