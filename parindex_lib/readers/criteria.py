@@ -22,6 +22,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from parindex_lib.errors import Problem, SchemeError
 from parindex_lib.model.components import TOTAL
@@ -330,17 +331,19 @@ def read_criteria(table: Table, context: Mapping, ledger: Ledger, trees: dict[st
             tree_cache[scheme_key] = _tree_for(context.get("scheme"), level, row_year, table, header_row)
             if isinstance(tree_cache[scheme_key], Problem):
                 problems.append(tree_cache[scheme_key])
-        tree = tree_cache[scheme_key]
-        if isinstance(tree, Problem):
+        found = tree_cache[scheme_key]
+        if isinstance(found, Problem):
             ledger.errors.add(key)
             continue
-        trees[tree.name] = tree
+        scheme_id, tree = found
+        trees[scheme_id] = tree
         code, fault = _code_of(ref, tree, values, where)
         if fault is not None:
             problems.append(fault)
             ledger.errors.add(key)
             continue
         row, found = _row(values, code, where, row_unit, level or tree.level, row_year, row_period, tree, context)
+        row["scheme"] = scheme_id
         if found:
             problems += found
             ledger.errors.add(key)
@@ -461,8 +464,10 @@ def _codes_hint(tree: CriteriaTree) -> str:
     return f"{codes[0]} … {codes[-1]}" if len(codes) > 2 else ", ".join(codes)
 
 
-def _tree_for(scheme: str | None, level: str | None, year: int, table: Table, row: int) -> CriteriaTree | Problem:
-    """The criteria tree of the scheme named (or of the level and year), or the located reason there is none."""
+def _tree_for(scheme: str | None, level: str | None, year: int, table: Table, row: int
+              ) -> tuple[str, CriteriaTree] | Problem:
+    """The scheme named (or of the level and year) — as ``load_scheme`` finds it again: its name, or the path
+    given — with its criteria tree; or the located reason there is none."""
     from parindex_lib.model.schemes import default_scheme, load_scheme
 
     try:
@@ -484,7 +489,8 @@ def _tree_for(scheme: str | None, level: str | None, year: int, table: Table, ro
     if tree is None:
         return table.problem(row, None, found.name, 'is a scheme without criteria (expected a scheme whose '
                                                     "criteria: names its tree, e.g. illustrative-commune-2024)")
-    return tree
+    given_as_path = bool(scheme) and (Path(scheme).suffix in {".yaml", ".yml"} or "/" in scheme or "\\" in scheme)
+    return (str(scheme) if given_as_path else found.name), tree
 
 
 _NUMBERING = re.compile(r"^\s*(?:[ivxlIVXL]+|\d+(?:[.,]\d+)*|[a-zđ])\s*[.)/:-]\s*|^\s*\d+(?:\.\d+)+\s+")
