@@ -16,6 +16,7 @@ criteria.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ import pandera.pandas as pa
 from parindex_lib.errors import InputError, Problem
 from parindex_lib.model.components import TOTAL, adjustments
 from parindex_lib.model.criteria import EPS, CriteriaTree, CriterionProblem
+from parindex_lib.model.index import half_width
 from parindex_lib.model.schema import LEVELS, PERIODS
 
 KEY = ["unit", "level", "year", "period", "criterion"]
@@ -142,8 +144,6 @@ def load_criteria_table(path) -> pd.DataFrame:
     InputError
         If the file no longer matches the contract.
     """
-    from pathlib import Path
-
     path = Path(path)
     if not path.exists():
         return empty_criteria()
@@ -504,8 +504,6 @@ def merge_component_rows(scores: pd.DataFrame, rolled: pd.DataFrame, keep: set[t
     or, for a unit whose file keeps inconsistencies (``keep``: its (unit, level, year, period)), the given row
     is kept, flagged in its note, and the rolled-up one set aside.
     """
-    from parindex_lib.model.index import half_width
-
     keep = keep or set()
     if rolled.empty:
         return scores, [], []

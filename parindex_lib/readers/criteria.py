@@ -34,8 +34,10 @@ from parindex_lib.model.criteria import (
     roman_to_int,
     tree_of,
 )
+from parindex_lib.model.schemes import default_scheme, load_scheme
 from parindex_lib.readers.layout import Ledger
 from parindex_lib.readers.table import Table
+from parindex_lib.readers.tidy import LEVEL_WORDS, PERIOD_WORDS
 from parindex_lib.vn import fold, nfc, parse_number
 
 _ALIASES: dict[str, list[str]] = {
@@ -374,8 +376,6 @@ class _RowPlace:
 
 def _row_point(values, fields, names, where: _RowPlace, unit, year, sheet, long_form):
     """The unit, year, period and level a row scores (from its own columns in long form)."""
-    from parindex_lib.readers.tidy import PERIOD_WORDS
-
     row_unit = _name(values["unit"]) if long_form and values.get("unit") else unit
     if long_form and not row_unit:
         if any(values.get(k) for k in ("self", "appraised", "max", "measured")):
@@ -454,8 +454,6 @@ def _where(table: Table) -> str:
 
 
 def _level_word(text: str) -> str | None:
-    from parindex_lib.readers.tidy import LEVEL_WORDS
-
     return LEVEL_WORDS.get(fold(text)) if text else None
 
 
@@ -468,8 +466,6 @@ def _tree_for(scheme: str | None, level: str | None, year: int, table: Table, ro
               ) -> tuple[str, CriteriaTree] | Problem:
     """The scheme named (or of the level and year) — as ``load_scheme`` finds it again: its name, or the path
     given — with its criteria tree; or the located reason there is none."""
-    from parindex_lib.model.schemes import default_scheme, load_scheme
-
     try:
         if scheme:
             found = load_scheme(scheme)
@@ -696,8 +692,6 @@ def manifest_problems(manifest: str, key: str, entry: Mapping) -> list[Problem]:
     """Faults of a manifest entry's keys for criteria sheets (``scheme``, ``year``, ``period``,
     ``keep_inconsistent``, ``sheets``), each naming the manifest, the entry and the key; the values are
     normalised in place (a period word → its code)."""
-    from parindex_lib.readers.tidy import PERIOD_WORDS
-
     problems: list[Problem] = []
 
     def bad(field: str, value: object, expected: str) -> None:
