@@ -117,7 +117,8 @@ def test_raw_files_are_never_written(tmp_path):
     write_processed(standardise(), tmp_path)
     after = {p.name: (sha256(p), p.stat().st_mtime_ns) for p in RAW_DIR.iterdir() if p.is_file()}
     assert before == after
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs.json", "lineage.csv", "scores.csv", "tasks.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["criteria.csv", "inputs.json", "lineage.csv", "scores.csv",
+                                                               "tasks.csv"]
 
 
 def test_xlsx_plan_layout_with_english_headers(tmp_path):
