@@ -100,7 +100,7 @@ def test_hand_built_sheet_total_and_roll_up(tmp_path, hand):
     by_hand = 100 * (c1 + c3 + sipas + bonus) / (4 + 5 + 6)
     assert idx.total == pytest.approx(by_hand) == pytest.approx(73.3333, abs=1e-4)
     assert idx.check_total().consistent  # the sheet's written total is the same
-    assert rows.loc["C1", "lead_units"] == "Văn phòng" and "hand" in rows.loc["C1", "note"]
+    assert rows.loc["C1", "lead_units"] == "Văn phòng" and "tổng hợp từ tiêu chí" in rows.loc["C1", "note"]
     crit = result.criteria.set_index("criterion")
     assert crit.loc["1.1", ["self_points", "appraised_points", "points", "deducted"]].tolist() == [1, 0.5, 0.5, 0.5]
     assert crit.loc["1", ["self_points", "points", "deducted"]].tolist() == [3, 2.5, 0.5]
@@ -187,9 +187,9 @@ def test_a_parent_that_does_not_add_up_kept_as_an_inconsistency(tmp_path, hand):
     result = _read(path, scheme, keep_inconsistent=True)
     crit = result.criteria.set_index("criterion")
     assert crit.loc["1", "inconsistent"] and crit.loc["1", "points"] == 2.5 and crit.loc["1", "written_points"] == 3
-    assert "3 written for 1, but its sub-criteria (1.1, 1.2, 1.3) add up to 2,5" in crit.loc["1", "note"]
+    assert "ghi 3 cho tiêu chí 1, nhưng tổng các tiêu chí thành phần (1.1, 1.2, 1.3) là 2,5" in crit.loc["1", "note"]
     c1 = result.scores.set_index("component").loc["C1"]
-    assert c1["points"] == 2.5 and "add up to 2,5" in c1["note"]  # carried to the pages with the component
+    assert c1["points"] == 2.5 and "là 2,5" in c1["note"]  # carried to the pages with the component
     assert any("kept as an inconsistency" in n for lg in result.ledgers for n in lg.notes)
 
 
@@ -369,7 +369,7 @@ def test_component_rows_that_disagree(tmp_path, hand):
            "Phúc Khoa" in str(exc.value).replace(f"{raw.resolve()}", f"{raw}")
     kept = standardise(raw_dir=raw, scheme=scheme, keep_inconsistent=True)
     c1 = kept.scores.query("unit == 'Phúc Khoa' and component == 'C1'")
-    assert c1["value_pct"].item() == 75 and "disagrees with the criteria rolled up (62,5%" in c1["note"].item()
+    assert c1["value_pct"].item() == 75 and "khác với kết quả tổng hợp từ tiêu chí (62,5%" in c1["note"].item()
 
 
 # -- invariants (hypothesis) --------------------------------------------------------------------------------

@@ -29,8 +29,9 @@ from parindex_lib.model.index import half_width
 from parindex_lib.model.schema import LEVELS, PERIODS
 
 KEY = ["unit", "level", "year", "period", "criterion"]
-#: How a component row rolled up from criteria begins its note (what tells such rows from the others).
-ROLLED_UP = "rolled up from the criteria of scheme"
+#: How a component row rolled up from criteria begins its note (what tells such rows from the others). Notes
+#: stored in the tables are data, in Vietnamese like the sheets they come from.
+ROLLED_UP = "tổng hợp từ tiêu chí của bộ chỉ số"
 GROUP = ["unit", "level", "year", "period"]
 COLUMNS = KEY + [
     "parent", "area", "component", "depth", "leaf", "name_vi", "name_en", "max_points", "rule",
@@ -382,11 +383,12 @@ def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
                 computed = nodes.loc[code, "points"] if field == "appraised" else np.nan
             if pd.isna(computed) or abs(computed - value) <= 0.005 + EPS:
                 continue
-            text = (f"{_fmt(value)} written for {code}, but its sub-criteria ({kids}) add up to {_fmt(computed)}")
             if keep:
-                flags[code] = text
+                flags[code] = (f"ghi {_fmt(value)} cho tiêu chí {code}, nhưng tổng các tiêu chí thành phần ({kids}) "
+                               f"là {_fmt(computed)}")
                 notes.append(f"{row['file']}{', sheet ' + repr(row['sheet']) if row['sheet'] else ''}, row "
-                             f"{row['row']}: {text} (kept as an inconsistency; the sum is used)")
+                             f"{row['row']}: {_fmt(value)} written for {code}, but its sub-criteria ({kids}) add up "
+                             f"to {_fmt(computed)} (kept as an inconsistency; the sum is used)")
             else:
                 problems.append(_problem(row, code, _column_name(row, field, column), _fmt(value),
                                          f"is not the sum of the sub-criteria of {code} ({kids}): {_fmt(computed)} "
@@ -402,10 +404,10 @@ def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
             continue
         reported_total = float(value)
         if min(abs(value - total_points), abs(value - plain)) > 0.005 + EPS:
-            text = f"the total {_fmt(value)} written for {unit}, but its areas add up to {_fmt(total_points)}"
             if keep:
-                flags[TOTAL] = text
-                notes.append(f"{row['file']}, row {row['row']}: {text} (kept as an inconsistency)")
+                flags[TOTAL] = f"ghi tổng {_fmt(value)}, nhưng tổng điểm các lĩnh vực là {_fmt(total_points)}"
+                notes.append(f"{row['file']}, row {row['row']}: the total {_fmt(value)} written for {unit}, but its "
+                             f"areas add up to {_fmt(total_points)} (kept as an inconsistency)")
             else:
                 field = "appraised" if pd.notna(row["appraised_points"]) else "self"
                 problems.append(_problem(row, None, _column_name(row, field, "Điểm"), _fmt(value),
@@ -488,7 +490,7 @@ def _score_rows(group, tree, scheme, comps, flags, reported_total, maximum, tabl
                      "kind": "actual",
                      "value_pct": 100.0 * reported_total / maximum, "bound": "=", "points": reported_total,
                      "max_points": maximum, "lead_units": None, "decimals": None, "illustrative": illustrative,
-                     "source": source, "note": f'{ROLLED_UP} "{scheme}": the total written on the sheet'
+                     "source": source, "note": f'{ROLLED_UP} "{scheme}": tổng điểm ghi trên bảng'
                      + (f"; {flags[TOTAL]}" if TOTAL in flags else "")})
     return pd.DataFrame(rows)
 
@@ -533,10 +535,11 @@ def merge_component_rows(scores: pd.DataFrame, rolled: pd.DataFrame, keep: set[t
             drop_rolled.append(i)
             scores = scores.copy()
             mask = (scores[key] == pd.Series(k, index=key)).all(axis=1)
-            flag = f"disagrees with the criteria rolled up ({_fmt(r['value_pct'])}%, {r['source']})"
+            flag = f"khác với kết quả tổng hợp từ tiêu chí ({_fmt(r['value_pct'])}%, {r['source']})"
             scores.loc[mask, "note"] = scores.loc[mask, "note"].map(lambda n, f=flag: f"{n}; {f}" if n else f)
-            notes.append(f"{other['source']}: {label} = {_fmt(other['value_pct'])}% {flag} (kept as an "
-                         "inconsistency; the given row is used)")
+            notes.append(f"{other['source']}: {label} = {_fmt(other['value_pct'])}% disagrees with the criteria "
+                         f"rolled up ({_fmt(r['value_pct'])}%, {r['source']}) (kept as an inconsistency; the given row "
+                         "is used)")
         else:
             problems.append(Problem(str(other["source"]), None, r["component"], _fmt(other["value_pct"]) + "%",
                                     f"disagrees with {_fmt(r['value_pct'])}% rolled up from the criteria of "
