@@ -1,0 +1,186 @@
+"""Checking criteria as read (drafts) and making the tree, every problem located."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from parindex_lib.model.components import all_codes, match_component
+from parindex_lib.model.criteria.codes import parent_code
+from parindex_lib.model.criteria.problems import CriteriaError, CriterionProblem
+from parindex_lib.model.criteria.rule_text import RuleTextError, rule_from_spec
+from parindex_lib.model.criteria.rules import EPS, Rule
+from parindex_lib.model.criteria.tree import CriteriaTree, Criterion
+from parindex_lib.vn import nfc
+
+
+@dataclass
+class Draft:
+    """A criterion as read, before the tree is checked."""
+
+    code: str
+    name_vi: str
+    max_points: float | None
+    row: int | None = None
+    parent: str | None = None
+    name_en: str = ""
+    rule: object = None  # a spec (YAML) or text (spreadsheet)
+    component: str = ""
+    lead_units: str | None = None
+    incomplete: str | None = None
+    capped: str | None = None
+    note: str = ""
+    fields: dict = field(default_factory=dict)  # field name → how the file names it (column or key)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where drafts come from, for messages."""
+
+    file: str
+    sheet: str | None = None
+    field_word: str = "field"
+
+    def problem(self, draft: Draft | None, field_name: str | None, value: object, expected: str) -> CriterionProblem:
+        column = draft.fields.get(field_name, field_name) if draft is not None and field_name else field_name
+        return CriterionProblem(self.file, draft.row if draft else None, column, value, expected, self.sheet,
+                                draft.code if draft else None, self.field_word)
+
+
+def build_tree(drafts: list[Draft], where: Where, meta: Mapping | None = None) -> CriteriaTree:
+    """Check drafts and make the tree, reporting every problem at once.
+
+    Raises
+    ------
+    CriteriaError
+        Every problem, located by file, row, criterion, field and value.
+    """
+    meta = dict(meta or {})
+    problems: list[CriterionProblem] = []
+    seen: dict[str, Draft] = {}
+    for d in drafts:
+        if d.code in seen:
+            first = seen[d.code]
+            at = f"row {first.row}" if first.row is not None else "above"
+            problems.append(where.problem(d, "code", d.code, f"repeats a code already given ({at}; expected each "
+                                                             "code once)"))
+            continue
+        seen[d.code] = d
+    drafts = list(seen.values())
+    children: dict[str | None, list[Draft]] = {}
+    for d in drafts:
+        if d.parent is None:
+            d.parent = parent_code(d.code)
+        if d.parent is not None and d.parent not in seen:
+            problems.append(where.problem(d, "parent", d.parent, f'is not a criterion of this file (expected the '
+                                                                 f'parent of "{d.code}" to be listed)'))
+            continue
+        children.setdefault(d.parent, []).append(d)
+    for d in drafts:
+        if d.max_points is None:
+            continue  # already reported where it was read
+        if not (math.isfinite(d.max_points) and d.max_points > 0):
+            problems.append(where.problem(d, "max", pts(d.max_points), "is not a positive number of points "
+                                                                       "(expected the criterion's maximum, e.g. 2)"))
+    known = set(all_codes()) - {"TOTAL"}
+    by_code = {d.code: d for d in drafts}
+
+    def depth_of(d: Draft) -> int:
+        n, p, guard = 0, d.parent, 0
+        while p is not None and p in by_code and guard < 100:
+            n, p, guard = n + 1, by_code[p].parent, guard + 1
+        return n
+
+    built: dict[str, Criterion] = {}
+    inherited: dict[str, tuple[str, str | None]] = {}
+    for d in sorted(drafts, key=depth_of):  # parents first, whatever the file's order (checked below)
+        kids = children.get(d.code, [])
+        maximum = d.max_points if d.max_points is not None else 0.0
+        component = d.component
+        if d.parent is None:
+            if not component:
+                component = match_component(d.name_vi) or (match_component(d.name_en) if d.name_en else None) or ""
+                if component == "TOTAL":
+                    component = ""
+            if not component:
+                problems.append(where.problem(d, "component", d.component or d.name_vi,
+                                              "does not name a component (expected C1…C8, SIPAS, a block, BONUS "
+                                              "or PENALTY, or an area name the catalogue knows)"))
+            elif component not in known:
+                problems.append(where.problem(d, "component", component,
+                                              f"is not a component code (expected one of {', '.join(sorted(known))})"))
+            lead = d.lead_units
+        else:
+            up = inherited.get(d.parent, ("", None))
+            if component and component != up[0]:
+                problems.append(where.problem(d, "component", component,
+                                              f'differs from its area\'s component {up[0]} (expected the component '
+                                              "only on areas; sub-criteria inherit it)"))
+            component = up[0]
+            lead = d.lead_units or up[1]
+        inherited[d.code] = (component, lead)
+        rule = None
+        if kids:
+            if d.rule not in (None, ""):
+                problems.append(where.problem(d, "rule", short(d.rule), "is given on a criterion that has "
+                                                                          "sub-criteria (expected rules on leaves "
+                                                                          "only; a parent's points are the sum)"))
+            total = sum(k.max_points for k in kids if k.max_points is not None)
+            if d.max_points is not None and all(k.max_points is not None for k in kids):
+                if total < maximum - EPS and not d.incomplete:
+                    problems.append(where.problem(d, "max", pts(maximum), f"is more than the sum of its sub-criteria's "
+                                                  f"maxima {pts(total)} ({', '.join(k.code for k in kids)}; expected "
+                                                  "them equal, or a note saying why some are missing)"))
+                elif total > maximum + EPS and not d.capped:
+                    problems.append(where.problem(d, "max", pts(maximum), f"is less than the sum of its sub-criteria's "
+                                                  f"maxima {pts(total)} ({', '.join(k.code for k in kids)}; expected "
+                                                  "them equal, or a note saying the points are capped)"))
+                elif abs(total - maximum) <= EPS and (d.incomplete or d.capped):
+                    d.incomplete = d.capped = None  # nothing is missing or capped after all
+        elif d.incomplete and d.rule in (None, ""):
+            pass  # its sub-criteria are not known (a partial tree says so): not scored, not a leaf
+        else:
+            if d.rule in (None, ""):
+                problems.append(where.problem(d, "rule", "", "is missing (expected the scoring rule of a criterion "
+                                                             "without sub-criteria: binary, steps, bands or free; "
+                                                             "or, in a partial tree, a note saying its sub-criteria "
+                                                             "are not known)"))
+            elif d.max_points is not None and d.max_points > 0:
+                try:
+                    rule = d.rule if isinstance(d.rule, Rule) else rule_from_spec(d.rule, d.max_points)
+                except RuleTextError as exc:
+                    problems.append(where.problem(d, "rule", short(d.rule), str(exc)))
+            if d.incomplete or d.capped:
+                problems.append(where.problem(d, "incomplete" if d.incomplete else "capped",
+                                              d.incomplete or d.capped, "is given on a scored criterion (expected "
+                                                                        "it on a parent, or on a criterion whose "
+                                                                        "sub-criteria are not known)"))
+        built[d.code] = Criterion(d.code, d.name_vi, maximum, d.parent, d.name_en, rule, component, lead,
+                                  d.incomplete, d.capped, depth_of(d), d.note, d.row)
+        if not d.name_vi:
+            problems.append(where.problem(d, "name_vi", "", "is empty (expected the criterion's name)"))
+    order = {d.code: i for i, d in enumerate(drafts)}
+    for d in drafts:
+        if d.parent is not None and d.parent in order and order[d.parent] > order[d.code]:
+            problems.append(where.problem(d, "code", d.code, f'comes before its parent "{d.parent}" (expected '
+                                                             "parents first, as decisions print them)"))
+    if not drafts:
+        problems.append(CriterionProblem(where.file, None, None, "", "holds no criterion (expected one row or item "
+                                                                     "per criterion)", where.sheet))
+    if problems:
+        raise CriteriaError(problems)
+    partial = bool(meta.get("partial", False)) or any(c.incomplete for c in built.values())
+    return CriteriaTree(name=str(meta.get("name", "")), criteria=tuple(built[d.code] for d in drafts),
+                        title_vi=nfc(meta.get("title_vi", "") or ""), title_en=nfc(meta.get("title_en", "") or ""),
+                        source=str(meta.get("source", "") or "").strip(), level=str(meta.get("level", "") or ""),
+                        partial=partial, illustrative=bool(meta.get("illustrative", False)), file=where.file)
+
+
+def pts(value: float | None) -> str:
+    return "" if value is None else f"{value:g}".replace(".", ",")
+
+
+def short(value: object) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
