@@ -9,6 +9,7 @@ from pathlib import Path
 from parindex_lib.model.criteria import EPS, CriteriaError, CriteriaTree, CriterionProblem, normalise_code, parent_code
 from parindex_lib.model.criteria.build import Draft, Where, build_tree
 from parindex_lib.readers import read_tables
+from parindex_lib.readers.table import Table
 from parindex_lib.vn import fold, parse_number
 
 #: Folded header → field of a criteria spreadsheet.
@@ -42,7 +43,10 @@ def tree_header(cells: list[str]) -> dict[str, int] | None:
     return found if {"code", "name_vi", "max"} <= set(found) else None
 
 
-def tree_from_rows(table, meta: Mapping | None = None) -> CriteriaTree:
+_TOTAL_LINES = {"tong", "tong cong", "tong diem", "tong so", "cong", "total"}
+
+
+def tree_from_rows(table: Table, meta: Mapping | None = None) -> CriteriaTree:
     """A tree from a spreadsheet table (rows of text cells from the readers layer).
 
     Rows above the header are titles (the first is the tree's Vietnamese title, unless ``meta`` gives one); a
@@ -55,45 +59,61 @@ def tree_from_rows(table, meta: Mapping | None = None) -> CriteriaTree:
     CriteriaError
         Every problem, located by file, sheet, row, criterion and column.
     """
-    meta = dict(meta or {})
-    where = Where(table.file, table.sheet, "column")
-    header_at = None
+    header_at = _header_index(table)
+    meta = _meta_from_titles(dict(meta or {}), table.rows[:header_at])
+    drafts, problems = _drafts(table, header_at)
+    _notes_explain_parents(drafts)
+    try:
+        tree = build_tree(drafts, Where(table.file, table.sheet, "column"), meta)
+    except CriteriaError as exc:
+        raise CriteriaError(problems + exc.problems) from None
+    if problems:
+        raise CriteriaError(problems)
+    return tree
+
+
+def _header_index(table: Table) -> int:
+    """Where the header row lies among the table's first 30 rows."""
     for k, (_, cells) in enumerate(table.rows[:30]):
         if tree_header(cells):
-            header_at = k
-            break
-    if header_at is None:
-        first = table.rows[0] if table.rows else (None, [])
-        raise CriteriaError(CriterionProblem(table.file, first[0], None, " | ".join(c for c in first[1] if c)[:80],
-                                             "has no criteria header (expected columns STT/Mã | Tiêu chí, tiêu chí "
-                                             "thành phần | Điểm tối đa | Cách chấm/Thang điểm | Đơn vị chủ trì)",
-                                             table.sheet))
-    header_row, header = table.rows[header_at]
-    columns = tree_header(header)
-    names = {f: header[i] for f, i in columns.items()}
-    titles = [" ".join(c for c in cells if c) for _, cells in table.rows[:header_at]]
+            return k
+    first = table.rows[0] if table.rows else (None, [])
+    raise CriteriaError(CriterionProblem(table.file, first[0], None, " | ".join(c for c in first[1] if c)[:80],
+                                         "has no criteria header (expected columns STT/Mã | Tiêu chí, tiêu chí "
+                                         "thành phần | Điểm tối đa | Cách chấm/Thang điểm | Đơn vị chủ trì)",
+                                         table.sheet))
+
+
+def _meta_from_titles(meta: dict, title_rows: list[tuple[int, list[str]]]) -> dict:
+    """The title rows above the header: the first is the tree's title; "minh họa" marks it illustrative."""
+    titles = [" ".join(c for c in cells if c) for _, cells in title_rows]
     if titles and not meta.get("title_vi"):
         meta["title_vi"] = titles[0]
     if any("minh hoa" in fold(t) or "illustrative" in fold(t) for t in titles):
         meta.setdefault("illustrative", True)
+    return meta
+
+
+def _cell(cells: list[str], columns: Mapping[str, int], key: str) -> str:
+    i = columns.get(key)
+    return cells[i].strip() if i is not None and i < len(cells) else ""
+
+
+def _drafts(table: Table, header_at: int) -> tuple[list[Draft], list[CriterionProblem]]:
+    """One draft per criterion row below the header (wrapped lines joined to the row above, total lines left)."""
+    header = table.rows[header_at][1]
+    columns = tree_header(header)
+    names = {f: header[i] for f, i in columns.items()}
+    where = Where(table.file, table.sheet, "column")
     problems: list[CriterionProblem] = []
     drafts: list[Draft] = []
-
-    def cell(cells: list[str], key: str) -> str:
-        i = columns.get(key)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
     for number, cells in table.rows[header_at + 1:]:
-        raw_code, name = cell(cells, "code"), cell(cells, "name_vi")
-        top, rule = cell(cells, "max"), cell(cells, "rule")
+        raw_code, name = _cell(cells, columns, "code"), _cell(cells, columns, "name_vi")
+        top, rule = _cell(cells, columns, "max"), _cell(cells, columns, "rule")
         if not raw_code and not top and drafts and (name or rule):
-            last = drafts[-1]  # a wrapped line of the row above
-            if rule:
-                last.rule = f"{last.rule}\n{rule}" if last.rule else rule
-            if name:
-                last.name_vi = f"{last.name_vi} {name}".strip()
+            _continue_above(drafts[-1], name, rule)
             continue
-        if not raw_code and fold(name) in {"tong", "tong cong", "tong diem", "tong so", "cong", "total"}:
+        if not raw_code and fold(name) in _TOTAL_LINES:
             continue  # the decision's total line: the tree's maximum is the sum of its areas
         try:
             code = normalise_code(raw_code)
@@ -107,12 +127,25 @@ def tree_from_rows(table, meta: Mapping | None = None) -> CriteriaTree:
             problems.append(where.problem(draft, "max", top, "is not a number of points (expected the maximum, "
                                                              "e.g. 2 or 0,5)"))
         draft.rule = rule or None
-        draft.name_en = cell(cells, "name_en")
-        draft.component = cell(cells, "component").upper()
-        draft.lead_units = cell(cells, "lead") or None
-        draft.note = cell(cells, "note")
+        draft.name_en = _cell(cells, columns, "name_en")
+        draft.component = _cell(cells, columns, "component").upper()
+        draft.lead_units = _cell(cells, columns, "lead") or None
+        draft.note = _cell(cells, columns, "note")
         drafts.append(draft)
-    # A note on a parent says why its maximum is not the sum of its children's.
+    return drafts, problems
+
+
+def _continue_above(last: Draft, name: str, rule: str) -> None:
+    """A wrapped line of the row above: its rule text or name goes on."""
+    if rule:
+        last.rule = f"{last.rule}\n{rule}" if last.rule else rule
+    if name:
+        last.name_vi = f"{last.name_vi} {name}".strip()
+
+
+def _notes_explain_parents(drafts: list[Draft]) -> None:
+    """A note on a parent says why its maximum is not the sum of its children's (or, on a criterion without
+    sub-criteria and rule, why they are not known: a partial table)."""
     kids: dict[str, float] = {}
     for d in drafts:
         parent = parent_code(d.code)
@@ -120,19 +153,12 @@ def tree_from_rows(table, meta: Mapping | None = None) -> CriteriaTree:
             kids[parent] = kids.get(parent, 0.0) + d.max_points
     for d in drafts:
         if d.note and d.code not in kids and not d.rule:
-            d.incomplete = d.note  # no sub-criteria and no rule: the note says why (a partial table)
+            d.incomplete = d.note
         if d.note and d.code in kids and d.max_points is not None:
             if kids[d.code] < d.max_points - EPS:
                 d.incomplete = d.note
             elif kids[d.code] > d.max_points + EPS:
                 d.capped = d.note
-    try:
-        tree = build_tree(drafts, where, meta)
-    except CriteriaError as exc:
-        raise CriteriaError(problems + exc.problems) from None
-    if problems:
-        raise CriteriaError(problems)
-    return tree
 
 
 def read_tree_file(path: Path, file: str, meta: Mapping) -> CriteriaTree:
