@@ -23,6 +23,7 @@ SCHEMES_DIR = PACKAGE_DATA / "schemes"
 #: Criteria trees shipped with the package (a scheme names its tree as a file beside it, e.g. criteria/x.yaml).
 CRITERIA_DIR = SCHEMES_DIR / "criteria"
 COMPONENTS_CSV = PACKAGE_DATA / "components.csv"
+WORDS_CSV = PACKAGE_DATA / "words.csv"
 MESSAGES_DIR = PACKAGE_DATA / "messages"
 TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"

@@ -31,13 +31,13 @@ from parindex_lib.batch.params import (
 from parindex_lib.batch.publish import OWNER_MARK
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from parindex_lib.errors import ParindexError, Reason
+from parindex_lib.model.components import match_level
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.index_store import INDICES_FILE, IndexKey
 from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.model.schemes import Scheme, check_level
 from parindex_lib.present.pages import GROUP_PAGES, PAGES
 from parindex_lib.present.peer_groups import page_groups
-from parindex_lib.readers.tidy import LEVEL_WORDS
 from parindex_lib.standardise import Standardised, check_not_reading, raw_files, standardise
 from parindex_lib.stopping import speak
 from parindex_lib.vn import fold, nfc
@@ -301,9 +301,9 @@ def choose_units(scores: pd.DataFrame, names: list[str] | None, level: str | Non
     ParindexError
         For an unknown level, a name with no results, or a name found at two levels.
     """
-    if level is not None and LEVEL_WORDS.get(fold(level)) not in UNIT_LEVELS:
+    if level is not None and match_level(level) not in UNIT_LEVELS:
         raise ParindexError(f'--level "{level}" is not a level of units (expected one of {", ".join(UNIT_LEVELS)})')
-    wanted = LEVEL_WORDS.get(fold(level)) if level else None
+    wanted = match_level(level)
     actual = scores[(scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)]
     if wanted:
         actual = actual[actual["level"] == wanted]

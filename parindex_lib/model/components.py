@@ -1,18 +1,22 @@
-"""The component catalogue: canonical codes, Vietnamese and English names, and aliases.
+"""The catalogue: component codes, their Vietnamese and English names and aliases; and the words tables
+use for a unit's level, a period and a kind of value.
 
-The catalogue is data (``data/components.csv``). Names match after NFC normalisation ignoring
-case, spacing, punctuation and diacritics, so ``"cai cach the che"``, ``"CẢI CÁCH THỂ CHẾ"`` and
-``"Cải cách thể chế"`` all mean ``C2``.
+Both are data: ``data/components.csv`` (codes, names, aliases seen in real documents) and ``data/words.csv``
+(``tỉnh`` → ``province``, ``Quý II`` → ``Q2``, ``mục tiêu`` → ``target``…). Names and words match after NFC
+normalisation ignoring case, spacing, punctuation and diacritics, so ``"cai cach the che"``,
+``"CẢI CÁCH THỂ CHẾ"`` and ``"Cải cách thể chế"`` all mean ``C2``.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cache
+from types import MappingProxyType
 
 import pandas as pd
 
-from parindex_lib.config import COMPONENTS_CSV
+from parindex_lib.config import COMPONENTS_CSV, WORDS_CSV
 from parindex_lib.vn import fold, nfc
 
 TOTAL = "TOTAL"
@@ -91,6 +95,20 @@ def match_component(name: str) -> str | None:
     return _alias_map().get(fold(name))
 
 
+def component_of(name: str) -> str:
+    """The code a name refers to.
+
+    Raises
+    ------
+    ValueError
+        Saying why not: the name is unknown (with the closest names), or fits several components.
+    """
+    code = match_component(name)
+    if code is None:
+        raise ValueError(suggest(name))
+    return code
+
+
 def suggest(name: str) -> str:
     """A hint naming the closest known component names, for error messages."""
     keys = list(_alias_map())
@@ -126,3 +144,77 @@ def name_of(code: str, lang: str = "vi", short: bool = False) -> str:
     """The component's name in ``lang`` (full, or short for chart labels)."""
     column = ("short_" if short else "name_") + lang
     return str(catalogue().loc[code, column])
+
+
+# -- the words of levels, periods and kinds ---------------------------------------------------------------
+
+@cache
+def _words_table() -> pd.DataFrame:
+    return pd.read_csv(WORDS_CSV, dtype=str, keep_default_na=False)
+
+
+@cache
+def _words(field: str) -> MappingProxyType:
+    rows = _words_table()[_words_table()["field"] == field]
+    return MappingProxyType({fold(w): v for w, v in zip(rows["word"], rows["value"], strict=True)})
+
+
+@cache
+def _missing_marks() -> frozenset[str]:
+    rows = _words_table()[_words_table()["field"] == "missing"]
+    return frozenset(nfc(w).casefold() for w in rows["word"])
+
+
+def is_missing_mark(text: str | None) -> bool:
+    """Whether a cell holds a word or sign that tables write for "no value" (``N/A``, ``-``, ``x``, ``không có``).
+
+    Examples
+    --------
+    >>> is_missing_mark("N/A"), is_missing_mark("—"), is_missing_mark("Không có"), is_missing_mark("70%")
+    (True, True, True, False)
+    """
+    return bool(text) and nfc(text).casefold() in _missing_marks()
+
+
+#: Folded words → canonical value, from ``data/words.csv`` (read-only mappings).
+LEVEL_WORDS = _words("level")
+PERIOD_WORDS = _words("period")
+KIND_WORDS = _words("kind")
+
+
+def match_level(text: str | None) -> str | None:
+    """The level a word names (``"Huyện"`` → ``district``, ``"xã, phường, thị trấn"`` → ``commune``), or None.
+
+    Examples
+    --------
+    >>> match_level("Thành phố trực thuộc Trung ương"), match_level("Cấp xã"), match_level("planet")
+    ('province', 'commune', None)
+    """
+    return LEVEL_WORDS.get(fold(text)) if text else None
+
+
+def match_period(text: str | None) -> str | None:
+    """The period a word names (``"Quý II"`` → ``Q2``; ``"Cả năm"`` and ``"năm 2022"`` → ``FY``), or None.
+
+    Examples
+    --------
+    >>> match_period("Quý II"), match_period("năm 2022"), match_period("Q5")
+    ('Q2', 'FY', None)
+    """
+    if not text:
+        return None
+    key = fold(text)
+    if key in PERIOD_WORDS:
+        return PERIOD_WORDS[key]
+    return "FY" if re.fullmatch(r"nam \d{4}", key) else None  # "năm 2022": the year's final result
+
+
+def match_kind(text: str | None) -> str | None:
+    """The kind of value a word names (``"Mục tiêu"`` → ``target``, ``"Thực hiện"`` → ``actual``), or None.
+
+    Examples
+    --------
+    >>> match_kind("Mục tiêu"), match_kind("dự báo")
+    ('target', None)
+    """
+    return KIND_WORDS.get(fold(text)) if text else None

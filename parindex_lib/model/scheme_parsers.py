@@ -8,7 +8,7 @@ import difflib
 import math
 import re
 
-from parindex_lib.model.components import TOTAL, codes, match_component
+from parindex_lib.model.components import LEVEL_WORDS, TOTAL, codes, match_component
 from parindex_lib.model.components import adjustments as adjustment_codes
 from parindex_lib.model.schema import REFERENCE_LEVELS, UNIT_LEVELS
 from parindex_lib.model.scheme_context import _SAME, FieldContext, _FieldFault
@@ -69,10 +69,6 @@ def _parse_source(value, ctx):
 
 
 def _parse_level(value, ctx):
-    # Imported here: the level words live in the readers, which import the model (they move to the model's
-    # catalogue of words).
-    from parindex_lib.readers.tidy import LEVEL_WORDS
-
     expected = f"(expected a level of units: {', '.join(UNIT_LEVELS)}; or tỉnh, sở, huyện, xã)"
     if not isinstance(value, str):
         ctx.fail(f"is not a level {expected}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parindex_lib.errors import MethodError, Reason
+from parindex_lib.model.components import match_level
 from parindex_lib.model.schema import UNIT_LEVELS, derived
 from parindex_lib.vn import fold, nfc
 
@@ -24,14 +25,10 @@ def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> t
         When no unit matches, or the name is found at two levels (or as two spellings): the message lists
         each, so ``--level`` (or the exact name) can choose.
     """
-    # Imported here: the level words live in the readers, which import the model (they move to the model's
-    # catalogue of words).
-    from parindex_lib.readers.tidy import LEVEL_WORDS
-
     units = derived(scores, "unit_pairs",
                     lambda f: f.loc[f["level"].isin(UNIT_LEVELS), ["unit", "level"]].drop_duplicates())
     if level:
-        wanted = LEVEL_WORDS.get(fold(level))
+        wanted = match_level(level)
         if wanted is None:
             raise MethodError(f'level "{level}" is not known (expected one of {", ".join(UNIT_LEVELS)})')
         units = units[units["level"] == wanted]
