@@ -77,8 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     std.add_argument("--scheme", help="the scheme self-assessment sheets of criteria are scored by, where the "
                                       "manifest names none (e.g. illustrative-commune-2024)")
     std.add_argument("--keep-inconsistent", action="store_true",
-                     help="keep a criteria sheet's parent total that is not the sum of its children (and component "
-                          "rows that disagree with the criteria) as flagged inconsistencies, not errors")
+                     help="keep what a file publishes that does not add up (a total that is not the sum of its "
+                          "blocks, a criteria sheet's parent that is not the sum of its children, component rows "
+                          "that disagree with the criteria) as flagged inconsistencies, not errors")
 
     lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
     lift.add_argument("--unit", required=True, help="the unit (diacritics and case may be left out when unique)")
@@ -277,6 +278,8 @@ def _standardise(args: argparse.Namespace, project: Project | None) -> int:
                "keep_inconsistent": args.keep_inconsistent}
     result = standardise(args.raw, **options) if args.raw else standardise(None, raw_default, **options)
     paths = write_processed(result, out_arg, raw_dir=raw_default)
+    for warning in result.warnings:
+        print(f"parindex: warning: {warning}", file=sys.stderr)
     print(result.describe())
     for note in raw_links(result.files, folders[0] if len(folders) == 1 else project.raw if project else Path.cwd()):
         print(f"  note: {note}")

@@ -105,8 +105,9 @@ class Problem:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        value = "" if self.value is None else self.value
-        return f'{self.where()}: "{value}" {self.expected}'
+        if self.value is None or self.value == "":  # an empty value is said by the message, never as ""
+            return f"{self.where()}: {self.expected}"
+        return f'{self.where()}: "{self.value}" {self.expected}'
 
 
 def row_ranges(rows: list[int]) -> str:
@@ -143,21 +144,26 @@ def fold_problems(problems: list[Problem], min_run: int = 3) -> list[str]:
             continue
         values = {str(p.value) for p in located}
         first = located[0]
-        value = f'"{first.value}"' if len(values) == 1 else f'e.g. "{first.value}"'
+        value = "" if first.value in (None, "") and len(values) == 1 else \
+            f'"{first.value}" ' if len(values) == 1 else f'e.g. "{first.value}" '
         rows = sorted({p.row for p in located})
-        lines.append(f"{first.where(row_ranges(rows))}: {value} {first.expected} ({len(located)} rows)")
+        lines.append(f"{first.where(row_ranges(rows))}: {value}{first.expected} ({len(located)} rows)")
         lines += [str(p) for p in group if p.row is None]
     return lines
 
 
 class InputError(ParindexError):
-    """An input file cannot be read as it stands; ``problems`` lists every reason."""
+    """An input file cannot be read as it stands; ``problems`` lists every reason.
+
+    Its message starts with the first problem (the line a user reads first names a real cause), then the
+    others, then how many there are.
+    """
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         lines = fold_problems(self.problems)
-        head = f"{len(self.problems)} problem(s) found:\n  " if len(self.problems) > 1 else ""
-        super().__init__(head + "\n  ".join(lines))
+        tail = f"\n  ({len(self.problems)} problems in all)" if len(self.problems) > 1 else ""
+        super().__init__("\n  ".join(lines) + tail)
 
 
 class SchemeError(ParindexError):

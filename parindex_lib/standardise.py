@@ -13,20 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from parindex_lib.config import PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, SCORES_CSV, TASKS_CSV
+from parindex_lib.config import PROCESSED_DIR, RAW_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, row_ranges
 from parindex_lib.io import file_version, sha256, write_atomic_many
 from parindex_lib.model import criteria_scores, schema
+from parindex_lib.model.components import match_level
 from parindex_lib.model.lineage import LINEAGE_COLUMNS, LINEAGE_CSV, empty_lineage
-from parindex_lib.readers import SUFFIXES, Ledger, read_file, to_frame
-from parindex_lib.readers.criteria import manifest_problems as criteria_manifest_problems
-from parindex_lib.readers.tidy import LEVEL_WORDS
+from parindex_lib.model.methodology import apply_methodology
+from parindex_lib.readers import SUFFIXES, Ledger, no_rows, read_file, to_frame
+from parindex_lib.readers.manifest import Manifest, display, read_manifest
 from parindex_lib.stopping import tables_written, uninterrupted
-from parindex_lib.vn import fold
 
-MANIFEST = "manifest.yaml"
 #: The criteria table beside scores.csv (units scored by criteria; header only when there are none).
 CRITERIA_CSV = "criteria.csv"
 TASK_COLUMNS = ["unit", "component", "task", "lead_units", "supporting_units", "timing", "source"]
@@ -43,12 +41,15 @@ class Standardised:
     tasks: pd.DataFrame
     files: tuple[Path, ...]
     ledgers: tuple[Ledger, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     lineage: pd.DataFrame | None = None
     #: The criteria of units scored by criteria (one row per unit × year × period × criterion).
     criteria: pd.DataFrame = field(default_factory=criteria_scores.empty_criteria)
 
     def describe(self) -> str:
-        """What each file gave, which rows were skipped (blank, titles, headings) and what was assumed."""
+        """What each file gave, which rows were skipped (blank, titles, headings) and what was assumed; then
+        what the methodology of each value's year decided (maxima taken from schemes, block tables as points)."""
         lines = []
         for ledger in self.ledgers:
             line = f"{ledger.file}: {ledger.read} row(s) read"
@@ -61,6 +62,7 @@ class Standardised:
                 line += "; " + "; ".join(f"{why}: {_rows_text(rows)}" for why, rows in reasons.items())
             lines.append(line)
             lines += [f"  note: {n}" for n in ledger.notes]
+        lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -111,7 +113,7 @@ def raw_files(raw_dir: str | Path = RAW_DIR) -> list[Path]:
 
 def _link_name(path: Path) -> str:
     """A link as the user sees it in the folder (never where it leads)."""
-    return str(Path(_display(path.parent)) / path.name)
+    return str(Path(display(path.parent)) / path.name)
 
 
 def _link_problem(path: Path) -> Problem | None:
@@ -197,66 +199,15 @@ def expand_inputs(paths: list[str | Path]) -> list[Path]:
     return files
 
 
-def load_manifest(folder: Path) -> dict[str, dict]:
-    """The ``manifest.yaml`` of a raw folder: per file name, its unit, level and description.
-
-    Raises
-    ------
-    InputError
-        For a manifest that is not UTF-8 YAML, or an entry that is not a mapping of unit and level.
-    """
-    path = folder / MANIFEST
-    if not path.exists():
-        return {}
-    name = _display(path)
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except UnicodeDecodeError:
-        raise InputError(Problem(name, None, None, "", "is not UTF-8 text (save it as UTF-8)")) from None
-    except yaml.YAMLError as exc:
-        raise InputError(Problem(name, None, None, "", f"is not valid YAML ({exc})")) from None
-    files = spec.get("files", {}) if isinstance(spec, dict) else None
-    if not isinstance(files, dict):
-        raise InputError(Problem(name, None, "files", "", "is not a mapping of file name → unit, level"))
-    problems, out = [], {}
-    for key, entry in files.items():
-        entry = entry or {}
-        if not isinstance(entry, dict):
-            problems.append(Problem(name, None, f"files / {key}", entry, "is not a mapping (expected e.g. "
-                                                                         "{unit: Tam Đường, level: district})"))
-            continue
-        for field_name in ("unit", "level", "province"):
-            if field_name in entry and not isinstance(entry[field_name], str):
-                problems.append(Problem(name, None, f"files / {key} / {field_name}", entry[field_name],
-                                        "is not text (expected a name)"))
-        if "level" in entry and isinstance(entry["level"], str):
-            level = LEVEL_WORDS.get(fold(entry["level"]))
-            if level is None:
-                problems.append(Problem(name, None, f"files / {key} / level", entry["level"],
-                                        f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
-            entry = {**entry, "level": level}
-        problems += criteria_manifest_problems(name, str(key), entry)
-        out[str(key)] = entry
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-def _display(path: Path) -> str:
-    """A path as the user knows it: relative to the project (or the current folder) when inside it."""
-    resolved = path.parent.resolve() / path.name  # a link is shown where it lies, not where it leads
-    for base in (PROJECT_ROOT, Path.cwd()):
-        try:
-            return str(resolved.relative_to(base.resolve()))
-        except ValueError:
-            continue
-    return str(path)
-
-
 def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW_DIR, *,
                 unit: str | None = None, level: str | None = None, scheme: str | None = None,
                 keep_inconsistent: bool = False) -> Standardised:
     """Read and validate every raw file, reporting all problems of all files at once.
+
+    The steps: read every file (:func:`~parindex_lib.readers.read_file`, with its folder's manifest); read
+    each value by the methodology of its year (:func:`~parindex_lib.model.methodology.apply_methodology`:
+    maxima of points from the published schemes, block tables of points summed and checked); account for
+    files that gave no rows; validate the whole table.
 
     Parameters
     ----------
@@ -269,8 +220,10 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     scheme : str, optional
         The scheme whose criteria self-assessment sheets are scored by, where the manifest names none.
     keep_inconsistent : bool
-        Keep a criteria sheet's parent whose written total is not the sum of its children (and component
-        rows that disagree with the criteria rolled up) as flagged inconsistencies instead of errors.
+        Keep what a file publishes that does not add up — a total that is not the sum of its blocks, a criteria
+        sheet's parent that is not the sum of its children, component rows that disagree with the criteria
+        rolled up — as published, flagged with a note, rather than refuse it; a manifest asks the same for one
+        file with ``keep_inconsistent: true``.
 
     Raises
     ------
@@ -279,43 +232,24 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     """
     files = expand_inputs(paths) if paths else raw_files(raw_dir)
     if not files:
-        raise InputError(Problem(str(raw_dir), None, None, "", "holds no score table (expected .tsv, .csv, "
-                                                                  ".txt, .xlsx or .docx files)"))
-    if level is not None and LEVEL_WORDS.get(fold(level)) is None:
+        raise InputError(Problem(str(raw_dir), None, None, None, "holds no score table (expected .tsv, .csv, "
+                                                                    ".txt, .xlsx or .docx files)"))
+    if level is not None and match_level(level) is None:
         raise InputError(Problem("--level", None, None, level,
                                  f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
-    level = LEVEL_WORDS.get(fold(level)) if level else None
-    problems: list[Problem] = []
-    frames: list[pd.DataFrame] = []
-    tasks: list[dict] = []
-    lineage: list[dict] = []
-    ledgers = []
-    criteria_rows: list[dict] = []
-    trees: dict = {}
-    manifests: dict[Path, dict] = {}
-    for path in files:
-        folder = path.resolve().parent
-        if folder not in manifests:
-            try:
-                manifests[folder] = load_manifest(folder)
-            except InputError as exc:
-                problems += exc.problems
-                manifests[folder] = {}
-        meta = manifests[folder].get(path.name, {})
-        options = {**({"scheme": scheme} if scheme else {}), **meta,
-                   **({"keep_inconsistent": True} if keep_inconsistent else {})}
-        result = read_file(path, unit=unit or meta.get("unit"), level=level or meta.get("level"),
-                           display_name=_display(path), illustrative=meta.get("illustrative"),
-                           province=meta.get("province"), manifest=options)
-        problems += result.problems
-        frames += result.frames
-        tasks += result.tasks
-        lineage += result.lineage
-        ledgers += result.ledgers
-        criteria_rows += result.criteria
-        trees |= result.trees
-    frame = to_frame(frames)
-    criteria, frame, found = _roll_up_criteria(criteria_rows, trees, frame, ledgers)
+    inputs = _read_all(files, unit, match_level(level), scheme, keep_inconsistent)
+    applied = apply_methodology(to_frame(inputs.frames, reading=True),
+                                True if keep_inconsistent else frozenset(inputs.keep))
+    problems = inputs.problems + list(applied.problems)
+    empty = [ledger for ledger in inputs.ledgers if ledger.holds_no_rows]
+    warnings = []
+    if empty and applied.frame.empty and not inputs.tasks and not inputs.lineage and not inputs.criteria \
+            and not problems:
+        problems += [no_rows(ledger) for ledger in empty]
+    else:
+        warnings = [f"{ledger.file}: holds a table header but no rows: nothing was read from it" for ledger in empty]
+    criteria, frame, found = _roll_up_criteria(inputs.criteria, inputs.trees, applied.frame[schema.COLUMNS],
+                                               inputs.ledgers)
     problems += found
     if not problems:
         try:
@@ -324,10 +258,55 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
             problems += exc.problems
     if problems:
         raise InputError(problems)
-    task_frame = pd.DataFrame(tasks, columns=TASK_COLUMNS)
-    lineage_frame = pd.DataFrame(lineage, columns=LINEAGE_COLUMNS).astype({"weight": float})
-    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(ledgers), lineage_frame,
-                        criteria)
+    task_frame = pd.DataFrame(inputs.tasks, columns=TASK_COLUMNS)
+    lineage_frame = pd.DataFrame(inputs.lineage, columns=LINEAGE_COLUMNS).astype({"weight": float})
+    return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(inputs.ledgers),
+                        applied.notes, tuple(warnings), lineage_frame, criteria)
+
+
+@dataclass
+class _Inputs:
+    """Everything the files gave: rows as read, tasks, criteria rows and their trees, ledgers, problems, and the
+    files whose inconsistent totals the manifest asks to keep."""
+
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
+    lineage: list[dict] = field(default_factory=list)
+    ledgers: list[Ledger] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    keep: set[str] = field(default_factory=set)
+    criteria: list[dict] = field(default_factory=list)
+    trees: dict = field(default_factory=dict)
+
+
+def _read_all(files: list[Path], unit: str | None, level: str | None, scheme: str | None,
+              keep_inconsistent: bool) -> _Inputs:
+    inputs = _Inputs()
+    manifests: dict[Path, Manifest] = {}
+    for path in files:
+        folder = path.resolve().parent
+        if folder not in manifests:
+            manifests[folder] = read_manifest(folder)
+            inputs.problems += manifests[folder].problems
+        manifest = manifests[folder]
+        meta = manifest.entries.get(path.name, {})
+        name = display(path)
+        options = {**({"scheme": scheme} if scheme else {}), **meta,
+                   **({"keep_inconsistent": True} if keep_inconsistent else {})}
+        result = read_file(path, unit=unit or meta.get("unit"), level=level or meta.get("level"),
+                           display_name=name, illustrative=meta.get("illustrative"), province=meta.get("province"),
+                           unit_from_faulty_manifest=unit is None and manifest.fault_for(path.name),
+                           manifest=options)
+        if meta.get("keep_inconsistent"):
+            inputs.keep.add(name)
+        inputs.problems += result.problems
+        inputs.frames += result.frames
+        inputs.tasks += result.tasks
+        inputs.lineage += result.lineage
+        inputs.ledgers += result.ledgers
+        inputs.criteria += result.criteria
+        inputs.trees |= result.trees
+    return inputs
 
 
 def _roll_up_criteria(rows: list[dict], trees: dict, scores: pd.DataFrame, ledgers: list[Ledger]):
@@ -400,15 +379,15 @@ def stale_reasons(processed_dir: str | Path = PROCESSED_DIR) -> list[str]:
     if not raw_dir or not Path(raw_dir).is_dir():
         return []
     now = {str(p.resolve()): p for p in raw_files(raw_dir)}
-    reasons = [f"{_display(Path(p))} was removed" for p in before if p not in now]
+    reasons = [f"{display(Path(p))} was removed" for p in before if p not in now]
     for key, p in now.items():
         if key not in before:
-            reasons.append(f"{_display(p)} is new")
+            reasons.append(f"{display(p)} is new")
             continue
         st = p.stat()
         old = before[key]
         if (st.st_size, st.st_mtime_ns) != (old.get("size"), old.get("mtime_ns")) and sha256(p) != old.get("sha256"):
-            reasons.append(f"{_display(p)} changed")
+            reasons.append(f"{display(p)} changed")
     return reasons
 
 
@@ -461,7 +440,7 @@ def load_scores(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def _read_scores(path: Path) -> pd.DataFrame:
-    name = _display(path)
+    name = display(path)
     if not path.exists():
         raise InputError(Problem(name, None, None, "", "does not exist (run `parindex standardise` first)"))
     if path.is_dir():

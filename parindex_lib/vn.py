@@ -28,6 +28,21 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", str(text)).strip()
 
 
+_FULLWIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+
+
+def halfwidth(text: str) -> str:
+    """Full-width letters, digits and signs (``２０２３``, ``７０,５２％``, typed with an East Asian input method)
+    as their ordinary forms: they mean exactly the same.
+
+    Examples
+    --------
+    >>> halfwidth("２０２３"), halfwidth("70,52％")
+    ('2023', '70,52%')
+    """
+    return str(text).translate(_FULLWIDTH)
+
+
 def fold(text: str) -> str:
     """Return a matching key: no diacritics, lower case, punctuation as single spaces.
 
@@ -36,7 +51,7 @@ def fold(text: str) -> str:
     >>> fold("Cải cách  thể-chế!")
     'cai cach the che'
     """
-    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    decomposed = unicodedata.normalize("NFD", halfwidth(str(text)).replace("đ", "d").replace("Đ", "D"))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     bare = re.sub(r"[^0-9a-z]+", " ", bare.casefold())
     return bare.strip()
@@ -51,18 +66,27 @@ class Percent:
     decimals: int = 2
 
 
-_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
+_NUMBER = r"[+-]?[0-9]+(?:[.,][0-9]+)?"
 # Words before and after the number that make a target a bound, compared on folded text.
 _ABOVE = {"tren", "hon", "cao hon", "above", "more than", "over"}
 _AT_LEAST = {"tu", "dat tu", "it nhat", "toi thieu", "dat", "at least"}
 _AT_LEAST_TAIL = {"tro len", "or more", "or above"}
+#: Marks written beside a value (footnotes, stars): never part of it.
+_MARK = re.compile(r"[*†‡§#'\"^°¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\s*(?:[0-9]{1,2}|\*+)\s*\)|\[\s*[0-9*]{1,2}\s*\]")
+_SPACES = "\u00a0\u202f\u2007\u2009"
+
+SPACE_INSIDE = "has a space inside the number (expected e.g. 70,52: is a digit missing, or one too many?)"
+TWO_MARKS = ("has both \".\" and \",\" in it, as a thousands separator would: it is not a percentage or a number "
+             "of points as written, which never need one (expected one decimal mark, e.g. 70,52)")
 
 
 def parse_number(text: str) -> tuple[float, int]:
     """Parse one decimal number written the Vietnamese or the English way.
 
     Returns the value and the number of decimals printed. Percentages and points never need a
-    thousands separator, so one ``,`` or ``.`` is the decimal mark; anything else is an error.
+    thousands separator, so one ``,`` or ``.`` is the decimal mark (``1.234`` is 1,234, never a
+    thousand: no percentage reaches it); a space between digits (``7 0,52``) is an error, not ignored.
+    Full-width digits (``７０,５２``) read as ordinary ones.
 
     Examples
     --------
@@ -71,12 +95,34 @@ def parse_number(text: str) -> tuple[float, int]:
     >>> parse_number("100")
     (100.0, 0)
     """
-    s = nfc(text).replace("\u00a0", "").replace(" ", "")
-    s = s.replace("\u2212", "-")  # the minus sign Word likes to insert
+    s = halfwidth(nfc(text)).replace("\u2212", "-")  # the minus sign Word likes to insert
+    for space in _SPACES:
+        s = s.replace(space, " ")
+    if re.search(r"[0-9.,]\s+[0-9]|[0-9]\s+[.,]", s):
+        raise ValueError(SPACE_INSIDE)
+    s = re.sub(r"\s+", "", s)
+    if "." in s and "," in s and re.fullmatch(r"[+-]?[0-9.,]+", s):
+        raise ValueError(TWO_MARKS)
     if not re.fullmatch(_NUMBER, s):
         raise ValueError("is not a number (expected e.g. 70,52)")
     decimals = len(re.split(r"[.,]", s)[1]) if re.search(r"[.,]", s) else 0
     return float(s.replace(",", ".")), decimals
+
+
+def value_mark(text: str) -> str | None:
+    """The mark written beside a number (``70,52%*`` → ``*``; ``70,52% (1)`` → ``(1)``), if any.
+
+    Examples
+    --------
+    >>> value_mark("70,52%*"), value_mark("[2] 99%"), value_mark("70,52%")
+    ('*', '[2]', None)
+    """
+    s = halfwidth(nfc(text))
+    mark = f"(?:{_MARK.pattern})?"
+    m = re.fullmatch(rf"\s*(?P<lead>{mark})\s*[+\-\u2212]?[0-9][0-9.,\s]*%?\s*(?P<tail>{mark})\s*", s)
+    if not m:
+        return None
+    return (m.group("lead") or m.group("tail")) or None
 
 
 def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
@@ -105,9 +151,10 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
     >>> parse_percent("Trên 75%", allow_bound=True)
     Percent(value=75.0, bound='>', decimals=0)
     """
-    raw = nfc(text)
+    raw = halfwidth(nfc(text))
     if not raw:
         raise ValueError("is empty (expected a percentage such as 70,52%)")
+    _refuse_marks(raw)
     bound = "="
     s = raw
     for symbol, b in (("≥", ">="), (">=", ">="), (">", ">")):
@@ -120,7 +167,8 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
             words, tail = fold(m.group("words")), fold(m.group("tail"))
             if words in _ABOVE and not tail:
                 bound = ">"
-            elif (words in _AT_LEAST or not words) and (tail in _AT_LEAST_TAIL or not tail):
+            elif words and (words in _AT_LEAST) and (tail in _AT_LEAST_TAIL or not tail) or \
+                    not words and tail in _AT_LEAST_TAIL:
                 bound = ">="
             else:
                 raise ValueError("is not a percentage or a target such as \"Trên 75%\" or \"từ 80% trở lên\"")
@@ -131,11 +179,24 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
     s = s.replace("%", "")
     try:
         value, decimals = parse_number(s)
-    except ValueError:
+    except ValueError as exc:
+        if str(exc) in (SPACE_INSIDE, TWO_MARKS):
+            raise
         raise ValueError("is not a percentage (expected e.g. 70,52%)") from None
     if not 0 <= value <= 100:
         raise ValueError("is outside 0–100% (expected a percentage such as 70,52%)")
     return Percent(value, bound, decimals)
+
+
+def _refuse_marks(raw: str) -> None:
+    """A value in parentheses, or with a footnote mark beside it, is refused by what it is."""
+    if re.fullmatch(r"\(\s*[+\-\u2212]?[0-9][0-9.,\s]*%?\s*\)", raw):
+        raise ValueError("is in parentheses (expected the value alone, e.g. 70,52%: parentheses mark a "
+                         "negative amount in accounts, and a result is never negative)")
+    mark = value_mark(raw)
+    if mark:
+        raise ValueError(f'has the mark "{mark}" beside the value (expected the value alone, e.g. 70,52%: '
+                         "a footnote belongs in the note column, Ghi chú)")
 
 
 @dataclass(frozen=True)
@@ -160,14 +221,16 @@ def parse_points(text: str) -> Points:
     >>> parse_points("67,41/97,5 điểm")
     Points(points=67.41, max_points=97.5, decimals=2)
     """
-    s = re.sub(r"\s*(điểm|diem|points?|pts)\s*$", "", nfc(text), flags=re.IGNORECASE)
+    s = re.sub(r"\s*(điểm|diem|points?|pts)\s*$", "", halfwidth(nfc(text)), flags=re.IGNORECASE)
     parts = s.split("/")
     if len(parts) != 2:
         raise ValueError("is not points (expected e.g. 67,41/97,5 điểm)")
     try:
         points, decimals = parse_number(parts[0])
         maximum, _ = parse_number(parts[1])
-    except ValueError:
+    except ValueError as exc:
+        if str(exc) in (SPACE_INSIDE, TWO_MARKS):
+            raise
         raise ValueError("is not points (expected e.g. 67,41/97,5 điểm)") from None
     if maximum <= 0:
         raise ValueError("has a maximum of zero or less (expected e.g. 67,41/97,5 điểm)")
@@ -180,7 +243,7 @@ def parse_points(text: str) -> Points:
 
 def looks_like_points(text: str) -> bool:
     """Whether a cell is written as points out of a maximum (contains ``/`` and no ``%``)."""
-    s = nfc(text)
+    s = halfwidth(nfc(text))
     return "/" in s and "%" not in s
 
 
@@ -192,8 +255,11 @@ def parse_rank(text: str) -> tuple[int, int | None]:
     >>> parse_rank("59/63")
     (59, 63)
     """
-    s = nfc(text).replace(" ", "")
-    m = re.fullmatch(r"(\d+)(?:/(\d+))?", s)
+    s = halfwidth(nfc(text))
+    if re.search(r"[0-9]\s+[0-9]", s):
+        raise ValueError("has a space inside the number (expected e.g. 4 or 59/63)")
+    s = s.replace(" ", "")
+    m = re.fullmatch(r"([0-9]+)(?:/([0-9]+))?", s)
     if not m:
         raise ValueError("is not a rank (expected e.g. 4 or 59/63)")
     rank, of = int(m.group(1)), (int(m.group(2)) if m.group(2) else None)

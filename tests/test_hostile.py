@@ -112,7 +112,7 @@ STANDARDISE = [
     ("unsupported suffix", "a.pdf", b"%PDF-1.4", None, None),  # not an input: the folder has no table
     ("old Excel .xls", "a.xls", b"\xd0\xcf\x11\xe0", None, None),
     ("prose only", "a.txt", "Kế hoạch cải thiện chỉ số\nkhông có bảng\n".encode(), 2, "not a recognised table header"),
-    ("header only", "a.csv", HEADER.encode(), 0, None),
+    ("header only", "a.csv", HEADER.encode(), 2, "holds a table header but no rows"),
     ("unclosed quote", "a.csv", (HEADER + 'Xã A,commune,2024,FY,C1,actual,"70%\n' + good_rows()).encode(), 2,
      "quote"),
     ("quote never closed", "a.csv", (HEADER + good_rows() + 'Xã A,commune,2024,FY,C1,actual,"70%\n').encode(), 2,

@@ -307,5 +307,10 @@ def test_make_reports_shows_provinces_too():
 def test_a_maximum_taken_from_the_scheme_is_said(tmp_path):
     path = write(tmp_path / "c3.csv", ["Tỉnh", "Cấp", "Năm", "Chỉ số", "Điểm"],
                  [["Sơn La", "tỉnh", "2024", "Cải cách TTHC", "12,75"]])
-    notes = read_file(path).ledgers[0].notes
-    assert any("took it from the published scheme" in n for n in notes)
+    assert read_file(path).scores["max_points"].isna().all()  # the reader only reads: no scheme is consulted
+    result = standardise([path])  # the standardise step fills it, and says so once
+    c3 = result.scores.iloc[0]
+    assert (c3.points, c3.max_points, round(c3.value_pct, 4)) == (12.75, 13.0, 98.0769)
+    (note,) = result.notes
+    assert "took the maximum their year's published scheme gives: C3 13 points (provincial-2024, 1 value(s))" in note
+    assert note in result.describe()

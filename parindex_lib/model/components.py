@@ -156,13 +156,34 @@ def _words_table() -> pd.DataFrame:
 @cache
 def _words(field: str) -> MappingProxyType:
     rows = _words_table()[_words_table()["field"] == field]
-    return MappingProxyType({fold(w): v for w, v in zip(rows["word"], rows["value"], strict=True)})
+    return MappingProxyType({fold(w): v for w, v in zip(rows["word"], rows["value"], strict=True) if fold(w)})
 
 
 @cache
 def _missing_marks() -> frozenset[str]:
     rows = _words_table()[_words_table()["field"] == "missing"]
     return frozenset(nfc(w).casefold() for w in rows["word"])
+
+
+def match_bound(text: str | None) -> str | None:
+    """The bound a word or symbol names (``"Trên"`` → ``>``, ``"trở lên"`` → ``>=``, ``"bằng"`` → ``=``), or None.
+
+    Examples
+    --------
+    >>> match_bound("Trên"), match_bound("≥"), match_bound("bằng"), match_bound("dưới")
+    ('>', '>=', '=', None)
+    """
+    if not text:
+        return None
+    text = nfc(text)
+    return _symbols("bound").get(text) or _words("bound").get(fold(text))
+
+
+@cache
+def _symbols(field: str) -> dict[str, str]:
+    """Words of a field that are symbols (``>=``, ``≥``), which folding would erase."""
+    rows = _words_table()[_words_table()["field"] == field]
+    return {w: v for w, v in zip(rows["word"], rows["value"], strict=True) if not fold(w)}
 
 
 def is_missing_mark(text: str | None) -> bool:

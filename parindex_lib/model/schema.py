@@ -35,7 +35,8 @@ SCORES_SCHEMA = pa.DataFrameSchema(
         "period": pa.Column(str, pa.Check.isin(PERIODS)),
         "component": pa.Column(str, pa.Check.isin(all_codes())),
         "kind": pa.Column(str, pa.Check.isin(KINDS)),
-        "value_pct": pa.Column(float, pa.Check.in_range(0, 100)),
+        # null only for points whose maximum no scheme publishes (the blocks of 2017–2020): see the check below
+        "value_pct": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
         "bound": pa.Column(str, pa.Check.isin(BOUNDS)),
         "points": pa.Column(float, pa.Check.ge(0), nullable=True),
         "max_points": pa.Column(float, pa.Check.gt(0), nullable=True),
@@ -53,7 +54,9 @@ SCORES_SCHEMA = pa.DataFrameSchema(
         "group": pa.Column(object, nullable=True),
     },
     checks=[
-        pa.Check(lambda df: df["points"].isna() | (df["points"] <= df["max_points"]),
+        pa.Check(lambda df: df["value_pct"].notna() | (df["points"].notna() & df["max_points"].isna()),
+                 error="a value, or points without a published maximum"),
+        pa.Check(lambda df: df["points"].isna() | df["max_points"].isna() | (df["points"] <= df["max_points"]),
                  error="points ≤ max_points"),
         pa.Check(lambda df: df["rank"].isna() | df["rank_of"].isna() | (df["rank"] <= df["rank_of"]),
                  error="rank ≤ rank_of"),
@@ -119,12 +122,34 @@ def validate(df: pd.DataFrame, file: str = "scores") -> pd.DataFrame:
         raise InputError(_problems_from(exc.failure_cases, df, file)) from None
 
 
+#: Checks of a row as a whole: the two columns they compare, and what was expected (one problem per row).
+ROW_CHECKS = {
+    "rank ≤ rank_of": (("rank", "rank_of"), "is above the number of units ranked (expected rank ≤ rank_of)"),
+    "points ≤ max_points": (("points", "max_points"), "is more than the maximum (expected points ≤ max_points)"),
+    "actual results have bound '='": (("bound", "kind"), "is a bound on an actual result (expected =)"),
+    "a value, or points without a published maximum": (
+        ("value_pct", "points"), "is empty (expected a percentage, or points whose maximum is not published)"),
+}
+
+
+def _row_problem(check: str, idx: object, df: pd.DataFrame, file: str) -> Problem:
+    (first, second), expected = ROW_CHECKS[check]
+    where = df.loc[idx, "source"] if idx in df.index else file
+    value = df.loc[idx, first] if idx in df.index else None
+    other = df.loc[idx, second] if idx in df.index else None
+    shown = "" if value is None or pd.isna(value) else value
+    return Problem(str(where), None, first, shown, f'{expected}; column "{second}" holds '
+                                                   f'"{"" if other is None or pd.isna(other) else other}"')
+
+
 def _problems_from(cases: pd.DataFrame, df: pd.DataFrame, file: str) -> list[Problem]:
     problems = []
     for _, case in cases.iterrows():
         idx, column, check = case.get("index"), case.get("column"), str(case.get("check"))
         where = df.loc[idx, "source"] if idx is not None and idx in df.index else file
-        if check == "column_in_dataframe" or check == "column_in_schema":
+        if check in ROW_CHECKS:
+            problems.append(_row_problem(check, idx, df, file))  # said once per row: duplicates dropped below
+        elif check == "column_in_dataframe" or check == "column_in_schema":
             problems.append(Problem(file, None, str(case["failure_case"]), "",
                                     f"column is {'missing' if 'dataframe' in check else 'not expected'} "
                                     f"(expected columns: {', '.join(COLUMNS)})"))

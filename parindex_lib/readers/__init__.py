@@ -10,6 +10,11 @@ files of ``parindex lift``.
 Nothing is dropped without being said: every non-blank row is a header, a row read, a located error,
 or a row skipped with its reason (a title, a section heading), and :class:`Ledger` counts them.
 Raw files are opened read-only.
+
+The readers only read: each value is kept as written, with how it was written and where it lies
+(:data:`~parindex_lib.model.methodology.READING_COLUMNS`); reading it by its year's methodology
+(maxima of points, block tables of points) is the standardise step's
+(:func:`~parindex_lib.model.methodology.apply_methodology`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import pandas as pd
 
 from parindex_lib.errors import InputError, Problem
 from parindex_lib.model import schema
+from parindex_lib.model.methodology import READING_COLUMNS, apply_methodology
 from parindex_lib.readers.criteria import is_criteria_table, read_criteria
 from parindex_lib.readers.docx import docx_tables
 from parindex_lib.readers.layout import Ledger, find_blocks
@@ -37,8 +43,8 @@ from parindex_lib.vn import fold, nfc
 TEXT_SUFFIXES = {".tsv", ".txt", ".csv"}
 SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".docx"}
 
-__all__ = ["SUFFIXES", "Ledger", "Limits", "ReadResult", "Table", "read_file", "read_scores", "read_tables",
-           "to_frame"]
+__all__ = ["SUFFIXES", "Ledger", "Limits", "ReadResult", "Table", "no_rows", "read_file", "read_scores",
+           "read_tables", "to_frame"]
 
 
 @dataclass
@@ -56,8 +62,13 @@ class ReadResult:
 
     @property
     def scores(self) -> pd.DataFrame:
-        """The tidy score rows read (the contract's columns)."""
+        """The tidy score rows read (the contract's columns), each value as written."""
         return to_frame(self.frames)
+
+    @property
+    def read(self) -> pd.DataFrame:
+        """The rows read with how and where each value was written (for the standardise step)."""
+        return to_frame(self.frames, reading=True)
 
     def extend(self, other: ReadResult) -> None:
         self.frames += other.frames
@@ -111,7 +122,8 @@ def is_illustrative(path: Path) -> bool:
 
 def read_file(path: str | Path, *, unit: str | None = None, level: str | None = None,
               display_name: str | None = None, illustrative: bool | None = None,
-              province: str | None = None, manifest: dict | None = None) -> ReadResult:
+              province: str | None = None, unit_from_faulty_manifest: bool = False,
+              manifest: dict | None = None) -> ReadResult:
     """Read one raw file into tidy rows, collecting every problem and accounting for every row.
 
     Parameters
@@ -126,6 +138,9 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
         Mark the rows illustrative; by default a file is illustrative when its name says so.
     province : str, optional
         The province every unit of the file belongs to (a province's own table), where no column says it.
+    unit_from_faulty_manifest : bool
+        The unit and level should have come from a manifest that is wrong (and says so itself): a plan
+        table's rows are then not read, without a fault of their own.
     manifest : dict, optional
         The file's entry in the raw folder's manifest: for self-assessment sheets of criteria, their ``scheme``,
         ``year``, ``period``, ``keep_inconsistent`` and per-sheet ``sheets`` (see :mod:`.criteria`).
@@ -149,14 +164,29 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
     if illustrative is None:
         illustrative = is_illustrative(path)
     context = {"unit": nfc(unit) if unit else None, "level": level, "illustrative": bool(illustrative),
-               "province": nfc(province) if province else None}
-    criteria_tables = [is_criteria_table(t) for t in tables]  # self-assessments of criteria: their own reader
-    for table in (t for t, is_criteria in zip(tables, criteria_tables, strict=True) if is_criteria):
-        rows, problems = read_criteria(table, {**(manifest or {}), **{k: v for k, v in context.items() if v}},
-                                       ledger, result.trees)
+               "province": nfc(province) if province else None, "faulty_manifest": unit_from_faulty_manifest}
+    tables = _read_criteria_tables(tables, context, manifest, ledger, result)
+    _read_blocks(tables, context, ledger, result)
+    for table in tables:
+        ledger.notes += table.notes
+    return result
+
+
+def _read_criteria_tables(tables: list[Table], context: dict, manifest: dict | None, ledger: Ledger,
+                          result: ReadResult) -> list[Table]:
+    """Self-assessments of criteria read by their own reader; the other tables, left for the layouts' readers."""
+    is_criteria = [is_criteria_table(t) for t in tables]
+    given = {k: v for k, v in context.items() if v and k != "faulty_manifest"}
+    for table in (t for t, criteria in zip(tables, is_criteria, strict=True) if criteria):
+        rows, problems = read_criteria(table, {**(manifest or {}), **given}, ledger, result.trees)
         result.criteria += rows
         result.problems += problems
-    tables = [t for t, is_criteria in zip(tables, criteria_tables, strict=True) if not is_criteria]
+        ledger.notes += table.notes
+    return [t for t, criteria in zip(tables, is_criteria, strict=True) if not criteria]
+
+
+def _read_blocks(tables: list[Table], context: dict, ledger: Ledger, result: ReadResult) -> None:
+    """Each header's block read by its layout's reader, then the fraction check of every column."""
     blocks, problems = find_blocks(tables, ledger)
     result.problems += problems
     fractions = FractionCheck()
@@ -179,27 +209,38 @@ def read_file(path: str | Path, *, unit: str | None = None, level: str | None = 
     if plan_rows:
         result.frames.append(pd.DataFrame(plan_rows))
     result.problems += fractions.problems()
-    return result
 
 
-def to_frame(frames: list[pd.DataFrame] | pd.DataFrame) -> pd.DataFrame:
-    """Tidy frames → one DataFrame with the contract's columns and dtypes (missing fields as nulls)."""
+def no_rows(ledger: Ledger) -> Problem:
+    """The problem of a file whose table has a header and not one row."""
+    return Problem(ledger.file, None, None, None, "holds a table header but no rows (expected at least one row "
+                                                  "of scores under the header)")
+
+
+def to_frame(frames: list[pd.DataFrame] | pd.DataFrame, reading: bool = False) -> pd.DataFrame:
+    """Tidy frames → one DataFrame with the contract's columns and dtypes (missing fields as nulls); with
+    ``reading``, also how and where each value was written (:data:`READING_COLUMNS`)."""
     if isinstance(frames, pd.DataFrame):
         frames = [frames]
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return schema.empty_scores()
+        empty = schema.empty_scores()
+        return empty.assign(**{c: pd.Series(dtype=object) for c in READING_COLUMNS}) if reading else empty
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    for col in schema.COLUMNS:
+    for col in schema.COLUMNS + (READING_COLUMNS if reading else []):
         if col not in frame.columns:
             frame[col] = None
     frame["illustrative"] = frame["illustrative"].fillna(False).astype(bool)
-    return schema.coerce_dtypes(frame)
+    typed = schema.coerce_dtypes(frame)
+    if reading:
+        typed[READING_COLUMNS] = frame[READING_COLUMNS].to_numpy()
+    return typed
 
 
 def read_scores(path: str | Path, *, unit: str | None = None, level: str | None = None,
                 display_name: str | None = None) -> pd.DataFrame:
-    """Read one raw file into a validated tidy ``scores`` table.
+    """Read one raw file into a validated tidy ``scores`` table (each value read by the methodology of its
+    year, as :func:`~parindex_lib.standardise.standardise` does).
 
     Raises
     ------
@@ -214,6 +255,11 @@ def read_scores(path: str | Path, *, unit: str | None = None, level: str | None 
     [[36.3, 7]]
     """
     result = read_file(path, unit=unit, level=level, display_name=display_name)
-    if result.problems:
-        raise InputError(result.problems)
-    return schema.validate(result.scores, display_name or str(path))
+    problems = list(result.problems)
+    if not problems and result.ledgers[0].holds_no_rows:
+        problems.append(no_rows(result.ledgers[0]))
+    applied = apply_methodology(result.read)
+    problems += applied.problems
+    if problems:
+        raise InputError(problems)
+    return schema.validate(to_frame(applied.frame), display_name or str(path))

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parindex_lib.errors import Problem, SchemeError
-from parindex_lib.model.components import TOTAL
+from parindex_lib.model.components import LEVEL_WORDS, PERIOD_WORDS, TOTAL
 from parindex_lib.model.criteria import (
     EPS,
     CriteriaTree,
@@ -37,7 +37,6 @@ from parindex_lib.model.criteria import (
 from parindex_lib.model.schemes import default_scheme, load_scheme
 from parindex_lib.readers.layout import Ledger
 from parindex_lib.readers.table import Table
-from parindex_lib.readers.tidy import LEVEL_WORDS, PERIOD_WORDS
 from parindex_lib.vn import fold, nfc, parse_number
 
 _ALIASES: dict[str, list[str]] = {

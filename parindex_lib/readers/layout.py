@@ -182,7 +182,8 @@ class Block:
 
 @dataclass
 class Ledger:
-    """What happened to every non-blank row of one file: header, read, error or skipped (with why)."""
+    """What happened to every non-blank row of one file (header, read, error or skipped, with why), and to
+    every column group of its headers."""
 
     file: str
     rows: int = 0
@@ -192,10 +193,23 @@ class Ledger:
     skipped: list[tuple[str | None, int, str]] = field(default_factory=list)
     blank: list[tuple[str | None, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    groups_found: int = 0
+    groups: list[tuple[str | None, str, str]] = field(default_factory=list)
 
     @property
     def accounted(self) -> int:
         return self.headers + self.read + len(self.errors) + len(self.skipped)
+
+    @property
+    def groups_accounted(self) -> bool:
+        """Every column group a header gave (a year group of a plan, a value column of a tidy table) is
+        recorded as read, read as one with another, or refused: ``groups`` lists (sheet, column, outcome)."""
+        return len(self.groups) == self.groups_found
+
+    @property
+    def holds_no_rows(self) -> bool:
+        """A header was found, and not one row under it (read or refused)."""
+        return self.headers > 0 and self.read == 0 and not self.errors
 
 
 def _plan_subheader(table: Table, i: int) -> bool:
@@ -262,6 +276,11 @@ def _where(table: Table) -> str:
     return f'sheet "{table.sheet}"' if table.sheet else "the table above"
 
 
+def where(table: Table) -> str:
+    """A table as messages name it: its file, and its sheet when it has one."""
+    return f'{table.file}, sheet "{table.sheet}"' if table.sheet else table.file
+
+
 def _delimiter_note(table: Table) -> str:
     if table.delimiter is None:
         return ""
@@ -283,3 +302,63 @@ def extra_cells(table: Table, number: int, cells: list[str], header_width: int) 
                              f"lies beyond the header's last column {header_width} (expected no value there: "
                              "add a header for it, or move it into its column)")
     return None
+
+
+# -- the tidy header mapped to fields ---------------------------------------------------------------------
+
+#: Fields a long tidy table must have (a table with a column per component needs no component column).
+_REQUIRED_LONG = ["unit", "year", "component"]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What the header says: the column of each field, and the columns that each hold one component."""
+
+    header: list[str]
+    index: dict[str, int]
+    wide: dict[int, str]
+    lang: str
+
+    def head(self, field: str) -> str:
+        """The header of a field's column as written (the field's name when the table lacks it)."""
+        return self.header[self.index[field]] if field in self.index else field
+
+
+def map_header(block: Block, context: dict) -> tuple[Columns, list[Problem]]:
+    """The fields of a tidy header, and a problem for each unknown, repeated or missing column."""
+    table = block.table
+    header_row, header = block.header[0]
+    lang = header_language(header)
+    long = "component" in {TIDY_HEADERS.get(fold(h)) for h in header}
+    wide = {} if long else wide_components(header)
+    index: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, h in enumerate(header[: width(header)]):
+        col = TIDY_HEADERS.get(fold(h))
+        if i in wide:
+            continue
+        if col is None:
+            problems.append(table.problem(header_row, h or f"column {i + 1}", h,
+                                          f"is not a known column (expected: {expected_columns(lang)})"))
+        elif col in index:
+            problems.append(table.problem(header_row, h, h, "repeats a column already given"))
+        else:
+            index[col] = i
+    missing = _missing_fields(index, wide, context)
+    if missing:
+        names = {"vi": {c: spec[1] for c, spec in TIDY_COLUMNS.items()}, "en": {c: c for c in TIDY_COLUMNS}}[lang]
+        problems.append(table.problem(header_row, None, " | ".join(header),
+                                      f"lacks the column(s) {', '.join(names.get(m, m) for m in missing)} "
+                                      f"(expected: {expected_columns(lang)})"))
+    return Columns(header, index, wide, lang), problems
+
+
+def _missing_fields(index: dict[str, int], wide: dict[int, str], context: dict) -> list[str]:
+    missing = [c for c in (_REQUIRED_LONG if not wide else ["unit", "year"]) if c not in index]
+    if "unit" in missing and context["unit"]:
+        missing.remove("unit")
+    if "level" not in index and not context["level"]:
+        missing.append("level")
+    if not wide and "value_pct" not in index and "points" not in index:
+        missing.append("value_pct")
+    return missing

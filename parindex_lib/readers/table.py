@@ -19,7 +19,8 @@ class Table:
     """Non-blank rows of one sheet, document table or text file, as text (1-based row numbers).
 
     ``blank`` lists the rows skipped because every cell was empty; ``delimiter`` is the separator a
-    text file was read with (said in messages where it matters).
+    text file was read with (said in messages where it matters); ``notes`` say what the format reader
+    did that a user should know (a cell read as stored rather than as displayed).
     """
 
     file: str
@@ -27,6 +28,7 @@ class Table:
     sheet: str | None = None
     blank: list[int] = field(default_factory=list)
     delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def problem(self, row: int | None, column: str | None, value: object, expected: str) -> Problem:
         return Problem(self.file, row, column, value, expected, self.sheet)

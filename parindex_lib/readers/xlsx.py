@@ -1,8 +1,9 @@
-"""Excel workbooks (``.xlsx``) read as Excel shows them.
+"""Excel workbooks (``.xlsx``) read by their cells' values, written as Excel shows them.
 
 A number formatted as a percentage is that percentage (0,7052 shown as 70,52% reads as 70,52%);
-float noise from formulas (70.52000000000001) is rounded to the decimals the cell displays; text is
-NFC-normalised. Every sheet is one :class:`Table`; blank rows are skipped and recorded.
+float noise from formulas (70.52000000000001) is dropped; a cell formatted with fewer decimals than it
+holds (0,7052 formatted ``0%`` shows 71%) is read as stored, 70,52%, and the sheet's notes say so; text
+is NFC-normalised. Every sheet is one :class:`Table`; blank rows are skipped and recorded.
 """
 
 from __future__ import annotations
@@ -39,32 +40,68 @@ def format_decimals(number_format: str | None) -> tuple[int | None, bool]:
     return (len(m.group(1)) if m else 0), percent
 
 
-def _number_text(value: float | int, number_format: str | None) -> str:
+def _number_text(value: float | int, number_format: str | None) -> tuple[str, str | None]:
+    """The number as text with the decimals it holds (at least those its format shows), and how Excel
+    displays it when that differs (fewer decimals than the cell holds), else None."""
     decimals, percent = format_decimals(number_format)
     if percent:
         value = value * 100
-    if decimals is None:
-        decimals = GENERAL_DECIMALS
-        text = f"{round(value, decimals):.{decimals}f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{round(value, decimals):.{decimals}f}"
+    stored = f"{round(value, GENERAL_DECIMALS):.{GENERAL_DECIMALS}f}".rstrip("0").rstrip(".")
+    held = len(stored.split(".")[1]) if "." in stored else 0
+    shown = None
+    if decimals is not None:
+        display = f"{round(value, decimals):.{decimals}f}"
+        if held <= decimals:
+            stored = display  # the format's trailing zeros say how the value was printed
+        elif float(display) != float(stored):
+            shown = display
+    text = _vietnamese(stored)
+    return (text + "%" if percent else text), (None if shown is None else _vietnamese(shown) + ("%" if percent else ""))
+
+
+def _vietnamese(text: str) -> str:
     if text in {"-0", "-0.0"} or re.fullmatch(r"-0\.0+", text):
         text = text[1:]
-    text = text.replace(".", ",")  # the Vietnamese decimal mark, read back by the number parser
-    return text + "%" if percent else text
+    return text.replace(".", ",")  # the Vietnamese decimal mark, read back by the number parser
 
 
 def cell_text(value: object, number_format: str | None) -> str:
-    """One cell's value as Excel displays it (numbers without thousands separators)."""
+    """One cell's value as text: a number with the decimals it holds (numbers without thousands separators)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, int | float):
-        return _number_text(value, number_format)
+        return _number_text(value, number_format)[0]
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return nfc(str(value))
+
+
+class _Rounded:
+    """Cells of one sheet that Excel shows with fewer decimals than they hold: counted, the first named."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: tuple[str, str, str] | None = None
+
+    def cell(self, cell: object) -> str:
+        value, fmt = getattr(cell, "value", None), getattr(cell, "number_format", None)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return cell_text(value, fmt)
+        text, shown = _number_text(value, fmt)
+        if shown is not None:
+            self.count += 1
+            if self.first is None:
+                self.first = (getattr(cell, "coordinate", "?"), shown, text)
+        return text
+
+    def note(self, file: str, sheet: str) -> list[str]:
+        if not self.count:
+            return []
+        ref, shown, text = self.first
+        return [f'{file}, sheet "{sheet}": {self.count} cell(s) are formatted with fewer decimals than they hold '
+                f"(e.g. {ref} shows {shown}); each is read as stored ({ref}: {text}), not as displayed"]
 
 
 def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
@@ -91,9 +128,9 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
         for sheet in book.worksheets:
             if own is not None and sheet.title != own:
                 continue
-            rows, blank = [], []
+            rows, blank, rounded = [], [], _Rounded()
             for number, row in enumerate(sheet.iter_rows(), start=1):
-                cells = [cell_text(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row]
+                cells = [rounded.cell(c) for c in row]
                 while cells and not cells[-1]:
                     cells.pop()
                 if cells:
@@ -102,7 +139,7 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
                         check_rows(len(rows), file, limits, sheet.title)
                 else:
                     blank.append(number)
-            tables.append(Table(file, rows, sheet.title, blank if rows else []))
+            tables.append(Table(file, rows, sheet.title, blank if rows else [], notes=rounded.note(file, sheet.title)))
     except InputError:
         raise
     except Exception as exc:
