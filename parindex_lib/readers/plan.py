@@ -62,14 +62,16 @@ def _groups(header: list[str], sub: list[str] | None, lead_col: int | None) -> l
         if not (m_actual or m_target):
             continue
         if groups and groups[-1].label == header[i] and groups[-1].cols[-1] == i - 1:
-            groups[-1].cols.append(i)  # a merged cell repeated by Word (split below if it holds two groups)
-            continue
-        cols, j = [i], i + 1
+            cols = groups[-1].cols  # a merged cell repeated by Word (split below if it holds two groups)
+        else:
+            cols = []
+            groups.append(Group("target" if m_target else "actual", int((m_target or m_actual).group(1)), cols,
+                                header[i]))
+        cols.append(i)
+        j = i + 1
         while j < len(header) and not header[j] and j != lead_col:
             cols.append(j)
             j += 1
-        groups.append(Group("target" if m_target else "actual", int((m_target or m_actual).group(1)), cols,
-                            header[i]))
     groups = [part for g in groups for part in _assign_columns(g, [fold(c) for c in sub] if sub else None)]
     for k, g in enumerate(groups):
         g.same_as = next((h for h in groups[:k] if h.key == g.key and h.same_as is None), None)
