@@ -23,8 +23,8 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted((PACKAGE / "model").glob("*.py")) + [PACKAGE / "batch" / "runner.py"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((PACKAGE / "model").glob("*.py")) + sorted((PACKAGE / "batch").glob("*.py"))
+                         + [PACKAGE / "standardise.py"], ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_nothing_below_the_readers_or_beside_them_imports_them_for_words(path):
     """Level, period and kind words live in the catalogue (model/components): index, batch and standardise
     take them from there, never from a reader."""
