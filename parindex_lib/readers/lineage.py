@@ -11,7 +11,9 @@ import datetime as dt
 import re
 
 from parindex_lib.errors import Problem
-from parindex_lib.readers.layout import LINEAGE_COLUMNS, LINEAGE_HEADERS, Block, Ledger, width
+from parindex_lib.model.components import LEVEL_WORDS
+from parindex_lib.readers.layout import LINEAGE_COLUMNS, LINEAGE_HEADERS, Block, Ledger, header_language, width
+from parindex_lib.readers.table import Table
 from parindex_lib.vn import fold, nfc, parse_number
 
 _REQUIRED = ["predecessor", "successor", "effective", "decision"]
@@ -46,10 +48,30 @@ def parse_date(text: str) -> str:
 
 
 def read_lineage(block: Block, context: dict, ledger: Ledger) -> tuple[list[dict], list[Problem]]:
-    """A lineage block → lineage rows (the columns of :data:`parindex_lib.model.lineage.LINEAGE_COLUMNS`)."""
-    from parindex_lib.readers.layout import header_language
-    from parindex_lib.readers.tidy import LEVEL_WORDS
+    """A lineage block → lineage rows (the columns of :data:`parindex_lib.model.lineage.LINEAGE_COLUMNS`).
 
+    The steps: map the header to fields; then each row read as a whole, or refused with its faults.
+    """
+    columns, problems = _map_header(block, context)
+    segment_rows = [(seg.table, number, cells) for seg in block.segments for number, cells in seg.rows]
+    if problems:
+        ledger.errors |= {(t.sheet, n) for t, n, _ in segment_rows}
+        return [], problems
+    reader = _LineageRow(block.header[0][1], columns, context, block.header_width)
+    rows_out: list[dict] = []
+    for t, number, cells in segment_rows:
+        row, bad = reader.read(t, number, cells)
+        if bad:
+            problems += bad
+            ledger.errors.add((t.sheet, number))
+        else:
+            rows_out.append(row)
+            ledger.read += 1
+    return rows_out, problems
+
+
+def _map_header(block: Block, context: dict) -> tuple[dict[str, int], list[Problem]]:
+    """The column of each lineage field, and a problem for each unknown, repeated or missing column."""
     table = block.table
     header_row, header = block.header[0]
     lang = header_language(header)
@@ -74,60 +96,63 @@ def read_lineage(block: Block, context: dict, ledger: Ledger) -> tuple[list[dict
                                                                                    "successor_level")
         problems.append(table.problem(header_row, None, " | ".join(header), f"lacks the column(s) {', '.join(names)} "
                                                                             f"(expected: {_expected(lang)})"))
-    rows_out: list[dict] = []
-    segment_rows = [(seg.table, number, cells) for seg in block.segments for number, cells in seg.rows]
-    if problems:
-        ledger.errors |= {(t.sheet, n) for t, n, _ in segment_rows}
-        return rows_out, problems
+    return columns, problems
 
-    def cell(cells: list[str], col: str) -> str:
-        i = columns.get(col)
+
+_WHAT = {"predecessor": "the unit before the reorganisation", "successor": "the unit it became",
+         "decision": "the decision that made it (e.g. Nghị quyết 202/2025/QH15)"}
+
+
+class _LineageRow:
+    """Reads one row of a lineage table: its fields, each fault located."""
+
+    def __init__(self, header: list[str], columns: dict[str, int], context: dict, header_width: int):
+        self.header, self.columns, self.context, self.width = header, columns, context, header_width
+
+    def cell(self, cells: list[str], col: str) -> str:
+        i = self.columns.get(col)
         return nfc(cells[i]).strip() if i is not None and i < len(cells) and cells[i] else ""
 
-    def level_of(cells, col, t, number, bad) -> str | None:
-        text = cell(cells, col) or (context.get("level") or "")
-        level = LEVEL_WORDS.get(fold(text))
-        if level is None:
-            head = header[columns[col]] if col in columns else col
-            bad.append(t.problem(number, head, text, "is not a level (expected tỉnh, huyện, xã, phường, sở …)"))
-        return level
-
-    w = block.header_width
-    for t, number, cells in segment_rows:
+    def read(self, t: Table, number: int, cells: list[str]) -> tuple[dict, list[Problem]]:
         bad: list[Problem] = []
+        w = self.width
         if len(cells) > w and any(cells[w:]):
             j = next(m for m in range(w, len(cells)) if cells[m])
             bad.append(t.problem(number, f"column {j + 1}", cells[j], f"lies beyond the header's last column {w}"))
-        row = {c: cell(cells, c) or None for c in ("predecessor", "successor", "province", "decision", "note")}
+        row = {c: self.cell(cells, c) or None for c in ("predecessor", "successor", "province", "decision", "note")}
         for col in ("predecessor", "successor", "decision"):
             if not row[col]:
-                what = {"predecessor": "the unit before the reorganisation", "successor": "the unit it became",
-                        "decision": "the decision that made it (e.g. Nghị quyết 202/2025/QH15)"}[col]
-                bad.append(t.problem(number, header[columns[col]], "", f"is empty (expected {what})"))
-        row["predecessor_level"] = level_of(cells, "predecessor_level", t, number, bad)
-        row["successor_level"] = level_of(cells, "successor_level", t, number, bad)
+                bad.append(t.problem(number, self.header[self.columns[col]], "", f"is empty (expected {_WHAT[col]})"))
+        row["predecessor_level"] = self.level(cells, "predecessor_level", t, number, bad)
+        row["successor_level"] = self.level(cells, "successor_level", t, number, bad)
         try:
-            row["effective"] = parse_date(cell(cells, "effective"))
+            row["effective"] = parse_date(self.cell(cells, "effective"))
         except ValueError as exc:
-            bad.append(t.problem(number, header[columns["effective"]], cell(cells, "effective"), str(exc)))
-        weight_text = cell(cells, "weight")
-        row["weight"] = None
-        if weight_text:
-            try:
-                value = parse_number(weight_text)[0]
-            except ValueError:
-                value = None
-            if value is None or value < 0:
-                bad.append(t.problem(number, header[columns["weight"]], weight_text,
-                                     "is not a weight (expected a number ≥ 0, e.g. a population such as 125430)"))
-            else:
-                row["weight"] = value
-        cited = cell(cells, "source")
+            bad.append(t.problem(number, self.header[self.columns["effective"]], self.cell(cells, "effective"),
+                                 str(exc)))
+        row["weight"] = self.weight(cells, t, number, bad)
+        cited = self.cell(cells, "source")
         row["source"] = t.source(number) + (f"; {cited}" if cited else "")
-        if bad:
-            problems += bad
-            ledger.errors.add((t.sheet, number))
-        else:
-            rows_out.append(row)
-            ledger.read += 1
-    return rows_out, problems
+        return row, bad
+
+    def level(self, cells: list[str], col: str, t: Table, number: int, bad: list[Problem]) -> str | None:
+        text = self.cell(cells, col) or (self.context.get("level") or "")
+        level = LEVEL_WORDS.get(fold(text))
+        if level is None:
+            head = self.header[self.columns[col]] if col in self.columns else col
+            bad.append(t.problem(number, head, text, "is not a level (expected tỉnh, huyện, xã, phường, sở …)"))
+        return level
+
+    def weight(self, cells: list[str], t: Table, number: int, bad: list[Problem]) -> float | None:
+        text = self.cell(cells, "weight")
+        if not text:
+            return None
+        try:
+            value = parse_number(text)[0]
+        except ValueError:
+            value = None
+        if value is None or value < 0:
+            bad.append(t.problem(number, self.header[self.columns["weight"]], text,
+                                 "is not a weight (expected a number ≥ 0, e.g. a population such as 125430)"))
+            return None
+        return value
