@@ -26,14 +26,12 @@ from parindex_lib.model.schemes import check_schemes, scheme_folders
 from parindex_lib.present.i18n import say, t
 from parindex_lib.project import init_project
 from parindex_lib.readers import analyst
+from parindex_lib.readers.raw_folder import check_not_reading, raw_files, raw_links
 from parindex_lib.standardise import (
-    check_not_reading,
     expand_inputs,
     load_scores,
     load_tasks,
     raw_dir_of,
-    raw_files,
-    raw_links,
     stale_reasons,
     standardise,
     write_processed,

@@ -6,9 +6,7 @@ atomically, and only when every input is valid.
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +19,9 @@ from parindex_lib.model import criteria_scores, schema
 from parindex_lib.model.components import match_level
 from parindex_lib.model.lineage import LINEAGE_COLUMNS, LINEAGE_CSV, empty_lineage
 from parindex_lib.model.methodology import apply_methodology
-from parindex_lib.readers import SUFFIXES, Ledger, no_rows, read_file, to_frame
+from parindex_lib.readers import Ledger, no_rows, read_file, to_frame
 from parindex_lib.readers.manifest import Manifest, display, read_manifest
+from parindex_lib.readers.raw_folder import raw_files
 from parindex_lib.stopping import tables_written, uninterrupted
 
 #: The criteria table beside scores.csv (units scored by criteria; header only when there are none).
@@ -75,101 +74,6 @@ def _rows_text(rows: list[tuple[str | None, int]]) -> str:
         text = row_ranges(sorted(numbers))[len("rows "):]
         parts.append(f'sheet "{sheet}" {text}' if sheet else text)
     return ", ".join(parts)
-
-
-def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~$"))
-
-
-def raw_files(raw_dir: str | Path = RAW_DIR) -> list[Path]:
-    """Every readable input under ``raw_dir`` (the manifest and notes are not inputs).
-
-    A link to a file is read, wherever it points (:func:`raw_links` says where); it is never written
-    through. A link to a folder that holds tables, and a broken or looping link named like a table, are
-    refused: their tables would otherwise be left out without a word.
-
-    Raises
-    ------
-    InputError
-        For each such link, naming where it points.
-    """
-    raw_dir = Path(raw_dir)
-    files, problems = [], []
-    for folder, dirs, names in os.walk(raw_dir):  # a linked folder is listed, never entered
-        for name in sorted(dirs + names):
-            path = Path(folder) / name
-            if path.is_symlink():
-                problem = _link_problem(path)
-                if problem is not None:
-                    problems.append(problem)
-                elif path.is_file() and _is_input(path):
-                    files.append(path)
-            elif name in names and path.is_file() and _is_input(path):
-                files.append(path)
-    if problems:
-        raise InputError(problems)
-    return sorted(files)
-
-
-def _link_name(path: Path) -> str:
-    """A link as the user sees it in the folder (never where it leads)."""
-    return str(Path(display(path.parent)) / path.name)
-
-
-def _link_problem(path: Path) -> Problem | None:
-    """Why a link in the raw folder cannot be read (None when it is a link to a file, or holds no table)."""
-    target = os.readlink(path)
-    try:
-        resolved = path.resolve(strict=True)
-    except RuntimeError:  # Python 3.11 reports a loop so
-        resolved = None
-    except OSError as exc:
-        if not _is_input(path):
-            return None
-        why = "leads back to itself" if exc.errno == errno.ELOOP else "points to nothing"
-        return Problem(_link_name(path), None, None, target, f"is a link that {why} (expected a table file: copy "
-                                                           "the file into the raw folder, or mend the link)")
-    if resolved is None:
-        return Problem(_link_name(path), None, None, target, "is a link that leads back to itself (expected a table "
-                                                           "file: copy the file into the raw folder)")
-    if resolved.is_dir() and any(_is_input(p) for p in resolved.rglob("*") if p.is_file()):
-        return Problem(_link_name(path), None, None, target, "is a link to a folder of tables, which is not read "
-                                                           "(expected the tables themselves: copy the folder into "
-                                                           "the raw folder, or link each file)")
-    return None
-
-
-def raw_links(files: list[Path] | tuple[Path, ...], raw_dir: str | Path = RAW_DIR) -> list[str]:
-    """What a summary says of the inputs that are links: where each was read from (never written)."""
-    notes = []
-    for path in files:
-        if path.is_symlink():
-            where = path.resolve()
-            inside = where.is_relative_to(Path(raw_dir).resolve())
-            notes.append(f"{_link_name(path)} is a link to {where}{'' if inside else ' (outside the raw folder)'}: "
-                         "read from there, never written")
-    return notes
-
-
-def check_not_reading(files: list[Path] | tuple[Path, ...], outputs: dict[str, Path]) -> None:
-    """Refuse an input that is (or links to) a file of an output folder: the command would read what it writes.
-
-    Raises
-    ------
-    InputError
-        Naming the input, where it leads and the output folder.
-    """
-    problems = []
-    for path in files:
-        where = path.resolve()
-        for what, folder in outputs.items():
-            if where.is_relative_to(Path(folder).resolve()):
-                problems.append(Problem(_link_name(path), None, None, str(where), f"is in {what} {folder}, which "
-                                        "this command writes (expected an input outside it: it would read its own "
-                                        "output)"))
-                break
-    if problems:
-        raise InputError(problems)
 
 
 def expand_inputs(paths: list[str | Path]) -> list[Path]:

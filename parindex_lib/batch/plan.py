@@ -38,7 +38,8 @@ from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.model.schemes import Scheme, check_level
 from parindex_lib.present.pages import GROUP_PAGES, PAGES
 from parindex_lib.present.peer_groups import page_groups
-from parindex_lib.standardise import Standardised, check_not_reading, raw_files, standardise
+from parindex_lib.readers.raw_folder import check_not_reading, raw_files
+from parindex_lib.standardise import Standardised, standardise
 from parindex_lib.stopping import speak
 from parindex_lib.vn import fold, nfc
 
