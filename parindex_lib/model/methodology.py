@@ -65,8 +65,9 @@ def apply_methodology(frame: pd.DataFrame, keep_inconsistent: frozenset[str] | b
         return Applied(frame)
     frame = frame.copy()
     schemes = _Schemes()
-    notes = [n for n in (_block_points(frame, schemes), _fill_maxima(frame, schemes)) if n]
-    problems = unfilled_points(frame, schemes)
+    over: list[Problem] = []
+    notes = [n for n in (_block_points(frame, schemes), _fill_maxima(frame, schemes, over)) if n]
+    problems = over + unfilled_points(frame, schemes)
     sums, kept = _check_sums(frame, schemes, keep_inconsistent)
     if kept:
         notes.append(kept)
@@ -127,8 +128,9 @@ def _block_points(frame: pd.DataFrame, schemes: _Schemes) -> str | None:
             f"as published ({names}: the blocks add up to the total)")
 
 
-def _fill_maxima(frame: pd.DataFrame, schemes: _Schemes) -> str | None:
-    """Points written without their maximum take the one their year's scheme publishes."""
+def _fill_maxima(frame: pd.DataFrame, schemes: _Schemes, over: list[Problem]) -> str | None:
+    """Points written without their maximum take the one their year's scheme publishes (points above it are a
+    problem in ``over``)."""
     bare = np.flatnonzero((frame["written"].to_numpy() == "bare_points") & frame["max_points"].isna().to_numpy())
     taken: dict[tuple, int] = {}
     for pos in bare:
@@ -136,6 +138,14 @@ def _fill_maxima(frame: pd.DataFrame, schemes: _Schemes) -> str | None:
         component = frame.at[i, "component"]
         top, scheme = schemes.maximum(frame.at[i, "level"], frame.at[i, "year"], component)
         if top is None:
+            continue
+        if float(frame.at[i, "points"]) > float(top):
+            sheet = frame.at[i, "sheet"]
+            over.append(Problem(frame.at[i, "file"], int(frame.at[i, "row_number"]), frame.at[i, "value_column"],
+                                _points_text(frame.at[i, "points"]), f"is more than its maximum {_points_text(top)}, "
+                                f'which scheme "{scheme.name}" publishes for {component} (expected points ≤ maximum)',
+                                sheet if isinstance(sheet, str) else None))
+            frame.at[i, "written"] = "over_maximum"  # refused above: never read as a percentage beyond 100
             continue
         frame.at[i, "max_points"] = float(top)
         frame.at[i, "value_pct"] = 100.0 * float(frame.at[i, "points"]) / float(top)
