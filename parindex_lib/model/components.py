@@ -72,27 +72,107 @@ def all_codes() -> list[str]:
 
 @cache
 def _alias_map() -> dict[str, str]:
+    """Every name of every code, as a matching key (folded, abbreviations written out) → code."""
     mapping: dict[str, str] = {}
     for code, row in catalogue().iterrows():
         names = [code, row["name_vi"], row["name_en"], row["short_vi"], row["short_en"]]
         names += [a for a in row["aliases"].split(";") if a.strip()]
         for name in names:
-            key = fold(name)
+            key = _key(name)
             if key in mapping and mapping[key] != code:
                 raise ValueError(f"components.csv: alias {name!r} is given to {mapping[key]} and {code}")
             mapping[key] = code
     return mapping
 
 
+@cache
+def _abbreviations() -> tuple[tuple[re.Pattern, str], ...]:
+    """``data/words.csv``'s abbreviations (``CCHC`` → ``cải cách hành chính``), longest first, on folded text."""
+    rows = _words_table()[_words_table()["field"] == "abbreviation"]
+    pairs = sorted(((fold(w), fold(v)) for w, v in zip(rows["word"], rows["value"], strict=True)),
+                   key=lambda pair: -len(pair[0]))
+    return tuple((re.compile(rf"\b{re.escape(short)}\b"), long) for short, long in pairs)
+
+
+def _key(name: str) -> str:
+    """A name's matching key: folded, its abbreviations written out."""
+    key = fold(name)
+    for pattern, long in _abbreviations():
+        key = pattern.sub(long, key)
+    return key
+
+
+# Numbering before a name, as tables and decisions print it: "1.", "1.2", "I.", "a)", "Lĩnh vực 1:", "Nội dung 3 -".
+_LABEL = r"(?:lĩnh\s+vực|nội\s+dung|chỉ\s+số\s+thành\s+phần|tiêu\s+chí|phần|mục|khối)"
+_NUMBERING = re.compile(rf"""^\s*(?:
+      {_LABEL}\s+(?:\d+(?:\.\d+)*|[IVXLC]+)\s*[.:)\-–—]?\s*   # a label and its number
+    | \d+(?:\.\d+)*\s*[.:)\-–—/]?\s+                          # 1. / 1.2 / 1) / 1 -  / a bare number
+    | \d+(?:\.\d+)*\s*[.:)\-–—/]\s*
+    | [IVXLC]+\s*[.:)\-–—]\s*                                      # I. / II -
+    | [a-zđ]\s*[.)]\s*                                               # a) / đ.
+)""", re.IGNORECASE | re.VERBOSE)
+_ENCLOSED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+# Words that frame a name without changing what it names.
+_FRAME_BEFORE = ("chi so thanh phan ", "chi so ", "diem ", "ket qua ", "linh vuc ", "noi dung ", "cong tac ")
+_FRAME_AFTER = re.compile(r" (?:(?:cua|tai|tren dia ban) (?:tinh|huyen|xa|thanh pho|tp|quan|phuong|dia phuong|don vi)"
+                          r"|cap (?:tinh|huyen|xa|so|bo))$")
+# A prefix must be at least this many words to name a component alone ("cải cách tổ chức", not "cải").
+_PREFIX_WORDS = 2
+
+
+def _exact(key: str) -> str | None:
+    """The code of a key, trying it as written, without its framing words, and with or without "cải cách"."""
+    found = _alias_map().get(key)
+    if found or not key:
+        return found
+    tries = [_FRAME_AFTER.sub("", key)]
+    tries += [t[len(f):] for t in list(tries) for f in _FRAME_BEFORE if t.startswith(f)]
+    tries += ["cai cach " + t for t in list(tries)]
+    tries += [t[len("cai cach "):] for t in list(tries) if t.startswith("cai cach ")]
+    return next((_alias_map()[t] for t in tries if t in _alias_map()), None)
+
+
+def _by_prefix(key: str) -> set[str]:
+    """The codes having a name that starts with ``key``'s whole words (an abbreviated name)."""
+    if len(key.split()) < _PREFIX_WORDS:
+        return set()
+    starts = key + " "
+    return {code for alias, code in _alias_map().items() if alias.startswith(starts)}
+
+
+@cache
+def _candidates(name: str) -> frozenset[str]:
+    """Every code ``name`` may mean: one when it names a component, several when it is ambiguous, none."""
+    text = nfc(str(name)).strip()
+    found = _exact(_key(text))
+    if found:
+        return frozenset({found})
+    text = _NUMBERING.sub("", text, count=1).strip() or text
+    outside = _ENCLOSED.sub(" ", text)
+    named = {c for part in _ENCLOSED.findall(text) if (c := _exact(_key(part)))}
+    whole = _exact(_key(outside))
+    if whole or named:
+        return frozenset(named | ({whole} if whole else set()))  # name and enclosed code agree, or both listed
+    return frozenset(_by_prefix(_key(outside)))
+
+
 def match_component(name: str) -> str | None:
-    """Return the canonical code a component name refers to, or ``None`` if unknown.
+    """Return the canonical code a component name refers to, or ``None`` if unknown or not one component.
+
+    Names are matched as people write them: ignoring case, diacritics and punctuation, with abbreviations
+    (``CCHC``, ``TTHC``, ``KT-XH``), numbering before the name (``1.``, ``I.``, ``a)``, ``Lĩnh vực 1:``),
+    the code in parentheses or brackets (``Hài lòng (SIPAS)``, ``Thể chế [C2]``), with or without
+    "Cải cách" or "Chỉ số thành phần", or abbreviated to the first words of exactly one component's name.
 
     Examples
     --------
     >>> match_component("CAI CACH TAI CHINH CONG"), match_component("Tổng cộng")
     ('C6', 'TOTAL')
+    >>> match_component("I. Cải cách TTHC"), match_component("Chỉ số CCHC (PAR INDEX)"), match_component("Cải cách")
+    ('C3', 'TOTAL', None)
     """
-    return _alias_map().get(fold(name))
+    found = _candidates(name)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def component_of(name: str) -> str:
@@ -101,18 +181,25 @@ def component_of(name: str) -> str:
     Raises
     ------
     ValueError
-        Saying why not: the name is unknown (with the closest names), or fits several components.
+        Saying why not: the name is unknown (with the closest names), or fits several components (naming them).
     """
-    code = match_component(name)
-    if code is None:
-        raise ValueError(suggest(name))
-    return code
+    found = _candidates(name)
+    if len(found) == 1:
+        return next(iter(found))
+    if len(found) > 1:
+        listed = ", ".join(f'"{name_of(c)}" ({c})' for c in _in_order(found))
+        raise ValueError(f"fits several components: {listed} (expected one: write more of its name, or its code)")
+    raise ValueError(suggest(name))
+
+
+def _in_order(found: frozenset[str]) -> list[str]:
+    return [c for c in catalogue().index if c in found]
 
 
 def suggest(name: str) -> str:
     """A hint naming the closest known component names, for error messages."""
     keys = list(_alias_map())
-    close = difflib.get_close_matches(fold(name), keys, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(_key(name), keys, n=1, cutoff=0.6)
     if close:
         code = _alias_map()[close[0]]
         return f'is not a known component (did you mean "{name_of(code)}" ({code})?)'
@@ -127,7 +214,7 @@ def find_components(text: str) -> list[str]:
     >>> find_components("Tham mưu thực hiện các nội dung thuộc cải cách bộ máy, cải cách chế độ công vụ")
     ['C4', 'C5']
     """
-    folded = f" {fold(text)} "
+    folded = f" {_key(text)} "
     found = set()
     # Longest aliases first, removing each match, so "chinh quyen dien tu" is not also read as a shorter alias.
     for key in sorted(_alias_map(), key=len, reverse=True):
