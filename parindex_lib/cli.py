@@ -24,6 +24,7 @@ from parindex_lib.errors import ParindexError, Reason, os_reason
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import check_schemes, scheme_folders
 from parindex_lib.present.i18n import say, t
+from parindex_lib.present.summary import summary_lines, warning_lines
 from parindex_lib.project import init_project
 from parindex_lib.readers import analyst
 from parindex_lib.readers.raw_folder import check_not_reading, raw_files, raw_links
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="keep what a file publishes that does not add up (a total that is not the sum of its "
                           "blocks, a criteria sheet's parent that is not the sum of its children, component rows "
                           "that disagree with the criteria) as flagged inconsistencies, not errors")
+    std.add_argument("--lang", default="vi", choices=["vi", "en"], help="language of the summary printed")
 
     lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
     lift.add_argument("--unit", required=True, help="the unit (diacritics and case may be left out when unique)")
@@ -276,15 +278,10 @@ def _standardise(args: argparse.Namespace, project: Project | None) -> int:
                "keep_inconsistent": args.keep_inconsistent}
     result = standardise(args.raw, **options) if args.raw else standardise(None, raw_default, **options)
     paths = write_processed(result, out_arg, raw_dir=raw_default)
-    for warning in result.warnings:
-        print(f"parindex: warning: {warning}", file=sys.stderr)
-    print(result.describe())
-    for note in raw_links(result.files, folders[0] if len(folders) == 1 else project.raw if project else Path.cwd()):
-        print(f"  note: {note}")
-    lineage = f", {len(result.lineage)} lineage rows" if result.lineage is not None and len(result.lineage) else ""
-    criteria = f", {len(result.criteria)} criteria rows" if not result.criteria.empty else ""
-    print(f"{len(result.scores)} score rows{criteria} and {len(result.tasks)} task rows{lineage} from "
-          f"{len(result.files)} file(s) → {', '.join(str(p) for p in paths)}")
+    for line in warning_lines(result, args.lang):
+        print(line, file=sys.stderr)
+    links = raw_links(result.files, folders[0] if len(folders) == 1 else project.raw if project else Path.cwd())
+    print("\n".join(summary_lines(result, paths, args.lang, links)))
     return 0
 
 

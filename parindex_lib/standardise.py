@@ -40,8 +40,8 @@ class Standardised:
     tasks: pd.DataFrame
     files: tuple[Path, ...]
     ledgers: tuple[Ledger, ...] = ()
-    notes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    notes: tuple[Reason | str, ...] = ()
+    warnings: tuple[Reason | str, ...] = ()
     lineage: pd.DataFrame | None = None
     #: The criteria of units scored by criteria (one row per unit × year × period × criterion).
     criteria: pd.DataFrame = field(default_factory=criteria_scores.empty_criteria)
@@ -151,7 +151,9 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
             and not problems:
         problems += [no_rows(ledger) for ledger in empty]
     else:
-        warnings = [f"{ledger.file}: holds a table header but no rows: nothing was read from it" for ledger in empty]
+        warnings = [Reason("std_header_no_rows", {"file": ledger.file},
+                           f"{ledger.file}: holds a table header but no rows: nothing was read from it")
+                    for ledger in empty]
     criteria, frame, found = _roll_up_criteria(inputs.criteria, inputs.trees, applied.frame[schema.COLUMNS],
                                                inputs.ledgers)
     problems += found

@@ -145,7 +145,7 @@ def test_a_link_to_a_file_is_read_said_and_never_written_through(linked, tmp_pat
     (tmp_path / "elsewhere.csv").write_text("của người dùng", encoding="utf-8")
     (out / "scores.csv").symlink_to(tmp_path / "elsewhere.csv")  # an output that is a link: replaced, not followed
     before = digests(raw, outside, tmp_path / "elsewhere.csv")
-    code, stdout, err = run_cli(["standardise", str(raw), "--out", str(out)], capsys)
+    code, stdout, err = run_cli(["standardise", str(raw), "--out", str(out), "--lang", "en"], capsys)
     assert code == 0, err
     assert f"note: {raw / 'b.csv'} is a link to {outside / 'b.csv'} (outside the raw folder): read from there, " \
            "never written" in stdout
@@ -238,7 +238,7 @@ def test_the_workbook_read_back_after_hand_edits(workbook_bytes, tmp_path, capsy
     edit(book)
     book.save(path)
     before = digests(path)
-    got, stdout, err = run_cli(["standardise", str(path), "--out", str(tmp_path / "p")], capsys)
+    got, stdout, err = run_cli(["standardise", str(path), "--out", str(tmp_path / "p"), "--lang", "en"], capsys)
     assert got == code, err
     if code == 2:
         line = first_line(err)

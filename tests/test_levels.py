@@ -20,6 +20,7 @@ from parindex_lib.errors import MethodError, SchemeError
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import available_schemes, default_scheme, load_scheme
 from parindex_lib.present import pages
+from parindex_lib.present.summary import note_text
 from parindex_lib.readers import read_file, read_scores
 from parindex_lib.standardise import standardise, write_processed
 
@@ -312,5 +313,8 @@ def test_a_maximum_taken_from_the_scheme_is_said(tmp_path):
     c3 = result.scores.iloc[0]
     assert (c3.points, c3.max_points, round(c3.value_pct, 4)) == (12.75, 13.0, 98.0769)
     (note,) = result.notes
-    assert "took the maximum their year's published scheme gives: C3 13 points (provincial-2024, 1 value(s))" in note
-    assert note in result.describe()
+    assert "took the maximum their year's published scheme gives: C3 13 points (provincial-2024, 1 value(s))" \
+        in str(note)
+    assert str(note) in result.describe()
+    assert note_text(note, "vi") == ("1 giá trị điểm không ghi điểm tối đa được lấy điểm tối đa do phương pháp công "
+                                     "bố của năm đó quy định: C3 13 điểm (provincial-2024, 1 giá trị)")

@@ -94,7 +94,7 @@ def test_quoted_line_breaks_in_header_and_notes(tmp_path):
     # row numbers are the lines records start on: the header spans lines 1–2, C1 spans 3–4, C2 is on 5
     assert c1.source.endswith("row 3")
     assert scores[scores.component == "C2"].iloc[0].source.endswith("row 5")
-    notes = " ".join(result.ledgers[0].notes)
+    notes = " ".join(map(str, result.ledgers[0].notes))
     assert "no period column" in notes and "no kind column" in notes
 
 
@@ -230,7 +230,7 @@ def test_a_continuation_sheet_is_read_and_a_wider_one_is_refused(tmp_path):
     assert not result.problems
     assert len(result.scores) == 36
     assert result.scores.iloc[-1].source.endswith('sheet "Trang 2", row 18')
-    assert any("continuation" in n for n in result.ledgers[0].notes)
+    assert any("continuation" in str(n) for n in result.ledgers[0].notes)
     assert result.ledgers[0].skipped == [("Trang 1", 1, "title above the table")]
     accounted(result)
     wider = [[*r, "x"] for r in rows[18:]]

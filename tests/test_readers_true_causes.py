@@ -75,7 +75,7 @@ def test_two_groups_of_one_year_that_agree_are_read_as_one_and_said(tmp_path, ca
                    f"files:\n  plan.tsv: {{unit: {UNIT}, level: district}}\n")
     code, out, err = standardise(capsys, tmp_path, raw)
     assert code == 0, err
-    assert 'columns "Năm 2023 / Chỉ số" and "Năm 2023 / Chỉ số" both give the actual of 2023' in out
+    assert 'cột "Năm 2023 / Chỉ số" và "Năm 2023 / Chỉ số" cùng ghi kết quả năm 2023; mọi giá trị trùng nhau' in out
     scores = load_scores(tmp_path / "out" / "scores.csv")
     assert len(scores[(scores.year == 2023) & (scores.component == "C6")]) == 1
     ledger = read_file(raw / "plan.tsv", unit=UNIT, level="district").ledgers[0]
@@ -116,7 +116,7 @@ def test_two_columns_of_one_component_in_a_wide_table(tmp_path, capsys):
     header = ["Tỉnh", "Cấp", "Năm", "Chỉ số CCHC", "PAR INDEX"]
     same = [["Sơn La", "Tỉnh", "2024", "85,2%", "85,2%"], ["Lai Châu", "Tỉnh", "2024", "84%", ""]]
     raw = raw_with(tmp_path, {"tong.csv": [header, *same]})
-    code, out, err = standardise(capsys, tmp_path, raw)
+    code, out, err = standardise(capsys, tmp_path, raw, extra=("--lang", "en"))
     assert code == 0, err
     assert 'columns "Chỉ số CCHC" and "PAR INDEX" both name TOTAL; every value agrees' in out
     assert len(load_scores(tmp_path / "out" / "scores.csv")) == 2
@@ -237,10 +237,15 @@ def test_a_header_only_file_holds_no_rows(tmp_path, capsys):
     assert code == 2 and first_line(err).endswith("xa.csv: holds a table header but no rows (expected at least "
                                                   "one row of scores under the header)")
     write_csv(raw / "other.csv", [HEADER, *rows_of()])
-    code, out, err = standardise(capsys, tmp_path, raw)
+    code, out, err = standardise(capsys, tmp_path, raw, extra=("--lang", "en"))
     assert code == 0 and "9 score rows" in out
     assert [x for x in err.splitlines() if x.strip()] == [
         f"parindex: warning: {raw / 'xa.csv'}: holds a table header but no rows: nothing was read from it"]
+    code, out, err = standardise(capsys, tmp_path, raw)  # in Vietnamese, the command's default
+    assert code == 0 and "9 dòng điểm" in out
+    assert [x for x in err.splitlines() if x.strip()] == [
+        f"parindex: cảnh báo: {raw / 'xa.csv'}: có dòng tiêu đề bảng nhưng không có dòng nào: không đọc được gì "
+        "từ tệp này"]
 
 
 def test_an_excel_percent_with_fewer_decimals_keeps_the_cells_value(tmp_path, capsys):
@@ -254,7 +259,7 @@ def test_an_excel_percent_with_fewer_decimals_keeps_the_cells_value(tmp_path, ca
         sheet.append(["Xã A", "xã", 2024, c, 0.7052 + i / 100])
         sheet.cell(sheet.max_row, 5).number_format = "0%"  # shows 71%, 72%…: the office's display, not its value
     book.save(tmp_path / "xa.xlsx")
-    code, out, err = standardise(capsys, tmp_path, tmp_path / "xa.xlsx")
+    code, out, err = standardise(capsys, tmp_path, tmp_path / "xa.xlsx", extra=("--lang", "en"))
     assert code == 0, err
     scores = load_scores(tmp_path / "out" / "scores.csv").set_index("component")
     assert scores.loc["C1", "value_pct"] == 70.52 and scores.loc["C1", "decimals"] == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -20,13 +21,27 @@ def test_a_folder_is_its_files_and_its_manifest(tmp_path, capsys):
     raw = tmp_path / "raw"
     shutil.copytree(RAW_DIR, raw)
     out = tmp_path / "out"
-    assert main(["standardise", str(raw), "--out", str(out)]) == 0
+    assert main(["standardise", str(raw), "--out", str(out), "--lang", "en"]) == 0
     printed = capsys.readouterr().out
     # the published tables, and the illustrative communes' components rolled up from their criteria
     assert "190 score rows, 290 criteria rows and 8 task rows, 67 lineage rows from 10 file(s)" in printed
     assert "tam_duong_2024_ke_hoach_chi_so.tsv: 10 row(s) read; blank rows skipped: 11" in printed
     assert "section heading: 2" in printed
     assert len(load_scores(out / "scores.csv")) == 190 and (out / "criteria.csv").exists()
+
+
+def test_the_summary_is_vietnamese_on_a_vietnamese_command(tmp_path, capsys):
+    """The default language is Vietnamese: each file's line, its notes and the count, and no English word."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    assert main(["standardise", str(raw), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "130 dòng điểm và 8 dòng nhiệm vụ, 67 dòng kế thừa từ 9 tệp →" in printed
+    assert "tam_duong_2024_ke_hoach_chi_so.tsv: đọc 10 dòng; bỏ qua dòng trống: 11" in printed
+    assert "tam_duong_2024_phu_luc_phan_cong.tsv: đọc 7 dòng; đề mục: 2" in printed
+    assert 'trang tính "Chỉ số CCHC cấp tỉnh": không có cột kỳ: mọi dòng là kết quả cả năm (FY)' in printed
+    english = ["row", "read", "note", "skipped", "sheet", "heading", "column", "score", "file(s)", "every"]
+    assert not [w for w in english if re.search(rf"\b{re.escape(w)}\b", printed.replace(str(tmp_path), ""))]
 
 
 def test_unit_and_level_name_a_plan_table(tmp_path, capsys):
@@ -88,3 +103,10 @@ def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path
     scores = load_scores(processed / "scores.csv")
     assert "Xã Mới" in set(scores["unit"]) and not (scores["period"] == "Q3").any()
     assert stale_reasons(processed) == []
+
+
+def test_a_missing_scores_table_is_named_without_an_empty_value(tmp_path, capsys):
+    assert main(["lift", "--unit", UNIT, "--year", "2024", "--scores", str(tmp_path / "nope" / "scores.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"parindex: error: {tmp_path / 'nope' / 'scores.csv'}: does not exist (run `parindex " \
+                          "standardise` first)"

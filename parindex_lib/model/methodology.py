@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import Problem, Reason
 from parindex_lib.model.components import TOTAL, name_of
 from parindex_lib.model.schemes import Scheme, default_scheme
 
@@ -41,7 +41,7 @@ class Applied:
 
     frame: pd.DataFrame
     problems: tuple[Problem, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Reason, ...] = ()
 
 
 def apply_methodology(frame: pd.DataFrame, keep_inconsistent: frozenset[str] | bool = False) -> Applied:
@@ -97,7 +97,7 @@ class _Schemes:
         return top, scheme
 
 
-def _block_points(frame: pd.DataFrame, schemes: _Schemes) -> str | None:
+def _block_points(frame: pd.DataFrame, schemes: _Schemes) -> Reason | None:
     """Plain numbers of a block table (two or more blocks of a summing scheme in one unit's year) are points."""
     plain = frame["written"].to_numpy() == "plain"
     if not plain.any():
@@ -124,11 +124,13 @@ def _block_points(frame: pd.DataFrame, schemes: _Schemes) -> str | None:
     if not changed:
         return None
     names = ", ".join(sorted({name for _, name in changed}))
-    return (f"{sum(n for n, _ in changed)} value(s) of block tables typed as plain numbers were read as points, "
-            f"as published ({names}: the blocks add up to the total)")
+    count = sum(n for n, _ in changed)
+    return Reason("std_block_points", {"count": count, "schemes": names},
+                  f"{count} value(s) of block tables typed as plain numbers were read as points, as published "
+                  f"({names}: the blocks add up to the total)")
 
 
-def _fill_maxima(frame: pd.DataFrame, schemes: _Schemes, over: list[Problem]) -> str | None:
+def _fill_maxima(frame: pd.DataFrame, schemes: _Schemes, over: list[Problem]) -> Reason | None:
     """Points written without their maximum take the one their year's scheme publishes (points above it are a
     problem in ``over``)."""
     bare = np.flatnonzero((frame["written"].to_numpy() == "bare_points") & frame["max_points"].isna().to_numpy())
@@ -154,10 +156,13 @@ def _fill_maxima(frame: pd.DataFrame, schemes: _Schemes, over: list[Problem]) ->
         taken[key] = taken.get(key, 0) + 1
     if not taken:
         return None
-    what = "; ".join(f"{component} {_points_text(top)} points ({name}, {n} value(s))"
-                     for (name, component, top), n in sorted(taken.items()))
-    return (f"{sum(taken.values())} value(s) in points without a written maximum took the maximum their year's "
-            f"published scheme gives: {what}")
+    items = [(component, top, name, n) for (name, component, top), n in sorted(taken.items())]
+    what = "; ".join(f"{component} {_points_text(top)} points ({name}, {n} value(s))" for component, top, name, n
+                     in items)
+    count = sum(taken.values())
+    return Reason("std_maxima_taken", {"count": count, "items": items},
+                  f"{count} value(s) in points without a written maximum took the maximum their year's published "
+                  f"scheme gives: {what}")
 
 
 def unfilled_points(frame: pd.DataFrame, schemes: _Schemes | None = None) -> list[Problem]:
@@ -191,7 +196,7 @@ def _half_width(decimals: object) -> float:
 
 
 def _check_sums(frame: pd.DataFrame, schemes: _Schemes,
-                keep: frozenset[str] | bool) -> tuple[list[Problem], str | None]:
+                keep: frozenset[str] | bool) -> tuple[list[Problem], Reason | None]:
     """Σ blocks = total, within rounding, for every unit's year whose blocks are all given in points."""
     has_points = frame["points"].notna().to_numpy()
     if not has_points.any():
@@ -231,6 +236,6 @@ def _check_sums(frame: pd.DataFrame, schemes: _Schemes,
             f"total to equal the sum within the rounding of the printed values, ±{_points_text(round(tolerance, 4))}; "
             "to keep it as published, set keep_inconsistent: true for the file in manifest.yaml, or run "
             "`parindex standardise --keep-inconsistent`)", sheet))
-    note = (f"{kept} total(s) that are not the sum of their blocks were kept as published, with a note on their row"
-            if kept else None)
+    note = Reason("std_totals_kept", {"count": kept}, f"{kept} total(s) that are not the sum of their blocks were kept "
+                  "as published, with a note on their row") if kept else None
     return problems, note

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import Problem, Reason
 from parindex_lib.model.components import match_component
 from parindex_lib.readers.table import Table
 from parindex_lib.vn import fold
@@ -192,7 +192,7 @@ class Ledger:
     errors: set = field(default_factory=set)
     skipped: list[tuple[str | None, int, str]] = field(default_factory=list)
     blank: list[tuple[str | None, int]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Reason | str] = field(default_factory=list)
     groups_found: int = 0
     groups: list[tuple[str | None, str, str]] = field(default_factory=list)
 
@@ -243,8 +243,10 @@ def find_blocks(tables: list[Table], ledger: Ledger) -> tuple[list[Block], list[
         if not starts:
             if current is not None and max(width(c) for _, c in table.rows) <= current.header_width:
                 current.segments.append(Segment(table, list(table.rows)))
-                ledger.notes.append(f'{_where(table)} has no header: read as a continuation of '
-                                    f'{_where(current.table)} ({current.header_width} columns)')
+                ledger.notes.append(Reason("std_continuation", {
+                    "file": table.file, "sheet": table.sheet, "previous": current.table.sheet,
+                    "columns": current.header_width}, f'{_where(table)} has no header: read as a continuation of '
+                    f'{_where(current.table)} ({current.header_width} columns)'))
             elif table.rows:
                 cont = f" or a continuation of {_where(current.table)} with at most {current.header_width} " \
                        "columns" if current is not None else ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import Problem, Reason
 from parindex_lib.model.components import component_of
 from parindex_lib.readers.layout import (
     ACTUAL_GROUP,
@@ -255,5 +255,7 @@ def _account_groups(layout: _Layout, table: Table, ledger: Ledger) -> None:
             ledger.groups.append((table.sheet, label, f"refused where it differs from {first}"))
         else:
             ledger.groups.append((table.sheet, label, f"read as one with {first}"))
-            ledger.notes.append(f'{where(table)}: columns "{first}" and "{label}" both give the {g.kind} of '
-                                f"{g.year}; every value agrees, so they are read as one")
+            ledger.notes.append(Reason("std_groups_as_one", {
+                "file": table.file, "sheet": table.sheet, "first": first, "second": label, "kind": g.kind,
+                "year": g.year}, f'{where(table)}: columns "{first}" and "{label}" both give the {g.kind} of '
+                f"{g.year}; every value agrees, so they are read as one"))

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from parindex_lib.config import RAW_DIR
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, Reason
 from parindex_lib.readers import SUFFIXES
 from parindex_lib.readers.manifest import display
 
@@ -79,15 +79,17 @@ def _link_problem(path: Path) -> Problem | None:
     return None
 
 
-def raw_links(files: list[Path] | tuple[Path, ...], raw_dir: str | Path = RAW_DIR) -> list[str]:
+def raw_links(files: list[Path] | tuple[Path, ...], raw_dir: str | Path = RAW_DIR) -> list[Reason]:
     """What a summary says of the inputs that are links: where each was read from (never written)."""
     notes = []
     for path in files:
         if path.is_symlink():
             where = path.resolve()
             inside = where.is_relative_to(Path(raw_dir).resolve())
-            notes.append(f"{_link_name(path)} is a link to {where}{'' if inside else ' (outside the raw folder)'}: "
-                         "read from there, never written")
+            notes.append(Reason("std_link" if inside else "std_link_outside",
+                                {"link": _link_name(path), "target": str(where)},
+                                f"{_link_name(path)} is a link to {where}"
+                                f"{'' if inside else ' (outside the raw folder)'}: read from there, never written"))
     return notes
 
 

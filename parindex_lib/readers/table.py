@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, Reason
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Table:
     sheet: str | None = None
     blank: list[int] = field(default_factory=list)
     delimiter: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Reason | str] = field(default_factory=list)
 
     def problem(self, row: int | None, column: str | None, value: object, expected: str) -> Problem:
         return Problem(self.file, row, column, value, expected, self.sheet)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import Problem, Reason
 from parindex_lib.model import schema
 from parindex_lib.model.components import component_of, match_bound, match_kind, match_level, match_period
 from parindex_lib.readers.layout import TIDY_HEADERS, Block, Columns, Ledger, map_header, where
@@ -383,8 +383,10 @@ def _account_groups(block: Block, values: list[Values], ledger: Ledger) -> None:
             ledger.groups.append((sheet, v.head, f"refused where it differs from {v.same_as.head}"))
         else:
             ledger.groups.append((sheet, v.head, f"read as one with {v.same_as.head}"))
-            ledger.notes.append(f'{where(block.table)}: columns "{v.same_as.head}" and "{v.head}" both name '
-                                f"{v.code}; every value agrees, so they are read as one")
+            ledger.notes.append(Reason("std_columns_as_one", {
+                "file": block.table.file, "sheet": block.table.sheet, "first": v.same_as.head, "second": v.head,
+                "code": v.code}, f'{where(block.table)}: columns "{v.same_as.head}" and "{v.head}" both name '
+                f"{v.code}; every value agrees, so they are read as one"))
 
 
 def _note_defaults(block: Block, columns: Columns, sheet: Sheet, ledger: Ledger) -> None:
@@ -392,7 +394,8 @@ def _note_defaults(block: Block, columns: Columns, sheet: Sheet, ledger: Ledger)
     for name, note in (("period", "no period column: every row is a full-year (FY) result"),
                        ("kind", "no kind column: every row is an actual result")):
         if name not in columns.index and sheet.rows:
-            ledger.notes.append(f"{where(block.table)}: {note}")
+            ledger.notes.append(Reason(f"std_no_{name}", {"file": block.table.file, "sheet": block.table.sheet},
+                                       f"{where(block.table)}: {note}"))
 
 
 __all__ = ["read_tidy"]

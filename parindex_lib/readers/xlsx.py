@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, Reason
 from parindex_lib.readers.table import Limits, Table, check_rows, check_zip
 from parindex_lib.vn import nfc
 
@@ -96,12 +96,14 @@ class _Rounded:
                 self.first = (getattr(cell, "coordinate", "?"), shown, text)
         return text
 
-    def note(self, file: str, sheet: str) -> list[str]:
+    def note(self, file: str, sheet: str) -> list[Reason]:
         if not self.count:
             return []
         ref, shown, text = self.first
-        return [f'{file}, sheet "{sheet}": {self.count} cell(s) are formatted with fewer decimals than they hold '
-                f"(e.g. {ref} shows {shown}); each is read as stored ({ref}: {text}), not as displayed"]
+        return [Reason("std_rounded", {"file": file, "sheet": sheet, "count": self.count, "ref": ref, "shown": shown,
+                                       "text": text},
+                       f'{file}, sheet "{sheet}": {self.count} cell(s) are formatted with fewer decimals than they '
+                       f"hold (e.g. {ref} shows {shown}); each is read as stored ({ref}: {text}), not as displayed")]
 
 
 def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
