@@ -15,7 +15,7 @@ import pandas as pd
 from parindex_lib.config import PROCESSED_DIR, RAW_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, row_ranges
 from parindex_lib.io import file_version, sha256, write_atomic_many
-from parindex_lib.model import criteria_scores, schema
+from parindex_lib.model import criteria_scores, criteria_sheets, schema
 from parindex_lib.model.components import match_level
 from parindex_lib.model.lineage import LINEAGE_COLUMNS, LINEAGE_CSV, empty_lineage
 from parindex_lib.model.methodology import apply_methodology
@@ -154,8 +154,7 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
         warnings = [Reason("std_header_no_rows", {"file": ledger.file},
                            f"{ledger.file}: holds a table header but no rows: nothing was read from it")
                     for ledger in empty]
-    criteria, frame, found = _roll_up_criteria(inputs.criteria, inputs.trees, applied.frame[schema.COLUMNS],
-                                               inputs.ledgers)
+    criteria, frame, found = _roll_up_criteria(inputs.criteria, applied.frame[schema.COLUMNS], inputs.ledgers)
     problems += found
     if not problems:
         try:
@@ -182,7 +181,6 @@ class _Inputs:
     problems: list[Problem] = field(default_factory=list)
     keep: set[str] = field(default_factory=set)
     criteria: list[dict] = field(default_factory=list)
-    trees: dict = field(default_factory=dict)
 
 
 def _read_all(files: list[Path], unit: str | None, level: str | None, scheme: str | None,
@@ -211,22 +209,25 @@ def _read_all(files: list[Path], unit: str | None, level: str | None, scheme: st
         inputs.lineage += result.lineage
         inputs.ledgers += result.ledgers
         inputs.criteria += result.criteria
-        inputs.trees |= result.trees
     return inputs
 
 
-def _roll_up_criteria(rows: list[dict], trees: dict, scores: pd.DataFrame, ledgers: list[Ledger]):
-    """Criteria rows read → the criteria table, and their component rows added to the scores (checked against
-    component rows given for the same units)."""
-    if not rows:
+def _roll_up_criteria(read_rows: list[dict], scores: pd.DataFrame, ledgers: list[Ledger]):
+    """Criteria rows as read → checked against the tree of their scheme → the criteria table, and their
+    component rows added to the scores (checked against component rows given for the same units)."""
+    if not read_rows:
         return criteria_scores.empty_criteria(), scores, []
+    rows, trees, checked = criteria_sheets.check_rows(read_rows)
+    if not rows:
+        return criteria_scores.empty_criteria(), scores, checked
     read = pd.DataFrame(rows, columns=criteria_scores.READ_COLUMNS)
     table, rolled, problems, notes = criteria_scores.assemble(read, trees)
+    problems = checked + problems
     keep = {tuple(k) for k in read.loc[read["keep_inconsistent"], criteria_scores.GROUP].itertuples(index=False)}
     merged, found, said = criteria_scores.merge_component_rows(scores, to_frame(rolled) if not rolled.empty
                                                                else rolled, keep)
     for note in notes + said:  # said beside the file it concerns
-        ledger = next((lg for lg in ledgers if note.startswith(lg.file)), ledgers[0])
+        ledger = next((lg for lg in ledgers if str(note).startswith(lg.file)), ledgers[0])
         ledger.notes.append(note)
     return table, to_frame(merged), problems + found
 

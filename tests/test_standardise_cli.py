@@ -36,7 +36,7 @@ def test_the_summary_is_vietnamese_on_a_vietnamese_command(tmp_path, capsys):
     shutil.copytree(RAW_DIR, raw)
     assert main(["standardise", str(raw), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
-    assert "130 dòng điểm và 8 dòng nhiệm vụ, 67 dòng kế thừa từ 9 tệp →" in printed
+    assert "190 dòng điểm, 290 dòng tiêu chí và 8 dòng nhiệm vụ, 67 dòng kế thừa từ 10 tệp →" in printed
     assert "tam_duong_2024_ke_hoach_chi_so.tsv: đọc 10 dòng; bỏ qua dòng trống: 11" in printed
     assert "tam_duong_2024_phu_luc_phan_cong.tsv: đọc 7 dòng; đề mục: 2" in printed
     assert 'trang tính "Chỉ số CCHC cấp tỉnh": không có cột kỳ: mọi dòng là kết quả cả năm (FY)' in printed

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, Reason
 from parindex_lib.model.components import TOTAL, adjustments
 from parindex_lib.model.criteria import EPS, CriteriaTree, CriterionProblem
 from parindex_lib.model.index import half_width
@@ -386,9 +386,12 @@ def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
             if keep:
                 flags[code] = (f"ghi {_fmt(value)} cho tiêu chí {code}, nhưng tổng các tiêu chí thành phần ({kids}) "
                                f"là {_fmt(computed)}")
-                notes.append(f"{row['file']}{', sheet ' + repr(row['sheet']) if row['sheet'] else ''}, row "
-                             f"{row['row']}: {_fmt(value)} written for {code}, but its sub-criteria ({kids}) add up "
-                             f"to {_fmt(computed)} (kept as an inconsistency; the sum is used)")
+                notes.append(Reason("std_criteria_parent_kept", {
+                    "file": row["file"], "sheet": row["sheet"] or None, "row": row["row"], "value": _fmt(value),
+                    "code": code, "kids": kids, "computed": _fmt(computed)},
+                    f"{row['file']}{', sheet ' + repr(row['sheet']) if row['sheet'] else ''}, row {row['row']}: "
+                    f"{_fmt(value)} written for {code}, but its sub-criteria ({kids}) add up to {_fmt(computed)} "
+                    "(kept as an inconsistency; the sum is used)"))
             else:
                 problems.append(_problem(row, code, _column_name(row, field, column), _fmt(value),
                                          f"is not the sum of the sub-criteria of {code} ({kids}): {_fmt(computed)} "
@@ -406,8 +409,11 @@ def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
         if min(abs(value - total_points), abs(value - plain)) > 0.005 + EPS:
             if keep:
                 flags[TOTAL] = f"ghi tổng {_fmt(value)}, nhưng tổng điểm các lĩnh vực là {_fmt(total_points)}"
-                notes.append(f"{row['file']}, row {row['row']}: the total {_fmt(value)} written for {unit}, but its "
-                             f"areas add up to {_fmt(total_points)} (kept as an inconsistency)")
+                notes.append(Reason("std_criteria_total_kept", {
+                    "file": row["file"], "row": row["row"], "value": _fmt(value), "unit": unit,
+                    "computed": _fmt(total_points)},
+                    f"{row['file']}, row {row['row']}: the total {_fmt(value)} written for {unit}, but its areas add "
+                    f"up to {_fmt(total_points)} (kept as an inconsistency)"))
             else:
                 field = "appraised" if pd.notna(row["appraised_points"]) else "self"
                 problems.append(_problem(row, None, _column_name(row, field, "Điểm"), _fmt(value),
@@ -529,17 +535,23 @@ def merge_component_rows(scores: pd.DataFrame, rolled: pd.DataFrame, keep: set[t
                     rolled.loc[i, column] = other[column]
             rolled.loc[i, "source"] = f"{r['source']}; agrees with {other['source']}"
             drop_given.append(k)
-            notes.append(f"{other['source']}: {label} = {_fmt(other['value_pct'])}% agrees with the criteria "
-                         f"rolled up ({_fmt(r['value_pct'])}%); the rolled-up row, which carries points, is used")
+            notes.append(Reason("std_criteria_rows_agree", {
+                "source": other["source"], "component": r["component"], "unit": r["unit"], "year": r["year"],
+                "period": r["period"], "given": _fmt(other["value_pct"]), "rolled": _fmt(r["value_pct"])},
+                f"{other['source']}: {label} = {_fmt(other['value_pct'])}% agrees with the criteria rolled up "
+                f"({_fmt(r['value_pct'])}%); the rolled-up row, which carries points, is used"))
         elif tuple(r[c] for c in GROUP) in keep:
             drop_rolled.append(i)
             scores = scores.copy()
             mask = (scores[key] == pd.Series(k, index=key)).all(axis=1)
             flag = f"khác với kết quả tổng hợp từ tiêu chí ({_fmt(r['value_pct'])}%, {r['source']})"
             scores.loc[mask, "note"] = scores.loc[mask, "note"].map(lambda n, f=flag: f"{n}; {f}" if n else f)
-            notes.append(f"{other['source']}: {label} = {_fmt(other['value_pct'])}% disagrees with the criteria "
-                         f"rolled up ({_fmt(r['value_pct'])}%, {r['source']}) (kept as an inconsistency; the given row "
-                         "is used)")
+            notes.append(Reason("std_criteria_rows_disagree", {
+                "source": other["source"], "component": r["component"], "unit": r["unit"], "year": r["year"],
+                "period": r["period"], "given": _fmt(other["value_pct"]), "rolled": _fmt(r["value_pct"]),
+                "rolled_source": r["source"]},
+                f"{other['source']}: {label} = {_fmt(other['value_pct'])}% disagrees with the criteria rolled up "
+                f"({_fmt(r['value_pct'])}%, {r['source']}) (kept as an inconsistency; the given row is used)"))
         else:
             problems.append(Problem(str(other["source"]), None, r["component"], _fmt(other["value_pct"]) + "%",
                                     f"disagrees with {_fmt(r['value_pct'])}% rolled up from the criteria of "

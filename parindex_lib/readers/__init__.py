@@ -56,9 +56,9 @@ class ReadResult:
     lineage: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     ledgers: list[Ledger] = field(default_factory=list)
-    #: Rows of self-assessment sheets of criteria (rolled up by standardise), and the trees they use by scheme.
+    #: Rows of self-assessment sheets of criteria as written (checked against their tree and rolled up by
+    #: standardise).
     criteria: list[dict] = field(default_factory=list)
-    trees: dict = field(default_factory=dict)
 
     @property
     def scores(self) -> pd.DataFrame:
@@ -77,7 +77,6 @@ class ReadResult:
         self.problems += other.problems
         self.ledgers += other.ledgers
         self.criteria += other.criteria
-        self.trees |= other.trees
 
 
 def read_tables(path: str | Path, display_name: str | None = None, limits: Limits | None = None) -> list[Table]:
@@ -178,7 +177,7 @@ def _read_criteria_tables(tables: list[Table], context: dict, manifest: dict | N
     is_criteria = [is_criteria_table(t) for t in tables]
     given = {k: v for k, v in context.items() if v and k != "faulty_manifest"}
     for table in (t for t, criteria in zip(tables, is_criteria, strict=True) if criteria):
-        rows, problems = read_criteria(table, {**(manifest or {}), **given}, ledger, result.trees)
+        rows, problems = read_criteria(table, {**(manifest or {}), **given}, ledger)
         result.criteria += rows
         result.problems += problems
         ledger.notes += table.notes
