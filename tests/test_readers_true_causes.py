@@ -265,3 +265,20 @@ def test_an_excel_percent_with_fewer_decimals_keeps_the_cells_value(tmp_path, ca
     assert scores.loc["C1", "value_pct"] == 70.52 and scores.loc["C1", "decimals"] == 2
     assert ('sheet "Xã": 9 cell(s) are formatted with fewer decimals than they hold (e.g. E2 shows 71%); each is '
             "read as stored (E2: 70,52%), not as displayed") in out
+
+
+@pytest.mark.parametrize("value, points, expected", [
+    ("abc", "56,5", '"abc" is not a percentage (expected e.g. 70,52%); columns "Điểm"/"Điểm tối đa" give 56,5/70'),
+    ("80,71%", "60", '"80,71%" and columns "Điểm"/"Điểm tối đa" 60/70 = 85,71% disagree'),
+])
+def test_a_value_typed_over_beside_points_is_never_dropped(tmp_path, capsys, value, points, expected):
+    header = ["Đơn vị", "Cấp", "Năm", "Chỉ số thành phần", "Giá trị", "Điểm", "Điểm tối đa"]
+    rows = [["Xã A", "xã", "2024", "C1", "80,71%", "56,5", "70"], ["Xã A", "xã", "2024", "C2", value, points, "70"]]
+    path = write_csv(tmp_path / "xa.csv", [header, *rows])
+    code, _, err = standardise(capsys, tmp_path, path)
+    assert code == 2 and first_line(err) == f'{path}, row 3, column "Giá trị": {expected}' + (
+        "" if value == "abc" else ' (expected the same value within the rounding of 80,71%: correct one of them, or '
+                                  'leave "Giá trị" empty)')
+    rows[1][4] = "86%"  # written with no decimals: 85,71% rounds to it
+    code, _, err = standardise(capsys, tmp_path, write_csv(tmp_path / "xa.csv", [header, *rows]))
+    assert code == (0 if points == "60" else 2), err

@@ -25,12 +25,11 @@ from parindex_lib.model import schema
 from parindex_lib.model.components import component_of, match_bound, match_kind, match_level, match_period
 from parindex_lib.readers.layout import TIDY_HEADERS, Block, Columns, Ledger, map_header, where
 from parindex_lib.readers.tidy_frame import assemble
+from parindex_lib.readers.tidy_points import BARE, long_values, shown, value_beside_points
 from parindex_lib.readers.values import FractionCheck, Parsed, parse_bare_points, parse_value
 from parindex_lib.vn import fold, parse_rank
 
 _YES = {"true", "1", "yes", "co", "x"}
-#: Marks a points cell without its maximum, so that it is parsed as such.
-_BARE = "\x01"
 LEVEL_EXPECTED = ("is not a level (expected province/tỉnh, department/sở, district/huyện, commune/xã, national "
                   "or region)")
 PERIOD_EXPECTED = "is not a period (expected FY/Cả năm, Q1…Q4 or Quý 1…Quý 4)"
@@ -74,7 +73,7 @@ def _rank_of(text: str) -> int | None:
 
 
 def _value(text: str, kind: str) -> dict:
-    if text.startswith(_BARE):
+    if text.startswith(BARE):
         return parse_bare_points(text[1:])
     if not text:
         raise ValueError("is empty (expected a percentage such as 70,52%)")
@@ -237,14 +236,14 @@ class _Rows:
         code, value_col, rank_col = target
         if code is None:
             component = self.parsed("component", _component)
-            text, head = _long_values(self)
+            text, head = long_values(self.columns, self.text)
             present = np.ones(self.n, dtype=bool)
         else:
             component = np.full(self.n, code, dtype=object)
             text, head = self.sheet.column(value_col), self.columns.header[value_col]
             present = (text != "").to_numpy()
         parsed = Parsed.of_pairs(text, fields["kind"], _value)
-        self.fail(np.where(present, parsed.errors(), None), head, text.map(_shown))
+        self.fail(np.where(present, parsed.errors(), None), head, text.map(shown))
         ranks, rank_head = fields["rank"], self.columns.head("rank")
         if code is not None and rank_col is not None:
             r_text, rank_head = self.sheet.column(rank_col), self.columns.header[rank_col]
@@ -296,34 +295,6 @@ class _Rows:
             self.bad |= over
 
 
-def _shown(text: str) -> str:
-    return text[1:] if text.startswith(_BARE) else text
-
-
-def _long_values(rows: _Rows) -> tuple[pd.Series, str]:
-    """The long layout's value text per row: the value column, else points (with their maximum)."""
-    index = rows.columns.index
-    if "value_pct" in index:
-        values = rows.text("value_pct")
-        if "points" in index:  # points given (with their maximum) define the value; else the value column
-            pts = _points_text(rows)
-            with_max = pts.str.contains("/", regex=False) & ~pts.str.startswith(_BARE)
-            values = values.where((values != "") & ~with_max, pts)
-        return values, rows.columns.head("value_pct")
-    return _points_text(rows), rows.columns.head("points")
-
-
-def _points_text(rows: _Rows) -> pd.Series:
-    pts = rows.text("points")
-    if "max_points" in rows.columns.index:
-        mx = rows.text("max_points")
-        both = (pts != "") & (mx != "") & ~pts.str.contains("/", regex=False)
-        pts = pts.where(~both, pts + "/" + mx)
-    # Points written without their maximum are never a percentage: marked, so that they are read as points.
-    bare = (pts != "") & ~pts.str.contains("[/%]", regex=True)
-    return pts.where(~bare, _BARE + pts)
-
-
 def _value_targets(columns: Columns) -> list[tuple]:
     """(component, value column, rank column) per component column; one (None, None, None) for the long layout."""
     if not columns.wide:
@@ -360,6 +331,7 @@ def read_tidy(block: Block, context: dict, ledger: Ledger,
     rows = _Rows(sheet, columns, context)
     rows.check_extra_cells(block.header_width)
     fields = rows.fields()
+    value_beside_points(rows, fields)
     values = [rows.values(target, fields) for target in _value_targets(columns)]
     if columns.wide:
         rows.require_a_value(values)
