@@ -170,6 +170,32 @@ def test_losses_need_components(province_table):
         peers.losses(group)
 
 
+def test_criteria_losses_by_hand(points_group):
+    """Three communes of the points group scored by criteria: points lost summed per criterion (a penalty's points
+    are the points deducted; a bonus not earned is no loss), units short of the maximum, units under 80% of it;
+    another tree's criterion of the same code, and a unit outside the group, are never added in."""
+    def row(unit, code, component, max_points, points, scheme="tree-a"):
+        return {"unit": unit, "level": "commune", "year": 2025, "period": "FY", "criterion": code, "leaf": True,
+                "scheme": scheme, "component": component, "area": code.split(".")[0], "name_vi": f"Tiêu chí {code}",
+                "name_en": f"Criterion {code}", "max_points": max_points, "points": points}
+    table = pd.DataFrame([
+        row("Xã A", "1.1", "C1", 4.0, 4.0), row("Xã B", "1.1", "C1", 4.0, 3.0), row("Xã C", "1.1", "C1", 4.0, 1.0),
+        row("Xã A", "2.1", "C2", 10.0, 7.0), row("Xã B", "2.1", "C2", 10.0, 9.0), row("Xã C", "2.1", "C2", 10.0, 8.0),
+        row("Xã A", "9.1", "PENALTY", 3.0, 1.0), row("Xã B", "9.1", "PENALTY", 3.0, 0.0),
+        row("Xã A", "8.1", "BONUS", 2.0, 0.0), row("Xã C", "1.1", "C1", 4.0, 0.0, scheme="tree-b"),
+        row("Xã Khác", "1.1", "C1", 4.0, 0.0)])
+    out = peers.criteria_losses(points_group, table)
+    assert list(out.index) == [("tree-a", "2.1"), ("tree-a", "1.1"), ("tree-b", "1.1"), ("tree-a", "9.1")]
+    assert out.loc[("tree-a", "2.1"), ["points_lost", "max_points", "units_losing", "units_below", "units"]].tolist() \
+        == [6.0, 30.0, 3, 1, 3]  # 3 + 1 + 2 lost; only Xã A's 7/10 is under 80%
+    assert out.loc[("tree-a", "1.1"), ["points_lost", "units_losing", "units_below"]].tolist() == [4.0, 2, 2]
+    # The penalty: Xã A had 1 of 3 deducted (keeps 2/3, under 80%), Xã B none.
+    penalty = out.loc[("tree-a", "9.1"), ["points_lost", "units_losing", "units_below", "units"]]
+    assert penalty.tolist() == [1.0, 1, 1, 2]
+    assert ("tree-a", "8.1") not in out.index
+    assert peers.criteria_losses(points_group, table, threshold=70.0).loc[("tree-a", "2.1"), "units_below"] == 0
+    assert peers.criteria_losses(points_group, table.iloc[0:0]).empty
+
 def test_below_target_and_movers(province_table):
     group = peers.build_group(province_table, "commune", 2025, province="Tỉnh Một", group="xã")
     short = peers.below_target(group)

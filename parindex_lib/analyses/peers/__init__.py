@@ -11,6 +11,7 @@ components), built once, so a province's 3 321 communes cost a few array operati
   reference (the national average for provinces) where one exists;
 * :func:`losses` — the components the group loses most on (points lost summed over units where maxima are
   known, else weighted percentage points), and how many units are below a threshold on each;
+* :func:`criteria_losses` — the same, criterion by criterion, for units scored by criteria;
 * :func:`below_target`, :func:`movers`;
 * :func:`group_lift` — the cheapest changes across units that bring at least N units to the target, or the
   group's mean to a target, under the cost models of :func:`parindex_lib.analyses.lift.lift`.
@@ -25,6 +26,7 @@ mean the units share one constraint: ``gap`` by water-filling over every unit's 
 discretised, so nothing is approximated.
 """
 
+from parindex_lib.analyses.peers.by_criterion import criteria_losses
 from parindex_lib.analyses.peers.groups import (
     GroupKey,
     PeerGroup,
@@ -52,5 +54,5 @@ from parindex_lib.analyses.peers.lift import (
 from parindex_lib.analyses.peers.solvers import water_fill
 
 __all__ = ["COST_MODELS", "GOALS", "UNREACHABLE_MEAN", "UNREACHABLE_UNITS", "GroupKey", "GroupLiftResult", "PeerGroup",
-           "below_target", "build_group", "competition_rank", "distribution", "group_keys", "group_lift", "group_of",
-           "league_table", "losses", "movers", "unit_places", "water_fill"]
+           "below_target", "build_group", "competition_rank", "criteria_losses", "distribution", "group_keys",
+           "group_lift", "group_of", "league_table", "losses", "movers", "unit_places", "water_fill"]
