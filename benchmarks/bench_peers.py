@@ -39,6 +39,23 @@ def measure(fn, repeat: int = 3) -> tuple[float, float, object]:
     return min(times), peak / 2**20, result
 
 
+def criteria_table(group: peers.PeerGroup, rng: np.random.Generator, per_component: int = 5) -> pd.DataFrame:
+    """A made-up criteria table for the group's units (its scored rows): ``per_component`` criteria per component,
+    each unit's points drawn between half and all of each criterion's maximum (ILLUSTRATIVE, NOT REAL)."""
+    criteria = [(f"{k}.{j}", code, MAXIMA[code] / per_component) for k, code in enumerate(MAXIMA, start=1)
+                for j in range(1, per_component + 1)]
+    n = len(group.units)
+    units = np.repeat(np.array(group.units, dtype=object), len(criteria))
+    code = np.tile(np.array([c[0] for c in criteria], dtype=object), n)
+    component = np.tile(np.array([c[1] for c in criteria], dtype=object), n)
+    maximum = np.tile(np.array([c[2] for c in criteria], dtype=float), n)
+    points = (maximum * rng.uniform(0.5, 1.0, len(maximum)) * 4).round() / 4
+    return pd.DataFrame({"unit": units, "level": "commune", "year": group.year, "period": group.period,
+                         "criterion": code, "leaf": True, "scheme": "synthetic", "component": component,
+                         "area": [c.split(".")[0] for c in code], "name_vi": code, "name_en": code,
+                         "max_points": maximum, "points": points})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=3321)
@@ -64,6 +81,9 @@ def main() -> None:
         ("losses (points and units below)", *measure(lambda: peers.losses(group))[:2]),
         ("below target and movers", *measure(lambda: (peers.below_target(group), peers.movers(group)))[:2]),
     ]
+    table = criteria_table(group, rng)
+    what = f"criteria losses ({table['criterion'].nunique()} criteria, {len(table)} rows of the criteria table)"
+    rows.append((what, *measure(lambda: peers.criteria_losses(group, table))[:2]))
     lifts = [
         (f"group lift, gap, every unit that can ({below} below)", lambda: peers.group_lift(group)),
         (f"group lift, gap, {more} more units",
