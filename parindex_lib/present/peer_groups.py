@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from parindex_lib.analyses import peers
+from parindex_lib.present.excel import NUMBER, PCT, WHOLE, Column, Sheet
 from parindex_lib.present.i18n import t
-from parindex_lib.present.workbook import NUMBER, PCT, WHOLE, Column, Sheet
 
 #: The page's file name in the group's folder.
 PAGE = "peers.html"
