@@ -233,6 +233,21 @@ def test_files_that_are_not_schemes_are_left_alone(tmp_path):
     assert "folder" not in schemes.available_schemes((tmp_path,))
 
 
+def test_a_scheme_saved_as_upper_case_yaml_is_read(tmp_path):
+    (tmp_path / f"{NAME}.YAML").write_text(scheme_text(), encoding="utf-8")  # as some Windows programs save it
+    assert load_scheme(NAME, (tmp_path,)).name == NAME
+    assert load_scheme(str(tmp_path / f"{NAME}.YAML")).name == NAME
+
+
+def test_a_scheme_saved_with_a_hidden_extension_is_pointed_to(tmp_path):
+    (tmp_path / f"{NAME}.yaml.txt").write_text(scheme_text(), encoding="utf-8")  # "hide extensions" on Windows
+    with pytest.raises(SchemeError) as refused:
+        load_scheme(NAME, (tmp_path,))
+    assert str(refused.value).startswith(f'unknown scheme "{NAME}"')
+    assert f'{tmp_path / f"{NAME}.yaml.txt"} is not read as a scheme (expected a name ending in .yaml: rename it ' \
+           f'"{NAME}.yaml")' in str(refused.value)
+
+
 def test_two_files_with_one_name_are_refused(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -80,7 +80,24 @@ def _scheme_files(folder: Path) -> list[Path]:
         entries = sorted(folder.iterdir())
     except OSError as exc:
         raise SchemeError(f"{folder}: the scheme folder cannot be read ({exc.strerror or exc})") from None
-    return [p for p in entries if p.suffix in SUFFIXES and not p.name.startswith((".", "~")) and not p.is_dir()]
+    # .YAML as a Windows program may save it is a scheme file too
+    return [p for p in entries if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~")) and not p.is_dir()]
+
+
+def files_not_read(name: str, extra_dirs: Iterable[Path] = ()) -> list[Path]:
+    """Files of the user's scheme folders that look meant as the scheme ``name`` but are not read as schemes
+    (``son-la.yaml.txt`` saved with a hidden extension, ``son-la.json``), so that an unknown name can point to them."""
+    found = []
+    for folder in scheme_dirs(extra_dirs):
+        if folder.origin == "packaged":
+            continue
+        try:
+            entries = sorted(folder.path.iterdir())
+        except OSError:
+            continue
+        found += [p for p in entries if p.name.lower().startswith(name.lower()) and p.is_file()
+                  and p.suffix.lower() not in SUFFIXES]
+    return found
 
 
 def _catalogue(extra_dirs: Iterable[Path] = ()) -> dict[str, tuple[Path, str]]:

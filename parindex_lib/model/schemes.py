@@ -34,6 +34,7 @@ from parindex_lib.model.scheme_folders import (
     _catalogue,
     available_schemes,
     check_scheme_folder,
+    files_not_read,
     scheme_dirs,
     scheme_folders,
 )
@@ -198,14 +199,16 @@ def load_scheme(name_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> Sc
         For an unknown name, or a file whose contents are not a valid scheme (each fault located).
     """
     text = str(name_or_path)
-    is_path = Path(text).suffix in SUFFIXES or os.sep in text or Path(text).is_file()
+    is_path = Path(text).suffix.lower() in SUFFIXES or os.sep in text or Path(text).is_file()
     if not is_path:
         catalogue = _catalogue(extra_dirs)
         if text not in catalogue:
             close = difflib.get_close_matches(text, list(catalogue), n=1, cutoff=0.6)
             hint = f'did you mean "{close[0]}"? ' if close else ""
+            unread = "".join(f"; {p} is not read as a scheme (expected a name ending in .yaml: rename it "
+                             f'"{text}.yaml")' for p in files_not_read(text, extra_dirs))
             raise SchemeError(f'unknown scheme "{text}" ({hint}available: {", ".join(sorted(catalogue))}; '
-                              "a scheme of your own goes in data/schemes/ or a folder given with --schemes)")
+                              f"a scheme of your own goes in data/schemes/ or a folder given with --schemes{unread})")
         path, origin = catalogue[text]
         return _load_file(path, origin, named=True)
     path = Path(text)
@@ -217,7 +220,7 @@ def load_scheme(name_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> Sc
     if path.is_dir():
         raise SchemeError(f"{path}: is a folder (expected a scheme file; a folder of schemes is given with "
                           "--schemes)")
-    if path.suffix not in SUFFIXES:
+    if path.suffix.lower() not in SUFFIXES:
         raise SchemeError(f'{path}: is not a scheme file (expected a .yaml file, e.g. "{path.stem}.yaml")')
     return _load_file(path, "file", named=False)
 
