@@ -15,7 +15,7 @@ import pandas as pd
 from parindex_lib.config import PROCESSED_DIR, RAW_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, row_ranges
 from parindex_lib.io import file_version, sha256, write_atomic_many
-from parindex_lib.model import criteria_scores, criteria_sheets, schema
+from parindex_lib.model import criteria_assembly, criteria_scores, criteria_sheets, schema
 from parindex_lib.model.components import match_level
 from parindex_lib.model.lineage import LINEAGE_COLUMNS, LINEAGE_CSV, empty_lineage
 from parindex_lib.model.methodology import apply_methodology
@@ -221,10 +221,10 @@ def _roll_up_criteria(read_rows: list[dict], scores: pd.DataFrame, ledgers: list
     if not rows:
         return criteria_scores.empty_criteria(), scores, checked
     read = pd.DataFrame(rows, columns=criteria_scores.READ_COLUMNS)
-    table, rolled, problems, notes = criteria_scores.assemble(read, trees)
+    table, rolled, problems, notes = criteria_assembly.assemble(read, trees)
     problems = checked + problems
     keep = {tuple(k) for k in read.loc[read["keep_inconsistent"], criteria_scores.GROUP].itertuples(index=False)}
-    merged, found, said = criteria_scores.merge_component_rows(scores, to_frame(rolled) if not rolled.empty
+    merged, found, said = criteria_assembly.merge_component_rows(scores, to_frame(rolled) if not rolled.empty
                                                                else rolled, keep)
     for note in notes + said:  # said beside the file it concerns
         ledger = next((lg for lg in ledgers if str(note).startswith(lg.file)), ledgers[0])
