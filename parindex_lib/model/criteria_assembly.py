@@ -99,27 +99,55 @@ def assemble(read: pd.DataFrame, trees: Mapping[str, CriteriaTree]
 
 
 def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
-    problems: list[Problem] = []
-    notes: list[str] = []
-    unit, level, year, period = (group.iloc[0][k] for k in GROUP)
+    """One unit's criteria table and component rows, in named steps: each criterion once, every scored one with
+    a value, the roll-up, written parents' totals and the grand total against their sums."""
     keep = bool(group["keep_inconsistent"].any())
-    total_rows = group[group["criterion"] == TOTAL]
-    rows = group[group["criterion"] != TOTAL]
-    seen: dict[str, Mapping] = {}
+    by_code, problems = _each_once(group[group["criterion"] != TOTAL])
+    leaves, missing = _leaf_points(group, tree, scheme, by_code)
+    problems += missing
+    if problems:
+        return None, None, problems, []
+    leaf_frame = pd.DataFrame(leaves)
+    for k in GROUP:
+        leaf_frame[k] = group.iloc[0][k]
+    nodes = roll_up(leaf_frame, tree).set_index("criterion")
+    flags, written, problems, notes = _parents_written(tree, by_code, nodes, keep)
+    comps = component_rows(nodes.reset_index(), tree)
+    total_points, maximum = total_of(comps)
+    plain = float(comps.loc[~comps["component"].isin(adjustments()), "points"].sum())
+    reported_total, total_problems, total_notes = _total_written(group, total_points, plain, keep, flags)
+    problems += total_problems
+    notes += total_notes
+    if problems:
+        return None, None, problems, notes
+    table = _table(group, tree, scheme, nodes, by_code, written, flags)
+    return table, _score_rows(group, tree, scheme, comps, flags, reported_total, maximum, table), problems, notes
+
+
+def _each_once(rows: pd.DataFrame) -> tuple[dict[str, Mapping], list[Problem]]:
+    """The rows by criterion; a criterion given twice for a unit is a problem naming where it was first."""
     by_code: dict[str, Mapping] = {}
+    problems: list[Problem] = []
     for _, row in rows.iterrows():
         code = row["criterion"]
-        if code in seen:
-            other = seen[code]
+        if code in by_code:
+            other = by_code[code]
             problems.append(_problem(row, code, _column_name(row, "code", "STT/Mã"), code,
-                                     f"gives criterion {code} of {unit} again (first at row {other['row']}"
+                                     f"gives criterion {code} of {row['unit']} again (first at row {other['row']}"
                                      + (f', sheet "{other["sheet"]}"' if other["sheet"] != row["sheet"] else "")
                                      + "; expected each criterion once per unit)"))
             continue
-        seen[code] = row
         by_code[code] = row
+    return by_code, problems
+
+
+def _leaf_points(group: pd.DataFrame, tree: CriteriaTree, scheme: str, by_code: Mapping[str, Mapping]
+                 ) -> tuple[list[dict], list[Problem]]:
+    """Each scored criterion's points (the appraised ones decide); a missing or empty one is a problem."""
     anchor = group.iloc[0]
-    leaves = []
+    unit, year, period = anchor["unit"], anchor["year"], anchor["period"]
+    leaves: list[dict] = []
+    problems: list[Problem] = []
     for leaf in tree.leaves():
         row = by_code.get(leaf.code)
         if row is None:
@@ -135,15 +163,16 @@ def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
             continue
         leaves.append({"criterion": leaf.code, "self_points": self_pts, "appraised_points": appraised,
                        "points": appraised if pd.notna(appraised) else self_pts})
-    if problems:
-        return None, None, problems, notes
-    leaf_frame = pd.DataFrame(leaves)
-    for k in GROUP:
-        leaf_frame[k] = group.iloc[0][k]
-    nodes = roll_up(leaf_frame, tree).set_index("criterion")
-    # Written parent totals against the sum of their children.
+    return leaves, problems
+
+
+def _parents_written(tree: CriteriaTree, by_code: Mapping[str, Mapping], nodes: pd.DataFrame, keep: bool):
+    """Parents' totals as the sheet writes them, against the sum of their children: an error, or (``keep``) a
+    flagged inconsistency and a note. Returns the flags, the written totals, the problems and the notes."""
     flags: dict[str, str] = {}
     written: dict[str, float] = {}
+    problems: list[Problem] = []
+    notes: list = []
     for code, row in by_code.items():
         if code not in tree or tree.is_leaf(code):
             continue
@@ -173,33 +202,36 @@ def _assemble_unit(group: pd.DataFrame, tree: CriteriaTree, scheme: str):
                                          f"is not the sum of the sub-criteria of {code} ({kids}): {_fmt(computed)} "
                                          "(expected them equal; to keep the table as published, flag it with "
                                          "--keep-inconsistent or keep_inconsistent: true in the manifest)"))
-    comps = component_rows(nodes.reset_index(), tree)
-    total_points, maximum = total_of(comps)
-    plain = float(comps.loc[~comps["component"].isin(adjustments()), "points"].sum())
+    return flags, written, problems, notes
+
+
+def _total_written(group: pd.DataFrame, total_points: float, plain: float, keep: bool, flags: dict[str, str]):
+    """The grand total as the sheet writes it, against Σ areas (with or without bonus and penalty points): an
+    error, or (``keep``) a flag and a note. Returns the total written (or None), the problems and the notes."""
     reported_total = None
-    for _, row in total_rows.iterrows():
+    problems: list[Problem] = []
+    notes: list = []
+    for _, row in group[group["criterion"] == TOTAL].iterrows():
         value = row["appraised_points"] if pd.notna(row["appraised_points"]) else row["self_points"]
         if pd.isna(value):
             continue
         reported_total = float(value)
-        if min(abs(value - total_points), abs(value - plain)) > 0.005 + EPS:
-            if keep:
-                flags[TOTAL] = f"ghi tổng {_fmt(value)}, nhưng tổng điểm các lĩnh vực là {_fmt(total_points)}"
-                notes.append(Reason("std_criteria_total_kept", {
-                    "file": row["file"], "row": row["row"], "value": _fmt(value), "unit": unit,
-                    "computed": _fmt(total_points)},
-                    f"{row['file']}, row {row['row']}: the total {_fmt(value)} written for {unit}, but its areas add "
-                    f"up to {_fmt(total_points)} (kept as an inconsistency)"))
-            else:
-                field = "appraised" if pd.notna(row["appraised_points"]) else "self"
-                problems.append(_problem(row, None, _column_name(row, field, "Điểm"), _fmt(value),
-                                         f"is not the sum of the areas' points, {_fmt(total_points)} (expected them "
-                                         "equal; to keep the table as published, flag it with --keep-inconsistent "
-                                         "or keep_inconsistent: true in the manifest)"))
-    if problems:
-        return None, None, problems, notes
-    table = _table(group, tree, scheme, nodes, by_code, written, flags)
-    return table, _score_rows(group, tree, scheme, comps, flags, reported_total, maximum, table), problems, notes
+        if min(abs(value - total_points), abs(value - plain)) <= 0.005 + EPS:
+            continue
+        if keep:
+            flags[TOTAL] = f"ghi tổng {_fmt(value)}, nhưng tổng điểm các lĩnh vực là {_fmt(total_points)}"
+            notes.append(Reason("std_criteria_total_kept", {
+                "file": row["file"], "row": row["row"], "value": _fmt(value), "unit": row["unit"],
+                "computed": _fmt(total_points)},
+                f"{row['file']}, row {row['row']}: the total {_fmt(value)} written for {row['unit']}, but its areas "
+                f"add up to {_fmt(total_points)} (kept as an inconsistency)"))
+        else:
+            field = "appraised" if pd.notna(row["appraised_points"]) else "self"
+            problems.append(_problem(row, None, _column_name(row, field, "Điểm"), _fmt(value),
+                                     f"is not the sum of the areas' points, {_fmt(total_points)} (expected them "
+                                     "equal; to keep the table as published, flag it with --keep-inconsistent "
+                                     "or keep_inconsistent: true in the manifest)"))
+    return reported_total, problems, notes
 
 
 def _table(group, tree, scheme, nodes, by_code, written, flags) -> pd.DataFrame:
