@@ -309,17 +309,39 @@ def test_a_hierarchy_name_the_scheme_does_not_know(tmp_path):
 
 def test_long_form_csv_with_many_units(tmp_path):
     tree = load_criteria("illustrative-commune")
-    units = [demo_scores(tree, f"Xã số {i}", i) for i in range(5)]
-    for u in units:
-        u.unit = u.unit.removeprefix("Xã ")
-    path = write_long_csv(tmp_path / "tong_hop.csv", units, tree)
+    units = [demo_scores(tree, name, i) for i, name in enumerate(["Bản Bo", "Nà Tăm", "số 3", "Bình Lư", "Tả Lèng"])]
+    path = write_long_csv(tmp_path / "tong_hop.csv", units, tree)  # written "Xã Bản Bo", "Xã số 3", …
     result = _read(path, "illustrative-commune-2024")
-    assert result.criteria["unit"].nunique() == 5 and not result.scores.empty
+    # one commune is one unit however it is written: the level word goes, unless the name is only a number
+    assert sorted(result.criteria["unit"].unique()) == ["Bình Lư", "Bản Bo", "Nà Tăm", "Tả Lèng", "Xã số 3"]
+    assert set(result.criteria["level"]) == {"commune"} and not result.scores.empty
     for u in units:
-        got = result.criteria[result.criteria["unit"] == f"Xã số {u.unit.split()[-1]}"]
-        if got.empty:
-            got = result.criteria[result.criteria["unit"] == u.unit]
+        got = result.criteria[result.criteria["unit"] == (u.unit if u.unit != "số 3" else "Xã số 3")]
         assert got.set_index("criterion")["points"].to_dict() == pytest.approx(sums(tree, u))
+
+
+@pytest.mark.parametrize("written", ["Bản Bo", "Xã Bản Bo", "UBND xã Bản Bo", "UBND XÃ BẢN BO"])
+def test_a_unit_written_with_or_without_its_level_word_is_one_unit(tmp_path, written):
+    """The long form's "Đơn vị" is read as a sheet's title is: "Xã Bản Bo" is the commune "Bản Bo"."""
+    tree = load_criteria("illustrative-commune")
+    path = write_long_csv(tmp_path / "l.csv", [full_marks(tree, "Bản Bo")], tree)
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("Xã Bản Bo", written), encoding="utf-8-sig")
+    result = _read(path, "illustrative-commune-2024")
+    assert set(result.criteria["unit"]) == {"Bản Bo"} and set(result.scores["unit"]) == {"Bản Bo"}
+
+
+def test_a_unit_whose_level_word_disagrees_with_the_level_given(tmp_path):
+    tree = load_criteria("illustrative-commune")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    path = write_long_csv(raw / "l.csv", [full_marks(tree, "Bản Bo")], tree)
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("Xã Bản Bo", "Sở Nội vụ"), encoding="utf-8-sig")
+    (raw / "manifest.yaml").write_text("files:\n  l.csv:\n    scheme: illustrative-commune-2024\n"
+                                       "    level: commune\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        standardise(raw_dir=raw)
+    assert 'l.csv, rows 2–42, column "Đơn vị": "Sở Nội vụ" names a unit of the department level, but the level ' \
+           "given is commune (expected one level) (41 rows)" in str(exc.value)
 
 
 def test_penalty_points_written_as_a_deduction(tmp_path):

@@ -29,7 +29,7 @@ from parindex_lib.readers.criteria_header import (
     find_header,
     header_fields,
     is_criteria_table,
-    unit_name,
+    unit_of,
 )
 from parindex_lib.readers.layout import Ledger
 from parindex_lib.readers.table import Table
@@ -163,7 +163,7 @@ class _RowFault(Exception):
 def _row_point(values: dict, sheet: _Sheet, where: RowPlace) -> tuple:
     """The unit, year, period and level a row scores (from its own columns in long form)."""
     fields, point = sheet.fields, sheet.point
-    unit = unit_name(values["unit"]) if sheet.long_form and values.get("unit") else point.get("unit")
+    unit, word_level = unit_of(values["unit"]) if sheet.long_form and values.get("unit") else (point.get("unit"), None)
     if sheet.long_form and not unit:
         if any(values.get(k) for k in _POINT_KEYS):
             raise _RowFault(where.problem("unit", "", "is empty (expected the unit's name)"))
@@ -186,7 +186,10 @@ def _row_point(values: dict, sheet: _Sheet, where: RowPlace) -> tuple:
         if level is None:
             raise _RowFault(where.problem("level", values["level"], "is not a level (expected xã/commune, "
                                                                     "sở/department, huyện/district, tỉnh/province)"))
-    return unit, year, period, level
+    if word_level and level and word_level != level:
+        raise _RowFault(where.problem("unit", values["unit"], f"names a unit of the {word_level} level, but the "
+                                                              f"level given is {level} (expected one level)"))
+    return unit, year, period, level or word_level
 
 
 def _where(table: Table) -> str:

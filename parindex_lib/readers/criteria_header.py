@@ -64,6 +64,7 @@ _UNIT_LABEL = re.compile(r"(?i)^\s*(?:tên\s+)?(?:đơn vị|cơ quan|địa ph�
                          r"\s*[:：]\s*(?P<name>.+?)\s*$")
 _LEVEL_PREFIX = re.compile(r"(?i)^(?:(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+)?(?P<word>xã|phường|thị trấn|đặc khu|"
                            r"sở|huyện|quận|thị xã|tỉnh)\s+(?P<name>\S.*)$")
+_NUMBERED = re.compile(r"^(?:so\s*)?\d+[a-z]?$")  # folded: "1", "số 3", "12a"
 _LEVEL_OF = {"xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune", "sở": "department",
              "huyện": "district", "quận": "district", "thị xã": "district", "tỉnh": "province"}
 _IN_TITLE = re.compile(r"(?i)\b(?:của\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?P<word>xã|phường|thị trấn|"
@@ -173,10 +174,10 @@ class SheetPoint:
                 if text:
                     self._title(text, number)
         if table.sheet and "unit" not in self.found:
-            m = _LEVEL_PREFIX.match(nfc(table.sheet))
-            if m and m.group("word").lower() in _LEVEL_OF:
-                self._offer("unit", unit_name(m.group("name")), f'the sheet\'s name "{table.sheet}"')
-                self._offer("level", _LEVEL_OF[m.group("word").lower()], f'the sheet\'s name "{table.sheet}"')
+            name, level = unit_of(table.sheet)
+            if level:
+                self._offer("unit", name, f'the sheet\'s name "{table.sheet}"')
+                self._offer("level", level, f'the sheet\'s name "{table.sheet}"')
 
     def _offer(self, key: str, value: object, origin: str, number: int | None = None) -> None:
         if key not in self.found:
@@ -202,12 +203,10 @@ class SheetPoint:
                 break
         label = _UNIT_LABEL.match(nfc(text))
         if label:
-            name = label.group("name")
-            pre = _LEVEL_PREFIX.match(name)
-            if pre and pre.group("word").lower() in _LEVEL_OF:
-                self._offer("level", _LEVEL_OF[pre.group("word").lower()], f"the title ({where})", number)
-                name = pre.group("name")
-            self._offer("unit", unit_name(name), f"the title ({where})", number)
+            name, level = unit_of(label.group("name"))
+            if level:
+                self._offer("level", level, f"the title ({where})", number)
+            self._offer("unit", name, f"the title ({where})", number)
             return
         inside = _IN_TITLE.search(nfc(text))
         if inside:
@@ -222,3 +221,25 @@ def unit_name(text: str) -> str:
     """A unit's name as written in a title: "NÀ TĂM" → "Nà Tăm" (capitals only when the whole is capitals)."""
     text = nfc(text).strip(" .:-–")
     return text.title() if text.isupper() else text
+
+
+def unit_of(text: str) -> tuple[str, str | None]:
+    """A unit as a sheet names it — "UBND XÃ BẢN BO", "Xã Bản Bo" or "Bản Bo" — → its name and the level its
+    word says (``None`` without a level word), so that one commune is one unit however it is written.
+
+    A name that is only a number keeps its word ("Phường 1", "Phường số 3"): the number alone names nothing.
+
+    Examples
+    --------
+    >>> unit_of("UBND XÃ BẢN BO"), unit_of("Xã Bản Bo"), unit_of("Bản Bo"), unit_of("phường 1")
+    (('Bản Bo', 'commune'), ('Bản Bo', 'commune'), ('Bản Bo', None), ('Phường 1', 'commune'))
+    """
+    text = nfc(text).strip()
+    pre = _LEVEL_PREFIX.match(text)
+    if not pre or pre.group("word").lower() not in _LEVEL_OF:
+        return unit_name(text), None
+    level = _LEVEL_OF[pre.group("word").lower()]
+    if _NUMBERED.match(fold(pre.group("name"))):
+        word_and_name = text[pre.start("word"):]
+        return unit_name(word_and_name[:1].upper() + word_and_name[1:]), level
+    return unit_name(pre.group("name")), level
