@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from parindex_lib.errors import InputError
 from parindex_lib.model import criteria_scores
-from parindex_lib.model.criteria import load_criteria
+from parindex_lib.model.criteria import load_criteria, roman_to_int
 from parindex_lib.model.index import PARIndex
 from parindex_lib.model.schemes import load_scheme
 from parindex_lib.readers import read_file
@@ -275,6 +275,29 @@ def test_merged_header_trailing_dots_roman_areas_and_signatures(tmp_path):
         adjust = expected["10"] - expected["11"]
         assert idx.total == pytest.approx(min(100.0, plain + adjust))
         assert idx.check_total().consistent
+
+
+def test_codes_written_at_the_head_of_the_names(tmp_path, hand):
+    """Decisions often print "1.1. Ban hành kế hoạch …" in the name cell, the STT column holding only the areas'
+    Roman numbers: the codes are read from the names, and the sheet totals as the one with a code column."""
+    from openpyxl import load_workbook
+
+    scheme, tree = hand
+    path = write_workbook(tmp_path / "xa.xlsx", [A], tree)
+    book = load_workbook(path)
+    sheet = book.active
+    moved = 0
+    for row in sheet.iter_rows(min_row=8):
+        code, name = row[0].value, row[1].value
+        if code and name and roman_to_int(str(code).rstrip(".")) is None:
+            row[1].value, row[0].value = f"{str(code).rstrip('.')}. {name}", None
+            moved += 1
+    assert moved == len(tree) - len(tree.areas)
+    book.save(path)
+    moved_result, plain = _read(path, scheme), _read(write_workbook(tmp_path / "plain.xlsx", [A], tree), scheme)
+    assert moved_result.criteria["points"].tolist() == plain.criteria["points"].tolist()
+    assert list(moved_result.criteria["criterion"]) == tree.codes
+    assert moved_result.scores["points"].tolist() == plain.scores["points"].tolist()
 
 
 def test_criteria_numbered_inside_each_area(tmp_path):

@@ -40,6 +40,9 @@ __all__ = ["is_criteria_table", "manifest_problems", "read_criteria"]
 _DIGIT = re.compile(r"\d")
 _COLUMN_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-zA-Z])\)?(?:\s*=\s*.+)?$")
 _POINT_KEYS = ("self", "appraised", "max", "measured")
+#: A code at the head of a name: "1.1. Ban hành …", "1.1 Ban hành …", "2. Cải cách …" (a dot required, so that
+#: "2024 …" or "3 tháng …" is not read as a code).
+_CODE_IN_NAME = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)\s+\S")
 
 
 @dataclass
@@ -204,8 +207,13 @@ def _level_word(text: str) -> str | None:
 
 
 def _resolve_codes(parsed_rows, fields) -> list[CriterionRef]:
-    """Each row's criterion as written: a code (canonical), ``TOTAL``, a hierarchy of names, or nothing."""
-    if "code" in fields:
+    """Each row's criterion as written: a code (canonical), ``TOTAL``, a hierarchy of names, or nothing.
+
+    Without a code column (or with its cell blank), a name that begins with a code ("1.1. Ban hành kế hoạch")
+    gives it, as decisions often print them.
+    """
+    tiers = [k for k in fields if k.startswith("tier")]
+    if "code" in fields or not tiers:
         return _area_relative([_code_ref(values, i) for i, values in _areas(parsed_rows)])
     return _path_refs(parsed_rows, sorted(k for k in fields if k.startswith("tier")))
 
@@ -224,6 +232,9 @@ def _areas(parsed_rows) -> list[tuple[int | None, dict]]:
 def _code_ref(values: dict, area: int | None) -> CriterionRef:
     raw = values.get("code", "")
     if not raw:
+        in_name = _CODE_IN_NAME.match(values.get("name", ""))
+        if in_name:
+            return CriterionRef(in_name.group("code"), normalise_code(in_name.group("code")), area=area)
         return CriterionRef(code=TOTAL if bare_name(values.get("name", "")) in TOTAL_WORDS else None)
     if fold(raw) in TOTAL_WORDS:
         return CriterionRef(raw, TOTAL)
