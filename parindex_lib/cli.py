@@ -21,8 +21,10 @@ from parindex_lib import __version__
 from parindex_lib.batch.kernels import MAX_CELL_TIMEOUT
 from parindex_lib.config import ROOT_ENV, Project, find_project
 from parindex_lib.errors import ParindexError, Reason, os_reason
+from parindex_lib.model.criteria import load_criteria
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import check_schemes, scheme_folders
+from parindex_lib.present.criteria_tree import describe_tree, tree_summary
 from parindex_lib.present.i18n import say, t
 from parindex_lib.present.summary import summary_lines, warning_lines
 from parindex_lib.project import init_project
@@ -100,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     lift.add_argument("--lang", default="vi", choices=["vi", "en"])
     lift.add_argument("--format", default="text", choices=["text", "json"])
 
+    _criteria_parser(sub, common)
+
     run = sub.add_parser("run", parents=[common],
                          help="standardise, execute every notebook per unit, render HTML reports")
     run.add_argument("--params", type=Path,
@@ -139,6 +143,16 @@ def _explore_parser(sub, common: argparse.ArgumentParser) -> None:
     explore.add_argument("--scores", type=Path,
                          help="standardised scores (default: the project's data/processed/scores.csv, standardised "
                               "again when out of date)")
+
+
+def _criteria_parser(sub, common: argparse.ArgumentParser) -> None:
+    crit = sub.add_parser("criteria", parents=[common],
+                          help="check a criteria tree (a YAML, .xlsx or .csv file, or a shipped tree's name) and "
+                               "describe it: every fault located, or its areas, maxima and rules")
+    crit.add_argument("tree", help="the tree's file, e.g. data/schemes/criteria/tinh-x.xlsx, or a shipped tree's "
+                                   "name, e.g. illustrative-commune")
+    crit.add_argument("--lang", default="vi", choices=["vi", "en"], help="language of what is printed")
+    crit.add_argument("--format", default="text", choices=["text", "json"])
 
 
 def _percent(text: str) -> float:
@@ -189,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _lift(args, project)
             if args.command == "explore":
                 return _explore(args, project)
+            if args.command == "criteria":
+                return _criteria(args)
             return _run(args, project)
     except ParindexError as exc:
         if args.debug:
@@ -282,6 +298,16 @@ def _standardise(args: argparse.Namespace, project: Project | None) -> int:
         print(line, file=sys.stderr)
     links = raw_links(result.files, folders[0] if len(folders) == 1 else project.raw if project else Path.cwd())
     print("\n".join(summary_lines(result, paths, args.lang, links)))
+    return 0
+
+
+def _criteria(args: argparse.Namespace) -> int:
+    """Check a criteria tree file and describe it (a faulty tree: every problem located, exit 2)."""
+    tree = load_criteria(args.tree, extra_dirs=tuple(args.schemes))
+    if args.format == "json":
+        print(json.dumps(tree_summary(tree), ensure_ascii=False, allow_nan=False, indent=2))
+    else:
+        print("\n".join(describe_tree(tree, args.lang)))
     return 0
 
 

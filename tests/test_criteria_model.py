@@ -5,6 +5,7 @@ carry their criteria."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from parindex_lib.cli import main
 from parindex_lib.errors import SchemeError
 from parindex_lib.model.criteria import (
     CriteriaError,
@@ -396,3 +398,36 @@ def test_csv_tree_with_semicolons_and_wrapped_rules(tmp_path):
 def test_unknown_tree_names_the_shipped_ones():
     with pytest.raises(CriteriaError, match="ca-mau-1880-2013, illustrative-commune"):
         load_criteria("tinh-y")
+
+
+# -- parindex criteria: a province checks its own tree before naming it in a scheme ---------------------
+
+
+def test_the_command_describes_a_valid_tree(capsys):
+    assert main(["criteria", "illustrative-commune"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("illustrative-commune.yaml: bộ tiêu chí hợp lệ — 11 lĩnh vực, 58 tiêu chí và tiêu chí "
+                           "thành phần, 41 được chấm điểm; tổng điểm tối đa 100 điểm.")
+    assert "Bộ tiêu chí MINH HỌA (được tạo ra, không phải số liệu thật)." in out
+    assert "  10. Điểm thưởng → BONUS: tối đa 2 điểm, ngoài tổng điểm tối đa; 2 tiêu chí" in out
+    assert out[-1] == ("Cách chấm: 10 có/không; 10 theo mức; 14 theo ngưỡng của một giá trị đo được; 7 tự do từ 0 "
+                       "đến điểm tối đa.")
+    assert main(["criteria", "ca-mau-1880-2013", "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["partial"], summary["unpublished"], summary["maximum"]) == (True, ["1.3"], 20.0)
+    assert summary["areas"] == [{"code": "1", "name_vi": "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC",
+                                 "name_en": "Direction and management of administrative reform", "component": "C1",
+                                 "max_points": 20.0, "leaves": 6}]
+
+
+def test_the_command_locates_every_fault_of_a_tree(tmp_path, capsys):
+    path = tmp_path / "tinh-x.yaml"
+    path.write_text('criteria:\n  - {code: "1", name_vi: Chỉ đạo, max: 3, component: C1}\n'
+                    '  - {code: "1.1", name_vi: Kế hoạch, max: 1, rule: "Có: 2; Không: 0"}\n'
+                    '  - {code: "1.2", name_vi: Báo cáo, max: 1}\n', encoding="utf-8")
+    assert main(["criteria", str(path), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("parindex: error: ")
+    assert 'tinh-x.yaml, criterion "1", field "max": "3" is more than the sum of its sub-criteria\'s maxima 2' in err
+    assert 'criterion "1.1", field "rule": "Có: 2; Không: 0" gives 2 points, outside 0–1' in err
+    assert 'criterion "1.2", field "rule"' in err and "is missing (expected the scoring rule" in err
