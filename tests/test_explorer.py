@@ -326,6 +326,13 @@ def test_the_batch_does_not_render_the_explorer():
     assert all(c["cell_type"] == "code" for c in nb["cells"])  # served code-free, a markdown cell would show
 
 
+def test_the_explorer_imports_without_the_server():
+    """Every warm kernel of a run imports the explorer: the web server (Voilà, about 1,5 s) must not come with it."""
+    code = "import sys, parindex_lib.present.explore; print(sorted(m for m in sys.modules if m.startswith('voila')))"
+    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert said.strip() == "[]"
+
+
 @pytest.mark.notebook
 def test_the_notebook_runs_end_to_end(tmp_path, shipped):
     write_processed(shipped, tmp_path / "processed")

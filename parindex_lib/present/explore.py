@@ -26,12 +26,15 @@ from parindex_lib.model.index import resolve_unit
 from parindex_lib.model.schema import empty_scores
 from parindex_lib.present.i18n import LANGS, period_label, t
 from parindex_lib.present.scenarios import Choices, SavedScenario, choices, load_unit, reason_text
-from parindex_lib.present.serve import LANG_VARIABLE, SCORES_VARIABLE
 from parindex_lib.present.unit_explorer import CriteriaPanel, Explorer, explorer, html
 from parindex_lib.standardise import load_scores, load_tasks
 
 #: What the explorer offers to code: the workbench, and one unit's explorer.
 __all__ = ["CriteriaPanel", "Explorer", "Workbench", "explorer", "html", "workbench"]
+#: The environment variables :func:`workbench` reads when not told (``parindex explore`` sets them for the kernel
+#: Voilà starts). Here rather than in :mod:`parindex_lib.present.serve`: importing the explorer must not load Voilà.
+LANG_VARIABLE = "PARINDEX_EXPLORE_LANG"
+SCORES_VARIABLE = "PARINDEX_EXPLORE_SCORES"
 
 
 class Workbench:

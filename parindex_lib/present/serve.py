@@ -17,13 +17,11 @@ from voila.app import Voila
 
 from parindex_lib.config import NOTEBOOKS_DIR
 from parindex_lib.errors import ParindexError
+from parindex_lib.present.explore import LANG_VARIABLE, SCORES_VARIABLE
 from parindex_lib.present.i18n import t
 
 EXPLORE_NOTEBOOK = "40_explore.ipynb"
 DEFAULT_PORT = 8866
-#: The environment variables the served notebook's kernel reads (see ``workbench``).
-LANG_VARIABLE = "PARINDEX_EXPLORE_LANG"
-SCORES_VARIABLE = "PARINDEX_EXPLORE_SCORES"
 
 
 def check_port(ip: str, port: int) -> None:
