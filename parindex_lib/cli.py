@@ -399,8 +399,9 @@ def _params_file(given: Path | None, project: Project | None) -> Path | None:
 def _explore(args: argparse.Namespace, project: Project | None) -> int:
     # Imported when the command runs (Voilà, the kernelspec): `parindex --help` answers at once.
     from parindex_lib.batch.kernels import ensure_kernelspec
-    from parindex_lib.present.serve import serve
+    from parindex_lib.present.serve import check_port, serve
 
+    check_port(args.ip, args.port)  # before standardising: a taken port is said at once
     scores = _fresh_scores(args.scores or _need(project, args).scores_csv, project)
     ensure_kernelspec()
     serve(scores, args.lang, args.port, args.ip, open_browser=not args.no_browser)

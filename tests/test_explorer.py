@@ -27,6 +27,7 @@ import papermill
 import pytest
 
 from conftest import ROOT, UNIT, save_readme_picture
+from parindex_lib import cli
 from parindex_lib.config import RAW_DIR
 from parindex_lib.errors import MethodError, ParindexError
 from parindex_lib.model.index import PARIndex
@@ -331,6 +332,22 @@ def test_the_explorer_imports_without_the_server():
     code = "import sys, parindex_lib.present.explore; print(sorted(m for m in sys.modules if m.startswith('voila')))"
     said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert said.strip() == "[]"
+
+
+def test_explore_says_a_port_it_cannot_use_in_the_commands_language(capsys):
+    assert cli.main(["explore", "--port", "70000", "--no-browser"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        "parindex: lỗi: --port 70000: số cổng phải từ 1 đến 65535 (ví dụ 8866)"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["explore", "--port", str(port), "--no-browser"]) == 2
+        said = capsys.readouterr().err.strip()
+        assert said.startswith(f"parindex: lỗi: --port {port} trên 127.0.0.1: không mở được cổng này")
+        assert cli.main(["explore", "--port", str(port), "--no-browser", "--lang", "en"]) == 2
+        said = capsys.readouterr().err.strip()
+        assert said.startswith(f"parindex: error: --port {port} on 127.0.0.1: cannot listen there (")
 
 
 @pytest.mark.notebook

@@ -16,7 +16,7 @@ from pathlib import Path
 from voila.app import Voila
 
 from parindex_lib.config import NOTEBOOKS_DIR
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason
 from parindex_lib.present.explore import LANG_VARIABLE, SCORES_VARIABLE
 from parindex_lib.present.i18n import t
 
@@ -30,17 +30,23 @@ def check_port(ip: str, port: int) -> None:
     Raises
     ------
     ParindexError
-        Naming the port and what to do.
+        Naming the port and what to do (its ``reason`` says it in the command's language).
     """
     if not 1 <= port <= 65535:
-        raise ParindexError(f"--port {port}: expected a port number from 1 to 65535 (e.g. {DEFAULT_PORT})")
+        raise _refusal("port_range", port=port, default=DEFAULT_PORT)
     with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((ip, port))
         except OSError as exc:
-            raise ParindexError(f"--port {port} on {ip}: cannot listen there ({exc.strerror or exc}); "
-                                "choose another port with --port, or stop the program using it") from None
+            raise _refusal("port_taken", port=port, ip=ip) from exc  # the system's words (English) as the cause
+
+
+def _refusal(code: str, **values: object) -> ParindexError:
+    """An error whose cause is a reason of the catalogue (``reason_<code>``): English in logs, the command's
+    language on screen."""
+    text = t(f"reason_{code}", "en", **values)
+    return ParindexError(text, reason=Reason(code, values, text))
 
 
 def voila_arguments(notebook: Path, port: int, ip: str, open_browser: bool) -> list[str]:
@@ -68,7 +74,7 @@ def serve(scores: Path, lang: str = "vi", port: int = DEFAULT_PORT, ip: str = "1
     """
     notebook = Path(notebooks_dir) / EXPLORE_NOTEBOOK
     if not notebook.exists():
-        raise ParindexError(f"{notebook}: the explorer's notebook is missing (reinstall parindex)")
+        raise _refusal("explore_notebook_missing", path=str(notebook))
     check_port(ip, port)
     os.environ[LANG_VARIABLE] = lang
     os.environ[SCORES_VARIABLE] = str(Path(scores).resolve())
