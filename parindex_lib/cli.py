@@ -92,10 +92,16 @@ def _parser() -> argparse.ArgumentParser:
                       help="total to reach, in %% (0, 100] (default: the plan's total target, else 80)")
     lift.add_argument("--scheme", default=None,
                       help="weighting scheme (default: the points in the data, else the unit's level and year)")
-    lift.add_argument("--cost-model", default="gap", choices=["gap", "linear", "actions"])
-    lift.add_argument("--costs", type=Path, help="CSV: component, cost_per_pp (linear model)")
+    lift.add_argument("--cost-model", default=None, choices=["gap", "linear", "actions"],
+                      help="how components are chosen (default gap); not with --criteria")
+    lift.add_argument("--criteria", action="store_true",
+                      help="lift at criterion level (a unit scored by criteria): the cheapest set of criterion "
+                           "changes, solved exactly; --costs and --ceilings are then files per criterion")
+    lift.add_argument("--costs", type=Path, help="CSV: component, cost_per_pp (linear model); with --criteria: "
+                                                 "criterion or lead office, effort per step")
     lift.add_argument("--actions", type=Path, help="CSV/XLSX: action, component, gain, cost, lead_units, deadline")
-    lift.add_argument("--ceilings", help="CSV of component, ceiling; or 'peers': the best any peer reached")
+    lift.add_argument("--ceilings", help="CSV of component, ceiling; or 'peers': the best any peer reached; with "
+                                         "--criteria: criterion, the best points this year (or \"không thể\")")
     lift.add_argument("--bound", default="ge", choices=["ge", "gt"], help="ge: reach; gt: exceed by 0,01")
     lift.add_argument("--scores", type=Path,
                       help="standardised scores (default: the project's data/processed/scores.csv)")
@@ -344,12 +350,14 @@ def _lift(args: argparse.Namespace, project: Project | None) -> int:
                             f"there (available: {have})")
     index = PARIndex.from_scores(scores, unit, args.year, args.period, scheme=args.scheme, level=level,
                                  target=args.target, bound=args.bound, tasks=tasks)
+    if args.criteria:
+        return _lift_criteria(args, index, scores_path)
     if args.ceilings == "peers":
         ceilings = lift_mod.peer_ceilings(scores, index)
     else:
         ceilings = analyst.read_ceilings(args.ceilings) if args.ceilings else None
     result = lift_mod.lift(
-        index, args.cost_model,
+        index, args.cost_model or "gap",
         ceilings=ceilings,
         costs=analyst.read_costs(args.costs) if args.costs else None,
         actions=analyst.read_actions(args.actions) if args.actions else None,
@@ -358,6 +366,38 @@ def _lift(args: argparse.Namespace, project: Project | None) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(lift_text(result, index, args.lang))
+    return 0 if result.feasible else 1
+
+
+def _lift_criteria(args: argparse.Namespace, index, scores_path: Path) -> int:
+    """``parindex lift --criteria``: the cheapest set of criterion changes, in text or strict JSON."""
+    from parindex_lib.analyses.criteria import UnitCriteria, criteria_beside, criteria_table
+    from parindex_lib.analyses.criteria_lift import StepCosts, criteria_lift
+    from parindex_lib.present.criteria import lift_text
+    from parindex_lib.present.report import basis_label
+
+    if args.cost_model or args.actions:
+        given = "--cost-model" if args.cost_model else "--actions"
+        raise ParindexError(f"{given} does not apply with --criteria (criteria move by the steps of their rules; "
+                            "give --costs FILE of efforts per criterion or lead office instead)")
+    if args.ceilings == "peers":
+        raise ParindexError("--ceilings peers does not apply with --criteria (expected a file of criterion, "
+                            "ceiling)")
+    path = criteria_beside(scores_path)
+    table = criteria_table(path)
+    uc = UnitCriteria.from_table(table, index.unit, index.year, index.period, index.level)
+    if uc is None:
+        scored = sorted(set(table["unit"])) if not table.empty else []
+        raise ParindexError(f'--criteria: "{index.unit}" {index.label} is not scored by criteria in {path} (units '
+                            f"scored by criteria: {', '.join(scored) or 'none'}; a self-assessment of criteria in "
+                            "data/raw is read by parindex standardise)")
+    costs = StepCosts(*analyst.read_criterion_efforts(args.costs, uc.tree)) if args.costs else None
+    ceilings = analyst.read_criterion_ceilings(args.ceilings, uc.tree) if args.ceilings else None
+    result = criteria_lift(uc, index, costs=costs, ceilings=ceilings)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        print(lift_text(result, basis_label(index, args.lang), args.lang))
     return 0 if result.feasible else 1
 
 

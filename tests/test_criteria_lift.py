@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from parindex_lib.analyses.criteria import Totalling, UnitCriteria, points_lost, roll_up
+from parindex_lib.analyses.criteria import Totalling, UnitCriteria, roll_up
 from parindex_lib.analyses.criteria_lift import StepCosts, criteria_lift
+from parindex_lib.analyses.criteria_lost import points_lost
 from parindex_lib.analyses.lift import UNREACHABLE
 from parindex_lib.errors import InputError, MethodError
 from parindex_lib.model.criteria import load_criteria, tree_from_spec
@@ -398,9 +399,10 @@ def test_milp_equals_exhaustive_search_and_beats_every_greedy_choice(problem):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.5, 2.0]), min_size=2, max_size=4),
        st.floats(10, 100).map(lambda x: round(x, 2)))
-def test_free_criteria_are_continuous_and_reach_the_target_exactly_when_they_can(currents, target):
-    """Only free criteria (any value in 0–2), one unit of effort per point: the cheapest plan costs exactly the
-    points missing (the total's shortfall × scale ÷ 100), whichever criteria take them."""
+def test_free_criteria_are_continuous_and_settled_on_two_decimals(currents, target):
+    """Only free criteria (any value in 0–2), one unit of effort per point: the cheapest plan costs the points
+    missing (the total's shortfall × scale ÷ 100), each move settled on two decimals as a sheet writes it (at most
+    0,01 more per criterion), and the target is met."""
     items = [{"code": "1", "name_vi": "A", "max": 2 * len(currents), "component": "C1"}]
     items += [{"code": f"1.{k}", "name_vi": f"T{k}", "max": 2, "rule": "free"} for k in range(1, len(currents) + 1)]
     tree = tree_from_spec({"name": "f", "criteria": items}, "f.yaml")
@@ -410,10 +412,12 @@ def test_free_criteria_are_continuous_and_reach_the_target_exactly_when_they_can
     assume(abs(before - target) > 1e-6)
     if before >= target:
         assert res.total_cost == 0
-    else:
-        assert res.feasible and res.total_cost == pytest.approx((target - before) * 2 * len(currents) / 100, abs=1e-4)
-        assert res.total_after >= target - 1e-9
-        assert (res.criteria["to_points"] <= 2 + 1e-9).all()
+        return
+    missing = (target - before) * 2 * len(currents) / 100
+    assert res.feasible and missing - 1e-9 <= res.total_cost <= missing + 0.01 * len(res.criteria) + 1e-9
+    assert res.total_after >= target - 1e-9
+    assert (res.criteria["to_points"] <= 2 + 1e-9).all()
+    assert np.allclose(res.criteria["to_points"] * 100, (res.criteria["to_points"] * 100).round())
 
 
 def test_roll_up_caps_a_parent_as_the_tree_says():

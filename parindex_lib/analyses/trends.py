@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from parindex_lib.model.components import TOTAL, codes
+from parindex_lib.model.components import TOTAL, adjustments, codes
 from parindex_lib.model.index import PARIndex, met, required_value
 from parindex_lib.model.schema import PERIODS, derived, unit_rows
 
@@ -29,7 +29,8 @@ def history(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = 
     """Every actual result of ``unit`` in time order, one row per result, one column per component.
 
     ``TOTAL`` keeps every reported total as reported; only a result without one gets the total
-    recomputed with ``scheme_weights`` (when given and every component is present).
+    recomputed with ``scheme_weights`` (when given and every component is present), its bonus and penalty
+    points added as the index adds them (÷ Σ maxima, when the result carries its maxima).
     """
     if level:
         rows = unit_rows(scores, unit, level)
@@ -41,11 +42,25 @@ def history(scores: pd.DataFrame, unit: str, scheme_weights: pd.Series | None = 
     if scheme_weights is not None and not scheme_weights.empty and set(scheme_weights.index) <= set(wide.columns):
         complete = wide[list(scheme_weights.index)].notna().all(axis=1)
         recomputed = wide[list(scheme_weights.index)].fillna(0).to_numpy() @ scheme_weights.to_numpy()
+        recomputed = np.clip(recomputed + _adjustment_pct(rows, scheme_weights.index, wide.index), 0, 100)
         reported = wide[TOTAL] if TOTAL in wide.columns else pd.Series(np.nan, index=wide.index)
         wide[TOTAL] = reported.where(reported.notna(), pd.Series(np.where(complete, recomputed, np.nan),
                                                                  index=wide.index))
     order = sorted(wide.index, key=lambda k: (k[0], _period_order(k[1])))
     return wide.loc[order]
+
+
+def _adjustment_pct(rows: pd.DataFrame, components: pd.Index, index: pd.Index) -> np.ndarray:
+    """Bonus minus penalty points of each result, in percentage points of its total (÷ Σ its components'
+    maxima); 0 where a result has none (or does not carry its maxima)."""
+    marked = rows[rows["component"].isin(adjustments())]
+    if marked.empty:
+        return np.zeros(len(index))
+    signed = marked["points"].where(marked["component"] == "BONUS", -marked["points"])
+    points = signed.groupby([marked["year"], marked["period"]]).sum()
+    parts = rows[rows["component"].isin(components)]
+    scale = parts.groupby(["year", "period"])["max_points"].sum(min_count=len(components))
+    return (100.0 * points / scale).reindex(index).fillna(0.0).to_numpy()
 
 
 def consecutive(before: tuple[int, str], after: tuple[int, str]) -> bool:

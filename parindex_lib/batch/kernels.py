@@ -192,10 +192,12 @@ class WarmKernel:
             self.start()
 
     def preload(self, scores_path: str | None, indices_path: str | None = None) -> None:
-        """Read the run's scores (validated) and its units' indices into the kernel's caches once (a worker's
-        start-up, not a page's)."""
+        """Read the run's scores (validated), its units' indices and its criteria table (beside the scores,
+        when units are scored by criteria) into the kernel's caches once (a worker's start-up, not a page's)."""
+        criteria_path = str(Path(scores_path).parent / "criteria.csv") if scores_path else None
         for path, module, function in ((scores_path, "parindex_lib.standardise", "load_scores"),
-                                       (indices_path, "parindex_lib.model.index_store", "load_indices")):
+                                       (indices_path, "parindex_lib.model.index_store", "load_indices"),
+                                       (criteria_path, "parindex_lib.analyses.criteria", "preload_table")):
             if not path or path in self.preloaded or not Path(path).is_file():
                 continue
             self._run(f"__import__({module!r}, fromlist=[{function!r}]).{function}({path!r})", self.cell_timeout)

@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 from parindex_lib import __version__
+from parindex_lib.analyses.criteria import criteria_beside, criteria_table
 from parindex_lib.analyses.peers import build_group, group_of
 from parindex_lib.batch.execute import BatchSummary, Outcome
 from parindex_lib.batch.plan import Plan
 from parindex_lib.errors import Reason, os_reason
 from parindex_lib.io import write_atomic
+from parindex_lib.present import criteria_sheets
 from parindex_lib.present.html import render_index
 from parindex_lib.present.i18n import say, t
 from parindex_lib.present.pages import relative
 from parindex_lib.present.peer_groups import PAGE, group_sheet, index_entries
-from parindex_lib.present.workbook import build_workbook, unit_sheet_rows, workbook_name
+from parindex_lib.present.workbook import build_workbook, workbook_name
 from parindex_lib.standardise import input_files
 
 #: A reported unit's row of ``index.html`` and the workbook: (unit, level, folder name, index).
@@ -50,9 +52,16 @@ def _failure(outcome: Outcome) -> Reason:
 
 
 def workbook_unit_rows(plan: Plan) -> dict:
-    """Every reportable unit's rows of the workbook's status, lift and plan sheets (they need no page, so a
-    run prepares them while the pages run)."""
-    return {key: unit_sheet_rows(index, plan.scores, plan.lang) for key, index in plan.indices.items()}
+    """Every reportable unit's rows of the workbook's status, lift and plan sheets (and criteria sheets, for a
+    unit scored by criteria; they need no page, so a run prepares them while the pages run)."""
+    criteria = run_criteria(plan)
+    return {key: criteria_sheets.unit_rows(index, plan.scores, plan.lang, criteria)
+            for key, index in plan.indices.items()}
+
+
+def run_criteria(plan: Plan):
+    """The criteria table of the run's units scored by criteria (beside its scores; empty when there are none)."""
+    return criteria_table(criteria_beside(plan.processed_dir / "scores.csv"))
 
 
 def provenance(plan: Plan) -> dict:
@@ -66,8 +75,11 @@ def provenance(plan: Plan) -> dict:
 
 def workbook(plan: Plan, rows: list[IndexRow], missing: list[Missing], unit_rows: dict) -> bytes:
     """The run's results as an Excel workbook (scores, status, lift, plan targets, provenance)."""
-    return build_workbook([r[3] for r in rows], plan.scores, plan.lang, plan.year, plan.period, provenance(plan),
-                          missing, unit_rows, extra=group_sheets(plan))
+    indexes = [r[3] for r in rows]
+    reported = [unit_rows.get((ix.unit, ix.level), {}) for ix in indexes]
+    extra = criteria_sheets.sheets(reported, plan.lang)
+    return build_workbook(indexes, plan.scores, plan.lang, plan.year, plan.period, provenance(plan), missing,
+                          unit_rows, extra=extra + group_sheets(plan))
 
 
 def group_sheets(plan: Plan) -> list:

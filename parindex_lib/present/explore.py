@@ -24,6 +24,7 @@ from parindex_lib.config import PROCESSED_DIR
 from parindex_lib.errors import ParindexError
 from parindex_lib.model.index import resolve_unit
 from parindex_lib.model.schema import empty_scores
+from parindex_lib.present.explore_criteria import criteria_panel as criterion_steps
 from parindex_lib.present.i18n import LANGS, period_label, t
 from parindex_lib.present.scenarios import Choices, SavedScenario, choices, load_unit, reason_text
 from parindex_lib.present.unit_explorer import CriteriaPanel, Explorer, explorer, html
@@ -232,5 +233,6 @@ def workbench(scores: pd.DataFrame | str | Path = "", tasks: pd.DataFrame | str 
                                w.HTML(html("message", t("ex_no_data", lang, reason=reason_text(exc, lang)), "error"))]
         return app
     export = export_path or (path.parent if path else PROCESSED_DIR) / "scenarios.csv"
-    app = Workbench(scores, tasks, lang, export_path=export, criteria_panel=criteria_panel)
+    # a unit scored by criteria shows its criterion steps under each component unless another panel is given
+    app = Workbench(scores, tasks, lang, export_path=export, criteria_panel=criteria_panel or criterion_steps)
     return app.build(unit, level, year, period)

@@ -10,10 +10,11 @@ import pandas as pd
 from IPython.display import HTML
 
 from parindex_lib.analyses import lift, trends
+from parindex_lib.analyses.criteria import UnitCriteria
 from parindex_lib.config import RAW_DIR, SCORES_CSV, TASKS_CSV
 from parindex_lib.model.index import PARIndex
 from parindex_lib.model.index_store import IndexKey, stored_index
-from parindex_lib.present import report
+from parindex_lib.present import criteria_pages, report
 from parindex_lib.present.i18n import check_lang, t
 from parindex_lib.present.render import fragment
 from parindex_lib.standardise import load_scores, load_tasks
@@ -32,6 +33,10 @@ class Context:
     lang: str
     #: The run's rank intervals (derived from the scores, so not listed among the page's parameters).
     peers_path: str = ""
+    #: The unit's criterion points at the report's point (None: not scored by criteria).
+    criteria: UnitCriteria | None = None
+    #: Why a unit scored by criteria is lifted by components instead (None when it is not).
+    criteria_reason: str | None = None
 
     def html(self, markup: str) -> HTML:
         """Display markup rendered from the templates (data text escaped by autoescape)."""
@@ -65,9 +70,13 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
     params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, level=index.level,
                   year=year, period=period, target=target, bound=bound,
                   scheme=index.scheme.name if index.scheme else "", lang=lang)
-    result = lift.lift(index, "gap") if index.can_total else None  # `parindex lift` offers the other models
+    uc = criteria_pages.unit_criteria(scores_path, index)
+    result, reason = criteria_pages.unit_lift(uc, index, lang)  # a unit scored by criteria: the criteria to move
+    if result is None and index.can_total:
+        result = lift.lift(index, "gap")  # `parindex lift` offers the other models
     plan = lift.plan_targets(index) if index.can_total else None
-    return Context(params, scores, index, trends.target_status(index, scores), result, plan, lang, peers_path)
+    return Context(params, scores, index, trends.target_status(index, scores), result, plan, lang, peers_path, uc,
+                   reason)
 
 
 def needs_components(ctx: Context) -> HTML:

@@ -11,10 +11,11 @@ import pandas as pd
 from IPython.display import HTML
 
 from parindex_lib.analyses import lift, trends
+from parindex_lib.analyses.criteria_lift import CriteriaLiftResult
 from parindex_lib.analyses.peers import group_of
 from parindex_lib.model.index import met
 from parindex_lib.model.schema import unit_rows
-from parindex_lib.present import report
+from parindex_lib.present import criteria_pages, report
 from parindex_lib.present.i18n import component_name, t
 from parindex_lib.present.page_context import Context, blank, build, needs_components
 from parindex_lib.present.peer_groups import group_label, group_page_href
@@ -101,14 +102,19 @@ def status_note(ctx: Context) -> HTML:
 
 
 def recommendations(ctx: Context) -> HTML:
-    """The recommendation sentence, the table of improvements and the cost model, in plain words."""
+    """The recommendation sentence, the table of improvements and the cost model, in plain words; for a unit
+    scored by criteria, the criteria to move, their owners and what each takes."""
     if ctx.lift is None:
         return needs_components(ctx)
+    if isinstance(ctx.lift, CriteriaLiftResult):
+        return criteria_pages.recommendations(ctx)
     table = report.recommendation_table(ctx.lift, ctx.lang)
+    note = report.cost_sentence(ctx.lift, ctx.lang)
+    if ctx.criteria_reason:
+        note = f"{note} {ctx.criteria_reason}"
     return ctx.html(fragment("section", title=t("recommend_title", ctx.lang),
                              paragraphs=[report.recommendation_sentence(ctx.lift, ctx.lang)],
-                             table=None if table.empty else report.styled(table).to_html(),
-                             note=report.cost_sentence(ctx.lift, ctx.lang)))
+                             table=None if table.empty else report.styled(table).to_html(), note=note))
 
 
 def plan_targets(ctx: Context, detailed: bool = False) -> HTML:
@@ -191,3 +197,4 @@ def peer_link(ctx: Context) -> HTML:
     label = t("peers_link", ctx.lang, group=group_label(group_of(ctx.scores, idx.unit, idx.level, idx.year,
                                                                  idx.period), ctx.lang))
     return ctx.html(fragment("links", t("peers_title_index", ctx.lang), [(href, label)]))
+

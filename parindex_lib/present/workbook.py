@@ -200,9 +200,11 @@ def _provenance_sheet(book: Book, provenance: dict, not_reported: list[tuple[str
     book.add_sheet(t("wb_sheet_provenance", lang), cols, rows, label)
 
 
-def unit_sheet_rows(ix: PARIndex, scores: pd.DataFrame, lang: str) -> dict[str, list]:
+def unit_sheet_rows(ix: PARIndex, scores: pd.DataFrame, lang: str, lift: lift_mod.LiftResult | None = None
+                    ) -> dict[str, list]:
     """One unit's rows of the summary, status, lift and plan-targets sheets (the part of a workbook computed
-    per unit; a batch prepares them while the pages run)."""
+    per unit; a batch prepares them while the pages run); ``lift`` is the unit's lift as its pages show it
+    (default: the gap model; a unit scored by criteria: the criteria's)."""
     status = trends.target_status(ix, scores)
     total_status = status_label(trends.total_status(ix, scores, status), lang)
     level = t(f"level_{ix.level}", lang)
@@ -219,7 +221,7 @@ def unit_sheet_rows(ix: PARIndex, scores: pd.DataFrame, lang: str) -> dict[str, 
                                status_label(r.status, lang), r.lead_units])
     if not ix.can_total:
         return rows
-    result = lift_mod.lift(ix, "gap")
+    result = lift or lift_mod.lift(ix, "gap")
     for c, r in result.changes.iterrows():
         rows["lift"].append([ix.unit, component_name(c, lang), r.from_pct / 100, r.to_pct / 100, r.gain_total,
                              r.lead_units])

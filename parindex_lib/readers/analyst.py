@@ -15,6 +15,7 @@ import pandas as pd
 
 from parindex_lib.errors import InputError, Problem
 from parindex_lib.model.components import match_component
+from parindex_lib.model.criteria import normalise_code
 from parindex_lib.readers import read_tables
 from parindex_lib.readers.layout import width
 from parindex_lib.readers.table import Table
@@ -195,8 +196,6 @@ UNREACHABLE_WORDS = {"khong the", "khong dat duoc", "khong the dat", "giu nguyen
 
 def _criterion_code(table: Table, number: int, header: str, text: str, tree, problems: list[Problem]) -> str | None:
     """A criterion code as offices write it (``1.1.2.``), known to ``tree`` when one is given."""
-    from parindex_lib.model.criteria import normalise_code
-
     try:
         code = normalise_code(text)
     except ValueError as exc:
@@ -300,3 +299,55 @@ def read_criterion_ceilings(path: str | Path, tree=None) -> dict[str, float | No
     if problems:
         raise InputError(problems)
     return out
+
+
+def read_criterion_plan(path: str | Path, tree=None) -> pd.DataFrame:
+    """An office's plan of criteria (``criterion``, ``planned points``, and optionally ``due`` — a quarter or
+    the year — and ``lead office``): the points each criterion is to reach, and by when.
+
+    Returns
+    -------
+    DataFrame
+        ``code, to_points, due`` (``Q1``…``Q4``, ``FY`` or None) ``, lead_units``.
+
+    Raises
+    ------
+    InputError
+        For a code ``tree`` does not have, planned points outside 0–maximum, a due date that is not a period, a
+        code given twice — each located.
+    """
+    from parindex_lib.readers.tidy import PERIOD_WORDS
+
+    spec = {"criterion": CRITERION,
+            "to_points": ("diem ke hoach", "diem muc tieu", "muc tieu", "diem phan dau", "planned points",
+                          "target points", "planned"),
+            "due": ("han", "han hoan thanh", "thoi han", "thoi gian hoan thanh", "due", "deadline"),
+            "lead_units": LEAD}
+    rows, cols, header, problems = _rows(path, spec, optional=("due", "lead_units"))
+    records, first = [], {}
+    for table, number, cells in rows:
+        code = _criterion_code(table, number, header[cols["criterion"]], _cell(cells, cols["criterion"]), tree,
+                               problems)
+        top = tree[code].max_points if tree is not None and code is not None else None
+        points = _number(table, number, header[cols["to_points"]], _cell(cells, cols["to_points"]), problems,
+                         maximum=top)
+        due_text = _cell(cells, cols.get("due"))
+        due = PERIOD_WORDS.get(fold(due_text)) if due_text else None
+        if due_text and due is None:
+            problems.append(table.problem(number, header[cols["due"]], due_text, "is not a period (expected Quý 1…"
+                                                                                 "Quý 4, Q1…Q4 or Cả năm)"))
+        if code is None:
+            continue
+        if code in first:
+            problems.append(table.problem(number, header[cols["criterion"]], code, f"is given again (first in row "
+                                          f"{first[code]}; expected one planned change per criterion)"))
+            continue
+        first[code] = number
+        records.append({"code": code, "to_points": points, "due": due,
+                        "lead_units": _cell(cells, cols.get("lead_units")) or None})
+    if problems:
+        raise InputError(problems)
+    frame = pd.DataFrame(records, columns=["code", "to_points", "due", "lead_units"])
+    for column in ("due", "lead_units"):  # None where not given (not NaN)
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
