@@ -32,6 +32,8 @@ reports: $(STAMP)  ## standardise, run every notebook for every unit and quarter
 	$(VENV)/bin/parindex run --params params/2024-Q3.yaml --lang en
 	$(VENV)/bin/parindex run --params params/2025-FY.yaml
 	$(VENV)/bin/parindex run --params params/2025-FY.yaml --lang en
+	$(VENV)/bin/parindex run --params params/2025-Q3.yaml
+	$(VENV)/bin/parindex run --params params/2025-Q3.yaml --lang en
 
 test: $(STAMP)  ## lint and run the whole test suite (notebooks, runs, browser: ~10 min on 2 cores)
 	$(VENV)/bin/ruff check .
