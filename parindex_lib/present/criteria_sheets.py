@@ -18,8 +18,9 @@ from parindex_lib.analyses.criteria_lost import points_lost
 from parindex_lib.errors import MethodError
 from parindex_lib.model.index import PARIndex
 from parindex_lib.present import criteria as words
+from parindex_lib.present.excel import NUMBER, Column, Sheet
 from parindex_lib.present.i18n import component_name, t
-from parindex_lib.present.workbook import NUMBER, Column, Sheet, unit_sheet_rows
+from parindex_lib.present.workbook import unit_sheet_rows
 
 LOST_COLUMNS = (
     ("cl_col_unit", None), ("cl_col_code", None), ("cl_col_criterion", None), ("cl_col_area", None),
