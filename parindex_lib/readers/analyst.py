@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from parindex_lib.errors import InputError, Problem
-from parindex_lib.model.components import match_component
+from parindex_lib.model.components import PERIOD_WORDS, match_component
 from parindex_lib.model.criteria import normalise_code
 from parindex_lib.readers import read_tables
 from parindex_lib.readers.layout import width
@@ -316,8 +316,6 @@ def read_criterion_plan(path: str | Path, tree=None) -> pd.DataFrame:
         For a code ``tree`` does not have, planned points outside 0–maximum, a due date that is not a period, a
         code given twice — each located.
     """
-    from parindex_lib.readers.tidy import PERIOD_WORDS
-
     spec = {"criterion": CRITERION,
             "to_points": ("diem ke hoach", "diem muc tieu", "muc tieu", "diem phan dau", "planned points",
                           "target points", "planned"),
