@@ -65,7 +65,7 @@ def init_project(folder: str | Path, *, force: bool = False) -> Created:
     >>> import tempfile
     >>> created = init_project(Path(tempfile.mkdtemp()) / "cchc")
     >>> sorted(p.name for p in created.project.params.iterdir())
-    ['2024-FY.yaml', '2024-Q3.yaml', '2025-FY.yaml']
+    ['2024-FY.yaml', '2024-Q3.yaml', '2025-FY.yaml', '2025-Q3.yaml']
     >>> created.project.raw.joinpath("manifest.yaml").exists(), created.kept
     (True, ())
     """

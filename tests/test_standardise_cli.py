@@ -24,10 +24,10 @@ def test_a_folder_is_its_files_and_its_manifest(tmp_path, capsys):
     assert main(["standardise", str(raw), "--out", str(out), "--lang", "en"]) == 0
     printed = capsys.readouterr().out
     # the published tables, and the illustrative communes' components rolled up from their criteria
-    assert "190 score rows, 290 criteria rows and 8 task rows, 67 lineage rows from 10 file(s)" in printed
+    assert "355 score rows, 1160 criteria rows and 8 task rows, 67 lineage rows from 11 file(s)" in printed
     assert "tam_duong_2024_ke_hoach_chi_so.tsv: 10 row(s) read; blank rows skipped: 11" in printed
     assert "section heading: 2" in printed
-    assert len(load_scores(out / "scores.csv")) == 190 and (out / "criteria.csv").exists()
+    assert len(load_scores(out / "scores.csv")) == 355 and (out / "criteria.csv").exists()
 
 
 def test_the_summary_is_vietnamese_on_a_vietnamese_command(tmp_path, capsys):
@@ -36,7 +36,7 @@ def test_the_summary_is_vietnamese_on_a_vietnamese_command(tmp_path, capsys):
     shutil.copytree(RAW_DIR, raw)
     assert main(["standardise", str(raw), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
-    assert "190 dòng điểm, 290 dòng tiêu chí và 8 dòng nhiệm vụ, 67 dòng kế thừa từ 10 tệp →" in printed
+    assert "355 dòng điểm, 1160 dòng tiêu chí và 8 dòng nhiệm vụ, 67 dòng kế thừa từ 11 tệp →" in printed
     assert "tam_duong_2024_ke_hoach_chi_so.tsv: đọc 10 dòng; bỏ qua dòng trống: 11" in printed
     assert "tam_duong_2024_phu_luc_phan_cong.tsv: đọc 7 dòng; đề mục: 2" in printed
     assert 'trang tính "Chỉ số CCHC cấp tỉnh": không có cột kỳ: mọi dòng là kết quả cả năm (FY)' in printed
@@ -88,7 +88,7 @@ def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path
     write_processed(standardise(None, raw), processed, raw_dir=raw)
     assert stale_reasons(processed) == []
     record = json.loads((processed / "inputs.json").read_text(encoding="utf-8"))
-    assert len(record["files"]) == 10
+    assert len(record["files"]) == 11
     # A new quarter arrives as a file; the illustrative one is deleted.
     extra = raw / "xa_moi.csv"
     extra.write_text("unit,level,year,period,component,kind,value_pct\nXã Mới,commune,2024,FY,C1,actual,50%\n",
@@ -101,7 +101,8 @@ def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path
     assert code == 0
     assert "out of date" in capsys.readouterr().err
     scores = load_scores(processed / "scores.csv")
-    assert "Xã Mới" in set(scores["unit"]) and not (scores["period"] == "Q3").any()
+    quarters_2024 = (scores["period"] == "Q3") & (scores["year"] == 2024)  # the communes' 2025 quarters stay
+    assert "Xã Mới" in set(scores["unit"]) and not quarters_2024.any()
     assert stale_reasons(processed) == []
 
 
