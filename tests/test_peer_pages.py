@@ -38,6 +38,18 @@ def test_the_communes_of_hai_phong_page(processed):
     assert "cần điểm các chỉ số thành phần" in str(peer_pages.lift_section(ctx).data)
     assert peer_pages.totals_chart(ctx)._repr_png_().startswith(b"\x89PNG")
     assert peer_pages.components_chart(ctx) is None  # one unit's satisfaction figure is not a spread
+    assert str(peer_pages.criteria_section(ctx).data) == ""  # no commune of the group is scored by criteria
+
+
+def test_communes_scored_by_criteria_show_the_criteria_the_group_loses_most_on(processed):
+    ctx = build(processed, "Bản Giang", "commune", 2024)
+    html = str(peer_pages.criteria_section(ctx).data)
+    assert "Tiêu chí nhóm mất điểm nhiều nhất" in html and "5 trong 5 đơn vị của nhóm" in html
+    assert "Bộ chỉ số CCHC cấp xã MINH HỌA" in html  # the scheme by its title
+    # 2.1.1 (10 points): 7 points lost over the five communes, four of them short, all four under 80%.
+    assert "<td>2.1.1</td>" in html and "7,00/10,00" in html
+    assert html.index("<td>2.1.1</td>") < html.index("<td>3.2.1</td>")  # most lost first
+    assert "MINH HỌA" in str(peer_pages.header(ctx).data)
 
 
 def test_the_provinces_page_in_english_carries_the_ministrys_groups(processed):

@@ -8,6 +8,7 @@ report's point), so it takes the same parameters as every report page. Every fig
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
@@ -15,10 +16,12 @@ from markupsafe import Markup
 
 from parindex_lib.analyses import peers
 from parindex_lib.config import RAW_DIR, SCORES_CSV, TASKS_CSV
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, SchemeError
 from parindex_lib.model import lineage as lineage_model
+from parindex_lib.model.criteria_scores import load_criteria_table
 from parindex_lib.model.index import resolve_basis, resolve_unit
 from parindex_lib.model.schema import unit_rows
+from parindex_lib.model.schemes import load_scheme
 from parindex_lib.present import report
 from parindex_lib.present.i18n import check_lang, component_name, t, target_text
 from parindex_lib.present.lineage import lineage_sentence
@@ -26,7 +29,7 @@ from parindex_lib.present.peer_groups import coverage_sentence, group_label
 from parindex_lib.present.plots import plot_group_components, plot_group_losses, plot_group_totals
 from parindex_lib.present.provenance import provenance
 from parindex_lib.present.render import fragment
-from parindex_lib.standardise import load_scores, load_tasks
+from parindex_lib.standardise import CRITERIA_CSV, load_scores, load_tasks
 from parindex_lib.vn import format_number, format_pct, format_pp, format_rank
 
 #: Units of a group shown by name in a league table before it keeps the top and the bottom only.
@@ -44,6 +47,8 @@ class GroupContext:
     lineage: pd.DataFrame
     lang: str
     lineage_rule: str | None = None
+    #: Where the group loses points criterion by criterion (empty: no unit of the group is scored by criteria).
+    criteria_losses: pd.DataFrame | None = None
 
     def html(self, markup: str) -> HTML:
         return HTML(str(markup))
@@ -83,7 +88,8 @@ def build(*, scores_path: str, tasks_path: str, raw_dir: str, unit: str, year: i
     params = dict(scores_path=scores_path, tasks_path=tasks_path, raw_dir=raw_dir, unit=unit, level=level,
                   year=year, period=period, target=target, bound=bound, scheme=scheme, lang=lang)
     table = lineage_model.lineage_beside(scores_path)
-    return GroupContext(params, scores, group, league, losses, plan, table, lang, lineage_rule or None)
+    by_criterion = peers.criteria_losses(group, load_criteria_table(Path(scores_path).parent / CRITERIA_CSV))
+    return GroupContext(params, scores, group, league, losses, plan, table, lang, lineage_rule or None, by_criterion)
 
 
 def _basis(group: peers.PeerGroup, lang: str) -> str:
@@ -95,13 +101,9 @@ def header(ctx: GroupContext) -> HTML:
     g, lang = ctx.group, ctx.lang
     context = t("peers_context", lang, basis=_basis(g, lang), n=len(ctx.league),
                 target_text=target_text(g.target, g.bound, lang))
-    banner = t("illustrative_banner", lang) if _illustrative(ctx) else None
+    rows = ctx.scores[ctx.scores["unit"].isin(g.units) & (ctx.scores["level"] == g.key.level)]
+    banner = report.illustrative_banner(rows, lang)  # says what is made up (quarterly values, criteria), if any
     return ctx.html(fragment("header", t("peers_title", lang, group=group_label(g.key, lang)), banner, context, None))
-
-
-def _illustrative(ctx: GroupContext) -> bool:
-    rows = ctx.scores[ctx.scores["unit"].isin(ctx.group.units) & (ctx.scores["level"] == ctx.group.key.level)]
-    return bool(rows["illustrative"].any())
 
 
 def band_text(ctx: GroupContext, code: str | None) -> str:
@@ -211,6 +213,43 @@ def losses_section(ctx: GroupContext) -> HTML:
     return ctx.html(fragment("section", title=t("peers_losses_title", lang),
                              paragraphs=[t("peers_losses_sentence", lang, items=items)],
                              table=report.styled(pd.DataFrame(rows)).to_html()))
+
+
+#: Criteria listed by name in the group's criteria table (the most points lost first).
+CRITERIA_ROWS = 15
+
+
+def criteria_section(ctx: GroupContext) -> HTML:
+    """The criteria the group loses most points on, summed over its units scored by criteria (nothing when none
+    is): code, name, component, points lost, units losing points, units under the threshold."""
+    lang, table = ctx.lang, ctx.criteria_losses
+    if table is None or table.empty:
+        return ctx.html("")
+    scored = int(table["units"].max())
+    shown = table.head(CRITERIA_ROWS)
+    name = "name_vi" if lang == "vi" else "name_en"
+    items = "; ".join(f"{code} {r[name]} ({format_number(r['points_lost'], lang)})"
+                      for (_, code), r in shown.head(3).iterrows())
+    schemes = ", ".join(_scheme_title(name, lang) for name in dict.fromkeys(table.index.get_level_values("scheme")))
+    sentence = t("peers_criteria_sentence", lang, n=scored, total=len(ctx.league), scheme=schemes, items=items)
+    below = t("col_units_below_max", lang, threshold=format_pct(float(table["threshold"].iloc[0]), lang))
+    rows = [{t("cl_col_code", lang): code, t("cl_col_criterion", lang): r[name],
+             t("col_component", lang): component_name(r["component"], lang, short=True),
+             t("col_points_lost_sum", lang): f"{format_number(r['points_lost'], lang)}/"
+                                             f"{format_number(r['max_points'], lang)}",
+             t("col_units_losing", lang): f"{int(r['units_losing'])}/{int(r['units'])}",
+             below: f"{int(r['units_below'])}/{int(r['units'])}"} for (_, code), r in shown.iterrows()]
+    note = t("peers_criteria_more", lang, shown=len(shown), n=len(table)) if len(table) > len(shown) else None
+    return ctx.html(fragment("section", title=t("peers_criteria_title", lang), paragraphs=[sentence],
+                             table=report.styled(pd.DataFrame(rows)).to_html(), note=note))
+
+
+def _scheme_title(name: str, lang: str) -> str:
+    """A scheme's title for people ("Bộ chỉ số …"), or its name when it is no longer found."""
+    try:
+        return load_scheme(name).title(lang) or name
+    except SchemeError:
+        return name
 
 
 def below_section(ctx: GroupContext) -> HTML:
