@@ -110,6 +110,19 @@ class Problem:
         return f'{self.where()}: "{self.value}" {self.expected}'
 
 
+def sheet_rows_text(rows, sheet_label=lambda sheet: f'sheet "{sheet}"') -> str:
+    """Rows given as (sheet, row) pairs, said as ranges per sheet ("sheet "2024" 3–5, 9"); ``sheet_label`` words a
+    sheet's name (in the summary's language)."""
+    by_sheet: dict = {}
+    for sheet, row in rows:
+        by_sheet.setdefault(sheet, []).append(row)
+    parts = []
+    for sheet, numbers in by_sheet.items():
+        text = row_ranges(sorted(numbers))[len("rows "):]
+        parts.append(f"{sheet_label(sheet)} {text}" if sheet else text)
+    return ", ".join(parts)
+
+
 def row_ranges(rows: list[int]) -> str:
     """``[3, 4, 5, 9]`` → ``rows 3–5, 9``."""
     spans, start, prev = [], rows[0], rows[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from parindex_lib.config import PROCESSED_DIR, RAW_DIR, SCORES_CSV, TASKS_CSV
-from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, row_ranges
+from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, sheet_rows_text
 from parindex_lib.io import file_version, sha256, write_atomic_many
 from parindex_lib.model import criteria_assembly, criteria_scores, criteria_sheets, schema
 from parindex_lib.model.components import match_level
@@ -66,14 +66,7 @@ class Standardised:
 
 
 def _rows_text(rows: list[tuple[str | None, int]]) -> str:
-    by_sheet: dict[str | None, list[int]] = {}
-    for sheet, row in rows:
-        by_sheet.setdefault(sheet, []).append(row)
-    parts = []
-    for sheet, numbers in by_sheet.items():
-        text = row_ranges(sorted(numbers))[len("rows "):]
-        parts.append(f'sheet "{sheet}" {text}' if sheet else text)
-    return ", ".join(parts)
+    return sheet_rows_text(rows)
 
 
 def expand_inputs(paths: list[str | Path]) -> list[Path]:

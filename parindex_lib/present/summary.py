@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from parindex_lib.errors import Reason, row_ranges
+from parindex_lib.errors import Reason, sheet_rows_text
 from parindex_lib.present.i18n import catalogue, t
 from parindex_lib.vn import fold, format_number
 
@@ -96,11 +96,4 @@ def _skipped(ledger, lang: str) -> list[str]:
 
 
 def _rows_text(rows: list[tuple[str | None, int]], lang: str) -> str:
-    by_sheet: dict[str | None, list[int]] = {}
-    for sheet, row in rows:
-        by_sheet.setdefault(sheet, []).append(row)
-    parts = []
-    for sheet, numbers in by_sheet.items():
-        text = row_ranges(sorted(numbers))[len("rows "):]
-        parts.append(f"{t('std_sheet', lang, sheet=sheet)} {text}" if sheet else text)
-    return ", ".join(parts)
+    return sheet_rows_text(rows, lambda sheet: t('std_sheet', lang, sheet=sheet))
