@@ -182,7 +182,7 @@ def target_status(index: PARIndex, scores: pd.DataFrame | None = None, risk_marg
     Returns
     -------
     DataFrame
-        Indexed by component: ``value, target, bound, gap, required_change, projected, method, status,
+        Indexed by component: ``value, points, target, bound, gap, required_change, projected, method, status,
         lead_units``. ``gap`` is value − target; ``required_change`` the rise still needed to meet
         the target (0 when met; a strict target needs 0,01 above). Status is one of ``met``,
         ``on_track``, ``at_risk``, ``off_track`` (interim quarters, from the projection), or
@@ -199,9 +199,9 @@ def target_status(index: PARIndex, scores: pd.DataFrame | None = None, risk_marg
     for c in index.components:
         value = float(index.values[c])
         tgt = index.target_of(c)
-        record = {"component": c, "value": value, "target": np.nan, "bound": None, "gap": np.nan,
-                  "required_change": np.nan, "projected": np.nan, "method": None, "status": None,
-                  "lead_units": index.lead_units.get(c)}
+        record = {"component": c, "value": value, "points": index.points.get(c, np.nan), "target": np.nan,
+                  "bound": None, "gap": np.nan, "required_change": np.nan, "projected": np.nan, "method": None,
+                  "status": None, "lead_units": index.lead_units.get(c)}
         if tgt is not None:
             t, b = tgt
             need = max(0.0, required_value(t, b) - value)
@@ -222,8 +222,8 @@ def target_status(index: PARIndex, scores: pd.DataFrame | None = None, risk_marg
             else:
                 record["status"] = "needs_change"
         records.append(record)
-    columns = ["component", "value", "target", "bound", "gap", "required_change", "projected", "method", "status",
-               "lead_units"]
+    columns = ["component", "value", "points", "target", "bound", "gap", "required_change", "projected", "method",
+               "status", "lead_units"]
     return pd.DataFrame.from_records(records, columns=columns).set_index("component")
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from parindex_lib.errors import MethodError, Reason
+from parindex_lib.model import block_points
 from parindex_lib.model.components import TOTAL, adjustments, codes
 from parindex_lib.model.schema import unit_rows
 from parindex_lib.model.schemes import Scheme, check_level, default_scheme, from_points, load_scheme
@@ -127,7 +128,11 @@ class PARIndex:
     max_points: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     adjust_points: dict = field(default_factory=dict)
     total_rank_of: int | None = None
-    no_totals_reason: Reason | None = None  # why the components cannot be totalled
+    no_totals_reason: Reason | None = None  # why the components cannot be weighted (and totalled, unless summed)
+    #: The total is Σ of the blocks' points ÷ the scheme's total points, their maxima not being published.
+    sums_points: bool = False
+    #: The note on the reported total's row (e.g. a total kept as published though not the sum of its blocks).
+    reported_note: str | None = None
 
     @classmethod
     def from_scores(cls, scores: pd.DataFrame, unit: str, year: int, period: str = "FY", *,
@@ -178,7 +183,10 @@ class PARIndex:
         chosen = choose_scheme(actual, level, basis_year, scheme)
         reason = _totals_reason(chosen, present, level, basis_year)
         reported = actual.loc[TOTAL] if TOTAL in actual.index else None
-        if reason:
+        sums = reason is not None and block_points.sums_blocks(chosen, actual, present)
+        if sums:  # the blocks' points add up to the total; only what needs their maxima is left undone
+            reason = block_points.blocks_reason(chosen)
+        elif reason:
             _refuse_untotalled(unit, (basis_year, basis_period), chosen, present, reason,
                                explicit=scheme is not None and scheme != "", reported=reported is not None)
         tgt, target_year = _targets(own, basis_year, basis_period, target_year)
@@ -202,15 +210,29 @@ class PARIndex:
             level=level,
             points=actual.loc[present, "points"].astype(float),
             max_points=actual.loc[present, "max_points"].astype(float),
-            adjust_points=adjust, no_totals_reason=reason,
+            adjust_points=adjust, no_totals_reason=reason, sums_points=sums,
+            reported_note=reported["note"] if reported is not None and isinstance(reported["note"], str) else None,
         )
 
     # -- the methodology ----------------------------------------------------------------------
 
     @property
     def can_total(self) -> bool:
-        """Whether the components can be totalled (else only the reported total is known)."""
+        """Whether the components are weighted by a known scheme (weights, each component's percentage); else
+        only the reported total is known, or (``sums_points``) the total summed from the blocks' points."""
         return self.no_totals_reason is None
+
+    @property
+    def points_total(self) -> float | None:
+        """Σ blocks' points (+ bonus − penalty) ÷ the scheme's total points, in %, when ``sums_points``."""
+        if not self.sums_points:
+            return None
+        return block_points.points_total(self.points.loc[self.components], self.scheme.total_points,
+                                         self._adjust_sum)
+
+    @property
+    def _adjust_sum(self) -> float:
+        return float(sum(v if c == "BONUS" else -v for c, v in self.adjust_points.items()))
 
     @cached_property
     def weights(self) -> pd.Series:
@@ -222,6 +244,8 @@ class PARIndex:
     @property
     def components(self) -> list[str]:
         """The components the scheme totals (or, for a unit that cannot be totalled, those in the data)."""
+        if self.sums_points:
+            return self.scheme.components
         if not self.can_total:
             return list(self.values.index)
         return self.scheme.components
@@ -245,8 +269,10 @@ class PARIndex:
 
     @property
     def total(self) -> float:
-        """The total Σ wᵢ·pctᵢ (+ bonus − penalty) kept within 0–100%, in %; the reported total when the index
-        cannot total."""
+        """The total Σ wᵢ·pctᵢ (+ bonus − penalty) kept within 0–100%, in %; Σ blocks' points ÷ total points
+        when ``sums_points``; the reported total when the index cannot total."""
+        if self.sums_points:
+            return self.points_total
         if not self.can_total:
             return float(self.reported_total)
         return float(min(100.0, max(0.0, self.uncapped_total)))
@@ -280,6 +306,10 @@ class PARIndex:
         >>> round(check.low, 3), round(check.high, 3), check.consistent
         (76.156, 76.195, True)
         """
+        if self.sums_points:
+            return block_points.check_blocks(self.points.loc[self.components], self.decimals,
+                                             self.scheme.total_points, self.reported_total, self.reported_decimals,
+                                             self.scheme.name, self._adjust_sum)
         if not self.can_total:
             raise MethodError(f'"{self.unit}" cannot be totalled: {self.no_totals_reason}')
         v = self.values.loc[self.components].to_numpy()

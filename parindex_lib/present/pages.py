@@ -16,6 +16,7 @@ from parindex_lib.analyses.peers import group_of
 from parindex_lib.model.index import met
 from parindex_lib.model.schema import unit_rows
 from parindex_lib.present import criteria_pages, report
+from parindex_lib.present.blocks_page import blocks_lift
 from parindex_lib.present.i18n import component_name, t
 from parindex_lib.present.page_context import Context, blank, build, needs_components
 from parindex_lib.present.peer_groups import group_label, group_page_href
@@ -58,7 +59,10 @@ def header(ctx: Context, page: str) -> HTML:
     rows = unit_rows(ctx.scores, idx.unit, idx.level)
     shown_illustrative = page == "trends" and rows["illustrative"].any()
     banner = report.illustrative_banner(rows, ctx.lang) if idx.illustrative or shown_illustrative else None
-    if idx.can_total:
+    if idx.sums_points:
+        context = t("context_blocks", ctx.lang, basis=report.basis_label(idx, ctx.lang),
+                    target_year=idx.target_year, scheme=idx.scheme.title(ctx.lang) or idx.scheme.name)
+    elif idx.can_total:
         scheme = t("scheme_from_points", ctx.lang) if idx.from_points else idx.scheme.title(ctx.lang) or idx.scheme.name
         context = t("context_summary", ctx.lang, basis=report.basis_label(idx, ctx.lang),
                     target_year=idx.target_year, scheme=scheme)
@@ -77,6 +81,8 @@ def headline(ctx: Context) -> HTML:
         verdict = "projection_meets" if met(projected, ctx.index.target, ctx.index.bound) else "projection_short"
         paragraphs.append(t("projected_total_line", ctx.lang, total=format_pct(projected, ctx.lang),
                             verdict=t(verdict, ctx.lang)))
+    if ctx.index.sums_points and ctx.index.check_total().consistent is False:  # kept as published: said here
+        paragraphs.append(report.blocks_check_sentence(ctx.index, ctx.lang))
     return ctx.html(fragment("section", lead=report.total_sentence(ctx.index, ctx.lang), paragraphs=paragraphs))
 
 
@@ -105,7 +111,7 @@ def recommendations(ctx: Context) -> HTML:
     """The recommendation sentence, the table of improvements and the cost model, in plain words; for a unit
     scored by criteria, the criteria to move, their owners and what each takes."""
     if ctx.lift is None:
-        return needs_components(ctx)
+        return blocks_lift(ctx) if ctx.index.sums_points else needs_components(ctx)
     if isinstance(ctx.lift, CriteriaLiftResult):
         return criteria_pages.recommendations(ctx)
     table = report.recommendation_table(ctx.lift, ctx.lang)

@@ -83,7 +83,9 @@ def _component_axes(codes: list[str], lang: str, xlabel: str, title: str):
 
 
 def plot_components(status: pd.DataFrame, lang: str = "vi"):
-    """Each component's result (bar, coloured by status) against its target (marker); None without components."""
+    """Each component's result (bar, coloured by status) against its target (marker); None without components
+    (or without percentages: blocks in points whose maxima are not published)."""
+    status = status[status["value"].notna()]
     if status.empty:
         return None
     fig, ax, y = _component_axes(list(status.index), lang, "axis_pct", "chart_components_title")

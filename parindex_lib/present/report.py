@@ -13,7 +13,7 @@ from parindex_lib.model.criteria_scores import from_criteria
 from parindex_lib.model.index import PARIndex, met
 from parindex_lib.present.i18n import component_name, status_label, t, target_text
 from parindex_lib.present.render import Table
-from parindex_lib.vn import format_number, format_pct, format_pp, format_rank
+from parindex_lib.vn import format_number, format_pct, format_points, format_pp, format_rank
 
 
 def illustrative_banner(rows: pd.DataFrame, lang: str = "vi") -> str | None:
@@ -55,6 +55,9 @@ def gap_sentence(index: PARIndex, lang: str = "vi") -> str:
 
 def check_sentence(index: PARIndex, lang: str = "vi") -> str:
     """Which scheme the page used and whether the reported total matched it."""
+    if index.sums_points:
+        scheme = f"{index.scheme.name} — {index.scheme.title(lang)}"
+        return t("scheme_line", lang, scheme=scheme, check=blocks_check_sentence(index, lang))
     if not index.can_total:
         return t("check_totals_only", lang, reported=format_pct(index.display_total, lang))
     check = index.check_total()
@@ -69,6 +72,53 @@ def check_sentence(index: PARIndex, lang: str = "vi") -> str:
                         total=format_pct(index.total, lang))
     scheme = t("scheme_from_points", lang) if index.from_points else f"{index.scheme.name} — {index.scheme.title(lang)}"
     return t("scheme_line", lang, scheme=scheme, check=text)
+
+
+def blocks_check_sentence(index: PARIndex, lang: str = "vi") -> str:
+    """The reported total against the sum of the blocks' points (``index.sums_points``): consistent, kept as
+    published though it differs (the standardise step's note is on its row), or no reported total."""
+    check = index.check_total()
+    values = {"blocks": format_number(blocks_points(index), lang), "scale": scale_text(index, lang),
+              "recomputed": format_pct(check.recomputed, lang), "low": format_pct(check.low, lang, 3),
+              "high": format_pct(check.high, lang, 3)}
+    if check.reported is None:
+        return t("check_blocks_none", lang, **values)
+    key = "check_blocks_consistent" if check.consistent else \
+        "check_blocks_kept" if blocks_kept(index) else "check_blocks_inconsistent"
+    return t(key, lang, reported=format_pct(check.reported, lang), **values)
+
+
+def blocks_lift_sentence(index: PARIndex, lang: str = "vi") -> str:
+    """What reaching the target takes for a total that sums blocks without published maxima: the points the blocks
+    need together (from the total the reader sees), never a lift by block."""
+    goal = target_text(index.target, index.bound, lang)
+    if index.meets_target:
+        return t("blocks_lift_met", lang, target_text=goal)
+    return t("blocks_lift", lang, target_text=goal, gap=format_number(blocks_gap(index), lang),
+             scale=scale_text(index, lang))
+
+
+def blocks_gap(index: PARIndex) -> float:
+    """The points the blocks need together to reach the target (0 when it is met)."""
+    return max(0.0, index.required_total - index.display_total) * float(index.scheme.total_points) / 100.0
+
+
+def blocks_points(index: PARIndex) -> float:
+    """Σ of the blocks' points (+ bonus − penalty) of a unit whose total sums them."""
+    return float(index.points.loc[index.components].sum()) + sum(
+        v if c == "BONUS" else -v for c, v in index.adjust_points.items())
+
+
+def blocks_kept(index: PARIndex) -> bool:
+    """Whether a reported total that is not the sum of its blocks was kept as published (the standardise step
+    only lets it through when asked to, and then writes its note on the total's row)."""
+    return index.sums_points and index.check_total().consistent is False and bool(index.reported_note)
+
+
+def scale_text(index: PARIndex, lang: str = "vi") -> str:
+    """The scheme's total points as printed: ``100``, ``97,5``."""
+    scale = float(index.scheme.total_points)
+    return format_number(scale, lang, 0 if scale.is_integer() else 1)
 
 
 def recommendation_sentence(result: LiftResult, lang: str = "vi") -> str:
@@ -107,7 +157,9 @@ def status_table(status: pd.DataFrame, lang: str = "vi", projected: bool = False
     for c, r in status.iterrows():
         row = {
             t("col_component", lang): component_name(c, lang),
-            t("col_value", lang): format_pct(r.value, lang),
+            # a block whose maximum is not published is shown in points, never as a guessed percentage
+            t("col_value", lang): format_pct(r.value, lang) if pd.notna(r.value) else
+            "" if pd.isna(r.points) else format_points(r.points, None, lang),
             t("col_target", lang): "" if pd.isna(r.target) else target_text(r.target, r.bound, lang),
             t("col_gap", lang): "" if pd.isna(r.gap) else format_pp(r.gap, lang, unit=False),
         }

@@ -16,7 +16,7 @@ from parindex_lib.present.lineage import predecessor_frame, predecessors_table, 
 from parindex_lib.present.page_context import Context, blank
 from parindex_lib.present.plots import plot_lineage
 from parindex_lib.present.render import fragment
-from parindex_lib.vn import format_number, format_pp, format_rank
+from parindex_lib.vn import format_number, format_points, format_pp, format_rank
 
 
 def trends_table(ctx: Context):
@@ -47,6 +47,8 @@ def trends_table(ctx: Context):
                 cell += f" · {t('col_rank_total', ctx.lang).lower()} {total_ranks[key]}"
             row[trends.period_label(*key)] = cell
         rows.append(row)
+    if idx.sums_points:
+        rows += _block_rows(ctx, periods)
     reference = trends.reference_history(ctx.scores, idx.level)
     if "TOTAL" in history.columns:
         for ref in reference.columns:
@@ -57,6 +59,23 @@ def trends_table(ctx: Context):
                     f"{format_pp(own - avg, ctx.lang, unit=False)} ({format_number(avg, ctx.lang)})"
             rows.append(row)
     return report.styled(pd.DataFrame(rows))
+
+
+def _block_rows(ctx: Context, periods: list) -> list[dict]:
+    """The blocks of a total that sums them, in points by period (their maxima are not published, so no %)."""
+    idx = ctx.index
+    own = unit_rows(ctx.scores, idx.unit, idx.level)
+    own = own[(own["kind"] == "actual") & own["component"].isin(idx.components) & own["points"].notna()]
+    points = own.pivot_table(index=["year", "period"], columns="component", values="points", aggfunc="first")
+    rows = []
+    for c in idx.components:
+        row = {t("col_component", ctx.lang): component_name(c, ctx.lang, short=True)}
+        for key in periods:
+            value = points[c].get(key) if c in points.columns else None
+            row[trends.period_label(*key)] = "" if value is None or pd.isna(value) else \
+                format_points(value, None, ctx.lang)
+        rows.append(row)
+    return rows
 
 
 def trends_reading(ctx: Context) -> HTML:

@@ -9,6 +9,7 @@ from IPython.display import HTML
 
 from parindex_lib.analyses import weighting
 from parindex_lib.present import report
+from parindex_lib.present.blocks_page import blocks_check, blocks_reading, blocks_table
 from parindex_lib.present.i18n import component_name, say, t
 from parindex_lib.present.page_context import Context, blank, needs_components
 from parindex_lib.present.render import fragment
@@ -22,7 +23,9 @@ def contributions(ctx: Context) -> pd.DataFrame:
 
 def contributions_table(ctx: Context):
     """Weight, contribution, points lost and marginal value per component; in points too where the data
-    carries points ("mất 3,36/16,5 điểm")."""
+    carries points ("mất 3,36/16,5 điểm"); the blocks as points when the total is their sum."""
+    if ctx.index.sums_points:
+        return blocks_table(ctx)
     if ctx.totals_only:
         return needs_components(ctx)
     table = weighting.contributions(ctx.index)
@@ -43,6 +46,8 @@ def contributions_table(ctx: Context):
 
 def weighting_reading(ctx: Context) -> HTML:
     """One sentence: where most points were lost (in points of the maximum where the data gives them)."""
+    if ctx.index.sums_points:
+        return blocks_reading(ctx)
     if ctx.totals_only:
         return blank(ctx)
     table = weighting.contributions(ctx.index).sort_values("points_lost", ascending=False).head(3)
@@ -54,7 +59,10 @@ def weighting_reading(ctx: Context) -> HTML:
 
 
 def consistency_table(ctx: Context):
-    """Which schemes (of the unit's level) reproduce the reported total."""
+    """Which schemes (of the unit's level) reproduce the reported total; for blocks of points, the reported
+    total beside their sum."""
+    if ctx.index.sums_points:
+        return blocks_check(ctx)
     if ctx.totals_only:
         return blank(ctx)
     table = weighting.scheme_consistency(ctx.index)
