@@ -29,6 +29,7 @@ from parindex_lib.readers import analyst
 from parindex_lib.readers.raw_folder import check_not_reading, raw_files, raw_links
 from parindex_lib.standardise import (
     expand_inputs,
+    kept_files,
     load_scores,
     load_tasks,
     raw_dir_of,
@@ -164,8 +165,9 @@ def _criteria(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fresh_scores(scores_path: Path, project: Project | None) -> Path:
-    """The scores to use: re-standardised first when the raw folder they came from has changed."""
+def _fresh_scores(scores_path: Path, project: Project | None, keep: bool = False) -> Path:
+    """The scores to use: re-standardised first when the raw folder they came from has changed, keeping what the
+    standardise before kept at the user's asking (or, with ``keep``, every inconsistency)."""
     folder = scores_path.parent
     if project is not None and scores_path == project.scores_csv and not scores_path.exists() \
             and project.raw.is_dir():
@@ -177,7 +179,7 @@ def _fresh_scores(scores_path: Path, project: Project | None) -> Path:
     if reasons and raw is not None:
         print(f"parindex: {scores_path} is out of date ({'; '.join(reasons)}): standardising {raw} again",
               file=sys.stderr)
-        write_processed(standardise(None, raw), folder, raw_dir=raw)
+        write_processed(standardise(None, raw, keep_inconsistent=keep or kept_files(folder)), folder, raw_dir=raw)
     return scores_path
 
 
@@ -187,7 +189,7 @@ def _lift(args: argparse.Namespace, project: Project | None) -> int:
     from parindex_lib.present.report import lift_text
 
     scores_path = args.scores or _need(project, args).scores_csv
-    scores = load_scores(_fresh_scores(scores_path, project))
+    scores = load_scores(_fresh_scores(scores_path, project, args.keep_inconsistent))
     tasks = load_tasks(scores_path.parent / "tasks.csv")
     unit, level = resolve_unit(scores, args.unit, args.level)
     own = scores[(scores["unit"] == unit) & (scores["level"] == level) & (scores["kind"] == "actual")]
@@ -199,6 +201,8 @@ def _lift(args: argparse.Namespace, project: Project | None) -> int:
                                  target=args.target, bound=args.bound, tasks=tasks)
     if args.criteria:
         return _lift_criteria(args, index, scores_path)
+    if index.sums_points:
+        return _lift_blocks(args, index)
     if args.ceilings == "peers":
         ceilings = lift_mod.peer_ceilings(scores, index)
     else:
@@ -214,6 +218,27 @@ def _lift(args: argparse.Namespace, project: Project | None) -> int:
     else:
         print(lift_text(result, index, args.lang))
     return 0 if result.feasible else 1
+
+
+def _lift_blocks(args: argparse.Namespace, index) -> int:
+    """``parindex lift`` of a total summed from blocks whose maxima are not published: the points the blocks need
+    together, and the reported total against their sum (exit 1 while the target is not met: no plan by block)."""
+    from parindex_lib.present import report
+
+    lines = [f"{index.unit}: {report.total_sentence(index, args.lang)}", report.blocks_check_sentence(index, args.lang),
+             report.blocks_lift_sentence(index, args.lang)]
+    if args.format == "json":
+        check = index.check_total()
+        print(json.dumps({"unit": index.unit, "level": index.level, "year": index.year, "period": index.period,
+                          "scheme": index.scheme.name, "total": index.display_total, "sum_of_blocks":
+                          report.blocks_points(index), "total_points": index.scheme.total_points,
+                          "consistent": check.consistent, "target": index.target, "bound": index.bound,
+                          "points_needed": round(report.blocks_gap(index), 6), "changes": [],
+                          "why_no_changes": say(index.no_totals_reason, args.lang), "text": lines},
+                         ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        print("\n".join(lines))
+    return 0 if index.meets_target else 1
 
 
 def _lift_criteria(args: argparse.Namespace, index, scores_path: Path) -> int:
@@ -267,7 +292,7 @@ def _run(args: argparse.Namespace, project: Project | None) -> int:
                         raw_dir=args.raw or _need(project, args).raw, workers=args.workers,
                         processed_dir=args.processed or _need(project, args).processed, force=args.force,
                         level=args.level, executor=args.executor, scheduler=args.scheduler,
-                        cell_timeout=args.cell_timeout)
+                        cell_timeout=args.cell_timeout, keep_inconsistent=args.keep_inconsistent)
     print(summary.describe())
     return 0 if summary.ok else 1
 
@@ -289,7 +314,7 @@ def _explore(args: argparse.Namespace, project: Project | None) -> int:
     from parindex_lib.present.serve import check_port, serve
 
     check_port(args.ip, args.port)  # before standardising: a taken port is said at once
-    scores = _fresh_scores(args.scores or _need(project, args).scores_csv, project)
+    scores = _fresh_scores(args.scores or _need(project, args).scores_csv, project, args.keep_inconsistent)
     ensure_kernelspec()
     serve(scores, args.lang, args.port, args.ip, open_browser=not args.no_browser)
     return 0

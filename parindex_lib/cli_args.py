@@ -47,10 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     std.add_argument("--out", type=Path, help="output folder (default: the project's data/processed)")
     std.add_argument("--scheme", help="the scheme self-assessment sheets of criteria are scored by, where the "
                                       "manifest names none (e.g. illustrative-commune-2024)")
-    std.add_argument("--keep-inconsistent", action="store_true",
-                     help="keep what a file publishes that does not add up (a total that is not the sum of its "
-                          "blocks, a criteria sheet's parent that is not the sum of its children, component rows "
-                          "that disagree with the criteria) as flagged inconsistencies, not errors")
+    _keep_flag(std)
     std.add_argument("--lang", default="vi", choices=["vi", "en"], help="language of the summary printed")
 
     lift = sub.add_parser("lift", parents=[common], help="cheapest improvements that lift the total to the target")
@@ -77,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="standardised scores (default: the project's data/processed/scores.csv)")
     lift.add_argument("--lang", default="vi", choices=["vi", "en"])
     lift.add_argument("--format", default="text", choices=["text", "json"])
+    _keep_flag(lift)
 
     _criteria_parser(sub, common)
 
@@ -103,8 +101,18 @@ def _parser() -> argparse.ArgumentParser:
                      help="seconds a notebook cell may run before its page fails and its kernel is replaced")
     run.add_argument("--force", action="store_true",
                      help="write into a reports folder parindex did not create (its files are kept)")
+    _keep_flag(run)
     _explore_parser(sub, common)
     return parser
+
+
+def _keep_flag(parser: argparse.ArgumentParser) -> None:
+    """``--keep-inconsistent``, on every command that standardises the raw files (again)."""
+    parser.add_argument("--keep-inconsistent", action="store_true",
+                        help="keep what a file publishes that does not add up (a total that is not the sum of its "
+                             "blocks, a criteria sheet's parent that is not the sum of its children, component rows "
+                             "that disagree with the criteria) as flagged inconsistencies, not errors; recorded, and "
+                             "run, lift and explore keep it when they standardise again")
 
 
 def _explore_parser(sub, common: argparse.ArgumentParser) -> None:
@@ -119,6 +127,7 @@ def _explore_parser(sub, common: argparse.ArgumentParser) -> None:
     explore.add_argument("--scores", type=Path,
                          help="standardised scores (default: the project's data/processed/scores.csv, standardised "
                               "again when out of date)")
+    _keep_flag(explore)
 
 
 def _criteria_parser(sub, common: argparse.ArgumentParser) -> None:

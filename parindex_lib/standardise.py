@@ -7,6 +7,7 @@ atomically, and only when every input is valid.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,10 @@ class Standardised:
     lineage: pd.DataFrame | None = None
     #: The criteria of units scored by criteria (one row per unit × year × period × criterion).
     criteria: pd.DataFrame = field(default_factory=criteria_scores.empty_criteria)
+    #: The files (resolved paths) whose inconsistencies the user asked to keep (``--keep-inconsistent``, or the
+    #: choice recorded by the standardise before): recorded in ``inputs.json`` for the commands that standardise
+    #: again (run, lift, explore) to keep the same choice.
+    kept: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """What each file gave, which rows were skipped (blank, titles, headings) and what was assumed; then
@@ -98,7 +103,7 @@ def expand_inputs(paths: list[str | Path]) -> list[Path]:
 
 def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW_DIR, *,
                 unit: str | None = None, level: str | None = None, scheme: str | None = None,
-                keep_inconsistent: bool = False) -> Standardised:
+                keep_inconsistent: bool | Collection[str | Path] = False) -> Standardised:
     """Read and validate every raw file, reporting all problems of all files at once.
 
     The steps: read every file (:func:`~parindex_lib.readers.read_file`, with its folder's manifest); read
@@ -116,11 +121,12 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
         The unit and level of plan tables that do not name them (overriding the manifest).
     scheme : str, optional
         The scheme whose criteria self-assessment sheets are scored by, where the manifest names none.
-    keep_inconsistent : bool
+    keep_inconsistent : bool or collection of path-like
         Keep what a file publishes that does not add up — a total that is not the sum of its blocks, a criteria
         sheet's parent that is not the sum of its children, component rows that disagree with the criteria
-        rolled up — as published, flagged with a note, rather than refuse it; a manifest asks the same for one
-        file with ``keep_inconsistent: true``.
+        rolled up — as published, flagged with a note, rather than refuse it: ``True`` for every file, or the
+        files named (:func:`kept_files`: the choice an earlier standardise recorded); a manifest asks the same
+        for one file with ``keep_inconsistent: true``.
 
     Raises
     ------
@@ -134,9 +140,10 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     if level is not None and match_level(level) is None:
         raise InputError(Problem("--level", None, None, level,
                                  f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
-    inputs = _read_all(files, unit, match_level(level), scheme, keep_inconsistent)
-    applied = apply_methodology(to_frame(inputs.frames, reading=True),
-                                True if keep_inconsistent else frozenset(inputs.keep))
+    keep = True if keep_inconsistent is True else frozenset(str(Path(p).resolve()) for p in keep_inconsistent or ())
+    inputs = _read_all(files, unit, match_level(level), scheme, keep)
+    applied = apply_methodology(to_frame(inputs.frames, reading=True), True if keep is True else
+                                frozenset(inputs.keep))
     problems = inputs.problems + list(applied.problems)
     empty = [ledger for ledger in inputs.ledgers if ledger.holds_no_rows]
     warnings = []
@@ -159,7 +166,7 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     task_frame = pd.DataFrame(inputs.tasks, columns=TASK_COLUMNS)
     lineage_frame = pd.DataFrame(inputs.lineage, columns=LINEAGE_COLUMNS).astype({"weight": float})
     return Standardised(frame.reset_index(drop=True), task_frame, tuple(files), tuple(inputs.ledgers),
-                        applied.notes, tuple(warnings), lineage_frame, criteria)
+                        applied.notes, tuple(warnings), lineage_frame, criteria, tuple(inputs.asked))
 
 
 @dataclass
@@ -174,10 +181,11 @@ class _Inputs:
     problems: list[Problem] = field(default_factory=list)
     keep: set[str] = field(default_factory=set)
     criteria: list[dict] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)  # files kept at the user's asking (resolved paths)
 
 
 def _read_all(files: list[Path], unit: str | None, level: str | None, scheme: str | None,
-              keep_inconsistent: bool) -> _Inputs:
+              keep: bool | frozenset[str]) -> _Inputs:
     inputs = _Inputs()
     manifests: dict[Path, Manifest] = {}
     for path in files:
@@ -188,14 +196,16 @@ def _read_all(files: list[Path], unit: str | None, level: str | None, scheme: st
         manifest = manifests[folder]
         meta = manifest.entries.get(path.name, {})
         name = display(path)
-        options = {**({"scheme": scheme} if scheme else {}), **meta,
-                   **({"keep_inconsistent": True} if keep_inconsistent else {})}
+        asked = keep is True or str(path.resolve()) in keep
+        options = {**({"scheme": scheme} if scheme else {}), **meta, **({"keep_inconsistent": True} if asked else {})}
         result = read_file(path, unit=unit or meta.get("unit"), level=level or meta.get("level"),
                            display_name=name, illustrative=meta.get("illustrative"), province=meta.get("province"),
                            unit_from_faulty_manifest=unit is None and manifest.fault_for(path.name),
                            manifest=options)
-        if meta.get("keep_inconsistent"):
+        if meta.get("keep_inconsistent") or asked:
             inputs.keep.add(name)
+        if asked:
+            inputs.asked.append(str(path.resolve()))
         inputs.problems += result.problems
         inputs.frames += result.frames
         inputs.tasks += result.tasks
@@ -246,7 +256,8 @@ def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ParindexError(f"{out_dir}: is a file (expected a folder for the standardised tables)")
-    record = {"raw_dir": str(Path(raw_dir).resolve()) if raw_dir else None, "files": _fingerprint(result.files)}
+    record = {"raw_dir": str(Path(raw_dir).resolve()) if raw_dir else None, "files": _fingerprint(result.files),
+              "keep_inconsistent": list(result.kept)}
     try:
         lineage = result.lineage if result.lineage is not None else empty_lineage()
         with uninterrupted(tables_written(out_dir)):  # they belong together
@@ -299,6 +310,17 @@ def input_files(processed_dir: str | Path = PROCESSED_DIR) -> list[tuple[Path, s
     except (ValueError, AttributeError, OSError):
         return []
     return [(Path(p), str(info.get("sha256", ""))) for p, info in files.items()]
+
+
+def kept_files(processed_dir: str | Path = PROCESSED_DIR) -> frozenset[str]:
+    """The files whose inconsistencies the standardise that made ``processed_dir`` kept at the user's asking
+    (``--keep-inconsistent``): a command that standardises again keeps the same choice for them."""
+    path = Path(processed_dir) / INPUTS_JSON
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8")).get("keep_inconsistent", [])
+    except (ValueError, AttributeError, OSError):
+        return frozenset()
+    return frozenset(str(p) for p in kept) if isinstance(kept, list) else frozenset()
 
 
 def raw_dir_of(processed_dir: str | Path = PROCESSED_DIR) -> Path | None:

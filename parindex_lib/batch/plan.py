@@ -39,7 +39,7 @@ from parindex_lib.model.schemes import Scheme, check_level
 from parindex_lib.present.pages import GROUP_PAGES, PAGES
 from parindex_lib.present.peer_groups import page_groups
 from parindex_lib.readers.raw_folder import check_not_reading, raw_files
-from parindex_lib.standardise import Standardised, standardise
+from parindex_lib.standardise import Standardised, kept_files, standardise
 from parindex_lib.stopping import speak
 from parindex_lib.vn import fold, nfc
 
@@ -185,8 +185,11 @@ def check_output_dir(path: Path, what: Reason) -> None:
 def make_plan(params_file: Path | None = None, units: list[str] | None = None, overrides: dict | None = None, *,
               out_dir: Path = REPORTS_DIR, raw_dir: Path | None = None, notebooks_dir: Path = NOTEBOOKS_DIR,
               processed_dir: Path = PROCESSED_DIR, force: bool = False, level: str | None = None,
-              execution: Execution | None = None) -> Plan:
+              execution: Execution | None = None, keep_inconsistent: bool = False) -> Plan:
     """Check and resolve a run: parameters, paths, units, their indices and folders. Writes nothing.
+
+    The raw files are standardised keeping what the standardise before kept at the user's asking (the choice
+    recorded beside the tables), or with ``keep_inconsistent`` every inconsistency.
 
     Raises
     ------
@@ -209,7 +212,8 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     _check_folders(raw_dir, out_dir, processed_dir)
     check_not_reading(raw_files(raw_dir), {"the reports folder": out_dir,
                                            "the standardised tables' folder": processed_dir})
-    result = standardise(None, raw_dir)  # every problem in every file, before anything runs
+    # every problem in every file, before anything runs
+    result = standardise(None, raw_dir, keep_inconsistent=keep_inconsistent or kept_files(processed_dir))
     year = int(params.get("year", DEFAULTS["year"]))
     period = str(params.get("period", DEFAULTS["period"]))
     lang = str(params.get("lang", DEFAULTS["lang"]))

@@ -29,7 +29,7 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
               notebooks_dir: Path = NOTEBOOKS_DIR, processed_dir: Path = PROCESSED_DIR,
               progress: bool = True, force: bool = False, level: str | None = None, executor: str = "local",
               scheduler: str | None = None, cell_timeout: float = CELL_TIMEOUT,
-              recycle_after: int = RECYCLE_AFTER) -> BatchSummary:
+              recycle_after: int = RECYCLE_AFTER, keep_inconsistent: bool = False) -> BatchSummary:
     """Standardise, execute every notebook for every unit, render HTML and move reports into place. A run
     replaces only folders it created, keeps any file it did not write, and locks its reports folder.
 
@@ -54,6 +54,9 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
         LocalCluster of ``workers`` processes. Each worker keeps one warm kernel.
     cell_timeout, recycle_after : float, int
         Seconds a cell may run (beyond it the page fails and its kernel is replaced); notebooks a kernel runs.
+    keep_inconsistent : bool
+        Keep every inconsistency the raw files publish, as ``parindex standardise --keep-inconsistent`` does;
+        without it, those the standardise before kept at the user's asking are kept again.
 
     Raises
     ------
@@ -63,7 +66,8 @@ def run_batch(params_file: Path | None = None, units: list[str] | None = None, o
     """
     execution = Execution(executor, workers, scheduler, cell_timeout, recycle_after, progress)
     plan = make_plan(params_file, units, overrides, out_dir=out_dir, raw_dir=raw_dir, notebooks_dir=notebooks_dir,
-                     processed_dir=processed_dir, force=force, level=level, execution=execution)
+                     processed_dir=processed_dir, force=force, level=level, execution=execution,
+                     keep_inconsistent=keep_inconsistent)
     # Stopped (Ctrl-C, kill) before its reports are promoted, a run leaves the reports as they were; once
     # promotion starts it finishes (every unit's folder, index.html, the workbook), then stops.
     with ReportsLock(plan.out_dir):

@@ -234,8 +234,9 @@ def _check_sums(frame: pd.DataFrame, schemes: _Schemes,
             row["file"], int(row["row_number"]), row["value_column"], _points_text(round(reported, 4)),
             f"is not the sum of its blocks: {addends} = {_points_text(round(sum_points, 4))} points (expected the "
             f"total to equal the sum within the rounding of the printed values, ±{_points_text(round(tolerance, 4))}; "
-            "to keep it as published, set keep_inconsistent: true for the file in manifest.yaml, or run "
-            "`parindex standardise --keep-inconsistent`)", sheet))
+            "to keep it as published, set keep_inconsistent: true for the file in manifest.yaml, or add "
+            "--keep-inconsistent to the command: standardise, run, lift or explore, which then keep the choice)",
+            sheet))
     note = Reason("std_totals_kept", {"count": kept}, f"{kept} total(s) that are not the sum of their blocks were kept "
                   "as published, with a note on their row") if kept else None
     return problems, note
