@@ -184,7 +184,10 @@ def unfilled_points(frame: pd.DataFrame, schemes: _Schemes | None = None) -> lis
     return problems
 
 
-def _points_text(points: float) -> str:
+def _points_text(points: float, decimals: object = None) -> str:
+    """Points as printed: with the decimals they were written with (``86,10``), else as few as they need."""
+    if decimals is not None and not pd.isna(decimals) and int(decimals) > 0:
+        return f"{float(points):.{int(decimals)}f}".replace(".", ",")
     return f"{points:g}".replace(".", ",")
 
 
@@ -220,20 +223,22 @@ def _check_sums(frame: pd.DataFrame, schemes: _Schemes,
         tolerance = sum(_half_width(d) for d in parts["decimals"]) + _half_width(row["decimals"])
         if abs(sum_points - reported) <= tolerance + 1e-9:
             continue
-        addends = " + ".join(f"{name_of(c)} {_points_text(p)}" for c, p in zip(parts["component"], parts["points"],
-                                                                                   strict=True))
+        addends = " + ".join(f"{name_of(c)} {_points_text(p, d)}" for c, p, d in zip(
+            parts["component"], parts["points"], parts["decimals"], strict=True))
+        places = max([int(d) for d in [*parts["decimals"], row["decimals"]] if pd.notna(d)], default=None)
         sheet = row["sheet"] if isinstance(row["sheet"], str) else None
         if keep is True or (keep and row["file"] in keep):
-            note = (f"Tổng các khối ({addends}) = {_points_text(round(sum_points, 4))} điểm, khác tổng công bố "
-                    f"{_points_text(round(reported, 4))} điểm (giữ như công bố)")
+            note = (f"Tổng các khối ({addends}) = {_points_text(round(sum_points, 4), places)} điểm, khác tổng công "
+                    f"bố {_points_text(round(reported, 4), row['decimals'])} điểm (giữ như công bố)")
             i = total.index[0][0]
             frame.at[i, "note"] = note if pd.isna(row["note"]) or not row["note"] else f"{row['note']}; {note}"
             kept += 1
             continue
         problems.append(Problem(
-            row["file"], int(row["row_number"]), row["value_column"], _points_text(round(reported, 4)),
-            f"is not the sum of its blocks: {addends} = {_points_text(round(sum_points, 4))} points (expected the "
-            f"total to equal the sum within the rounding of the printed values, ±{_points_text(round(tolerance, 4))}; "
+            row["file"], int(row["row_number"]), row["value_column"], _points_text(round(reported, 4), row["decimals"]),
+            f"is not the sum of its blocks: {addends} = {_points_text(round(sum_points, 4), places)} points "
+            "(expected the total to equal the sum within the rounding of the printed values, "
+            f"±{_points_text(round(tolerance, 4))}; "
             "to keep it as published, set keep_inconsistent: true for the file in manifest.yaml, or add "
             "--keep-inconsistent to the command: standardise, run, lift or explore, which then keep the choice)",
             sheet))

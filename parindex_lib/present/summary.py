@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from parindex_lib.errors import Reason, sheet_rows_text
-from parindex_lib.present.i18n import catalogue, t
+from parindex_lib.present.i18n import catalogue, component_word, t
 from parindex_lib.vn import fold, format_number
 
 #: Values of a note worded here rather than shown as they are.
@@ -64,8 +64,8 @@ def note_text(note: Reason | str, lang: str = "vi") -> str:
     if "kind" in values:
         values["kind"] = t(f"std_kind_{values['kind']}", lang)
     if "items" in values:
-        values["items"] = "; ".join(t("std_maxima_item", lang, component=c, top=_number(top, lang), scheme=s,
-                                      count=n) for c, top, s, n in values["items"])
+        values["items"] = "; ".join(t("std_maxima_item", lang, component=component_word(c, lang),
+                                      top=_number(top, lang), scheme=s, count=n) for c, top, s, n in values["items"])
     return t(key, lang, **values)
 
 
