@@ -61,6 +61,25 @@ def test_blocks_without_a_reported_total_are_totalled(tmp_path):
     assert "85,10/100 điểm = 85,10%" in report.check_sentence(idx, "vi")
 
 
+def test_the_trends_sum_the_blocks_of_a_year_without_a_reported_total(tmp_path):
+    raw = write_blocks(tmp_path / "raw", total=None)
+    later = "".join(f"{UNIT};tỉnh;2019;{n};{v}\n" for n, v in [("Điểm thẩm định", "56,20"), *BLOCKS[1:],
+                                                               ("PAR INDEX", "86,10")])
+    (raw / "blocks.csv").write_text((raw / "blocks.csv").read_text(encoding="utf-8") + later, encoding="utf-8")
+    write_processed(standardise(None, raw), tmp_path / "processed", raw_dir=raw)
+    ctx = _context(tmp_path / "processed", "vi")
+    assert pages.history_frame(ctx)["TOTAL"].round(2).tolist() == [85.10, 86.10]  # 2018 summed, 2019 as reported
+    text = _text(pages.trends_table(ctx))
+    assert "85,10" in text and "86,10 (+1,00)" in text and "56,20 điểm" in text
+
+
+def test_a_refused_total_is_quoted_as_typed(tmp_path):
+    with pytest.raises(InputError) as caught:
+        standardise(None, write_blocks(tmp_path / "raw", "86,10"))
+    first = str(caught.value).splitlines()[0]
+    assert '"86,10" is not the sum of its blocks: Điểm thẩm định 55,20 + ' in first and "= 85,10 points" in first
+
+
 def test_a_missing_block_still_refuses_to_total(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -146,3 +165,12 @@ def test_run_renders_the_kept_total_the_standardise_kept(tmp_path, capsys):
         assert "86,10%" in text and "85,10/100 điểm" in text and "được giữ như công bố" in text, page
     assert "55,20 điểm" in _text((unit_dir / "weighting.html").read_text(encoding="utf-8"))
     assert not re.search(r"\bnan\b", _text((unit_dir / "trends.html").read_text(encoding="utf-8")), re.IGNORECASE)
+
+
+@pytest.mark.parametrize("lang, said", [("vi", "là tổng điểm các khối; không thử kịch bản được"),
+                                        ("en", "is the sum of its blocks' points; no scenario can be tried")])
+def test_the_explorer_says_why_blocks_cannot_be_moved(tmp_path, lang, said):
+    from parindex_lib.present.scenarios import load_unit
+
+    loaded = load_unit(load_scores(processed(tmp_path) / "scores.csv"), UNIT, "province", 2018, "FY", lang)
+    assert loaded.index.sums_points and not loaded.explorable and said in loaded.message

@@ -168,7 +168,8 @@ def load_unit(scores: pd.DataFrame, unit: str, level: str, year: int, period: st
                               reason=reason_text(exc, lang)))
     index = replace(index, bound=BOUNDS[plan_bound(scores, index)])
     if not index.can_total:
-        return Loaded(index, t("ex_totals_only", lang, unit=unit, point=point_label(year, period, lang),
+        key = "ex_blocks_only" if index.sums_points else "ex_totals_only"  # blocks: points, but no maxima
+        return Loaded(index, t(key, lang, unit=unit, point=point_label(year, period, lang),
                                total=format_pct(index.display_total, lang),
                                reason=reason_text(index.no_totals_reason, lang)))
     return Loaded(index)

@@ -9,7 +9,7 @@ from IPython.display import HTML
 
 from parindex_lib.analyses import trends
 from parindex_lib.model.lineage import lineage_beside
-from parindex_lib.model.schema import unit_rows
+from parindex_lib.model.schema import PERIODS, unit_rows
 from parindex_lib.present import report
 from parindex_lib.present.i18n import component_name, t
 from parindex_lib.present.lineage import predecessor_frame, predecessors_table, shows_predecessors
@@ -64,9 +64,7 @@ def trends_table(ctx: Context):
 def _block_rows(ctx: Context, periods: list) -> list[dict]:
     """The blocks of a total that sums them, in points by period (their maxima are not published, so no %)."""
     idx = ctx.index
-    own = unit_rows(ctx.scores, idx.unit, idx.level)
-    own = own[(own["kind"] == "actual") & own["component"].isin(idx.components) & own["points"].notna()]
-    points = own.pivot_table(index=["year", "period"], columns="component", values="points", aggfunc="first")
+    points = _block_points(ctx)
     rows = []
     for c in idx.components:
         row = {t("col_component", ctx.lang): component_name(c, ctx.lang, short=True)}
@@ -98,8 +96,30 @@ def trends_reading(ctx: Context) -> HTML:
 
 
 def history_frame(ctx: Context) -> pd.DataFrame:
-    """The unit's results by period (for the trends table and chart): reported totals as reported."""
-    return trends.history(ctx.scores, ctx.index.unit, ctx.index.weights, ctx.index.level)
+    """The unit's results by period (for the trends table and chart): reported totals as reported; a result in
+    blocks of points without a reported total gets Σ blocks ÷ total points (in the years of the same scheme)."""
+    history = trends.history(ctx.scores, ctx.index.unit, ctx.index.weights, ctx.index.level)
+    idx = ctx.index
+    if not idx.sums_points:
+        return history
+    points = _block_points(ctx)
+    scheme_years = points.index.get_level_values("year").isin(idx.scheme.years or [idx.year])
+    summed = points[idx.components].sum(axis=1, min_count=len(idx.components))[scheme_years]
+    summed = 100.0 * summed.dropna() / float(idx.scheme.total_points)
+    history = history.reindex(history.index.union(summed.index))
+    reported = history["TOTAL"] if "TOTAL" in history.columns else pd.Series(float("nan"), index=history.index)
+    history["TOTAL"] = reported.fillna(summed.reindex(history.index))
+    order = sorted(history.index, key=lambda k: (k[0], PERIODS.index(k[1])))
+    return history.loc[order]
+
+
+def _block_points(ctx: Context) -> pd.DataFrame:
+    """The blocks' points of every result of the unit, one row per (year, period), one column per block."""
+    idx = ctx.index
+    own = unit_rows(ctx.scores, idx.unit, idx.level)
+    own = own[(own["kind"] == "actual") & own["component"].isin(idx.components) & own["points"].notna()]
+    points = own.pivot_table(index=["year", "period"], columns="component", values="points", aggfunc="first")
+    return points.reindex(columns=idx.components)
 
 
 def reference_frame(ctx: Context) -> pd.DataFrame:
