@@ -22,7 +22,7 @@ from parindex_lib.model.criteria import load_criteria
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import check_schemes, scheme_folders
 from parindex_lib.present.criteria_tree import describe_tree, tree_summary
-from parindex_lib.present.i18n import say, t
+from parindex_lib.present.i18n import say, say_error, t
 from parindex_lib.present.summary import summary_lines, warning_lines
 from parindex_lib.project import init_project
 from parindex_lib.readers import analyst
@@ -81,13 +81,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _error_line(exc: ParindexError) -> str:
-    """An error in one line (or one per problem), with what the command had written when it had begun writing.
-    A cause given as a reason is said in the command's language; the others are in English."""
+    """An error in one line (or one per problem) in the command's language, with what the command had written
+    when it had begun writing."""
     lang = exc.lang if isinstance(exc, NoProject) else language()
-    said = exc.reason is not None or isinstance(exc, NoProject)
-    text = say(exc.reason, lang) if exc.reason is not None else str(exc)
-    left = "; ".join(say(r, lang if said else "en") for r in left_behind())
-    return f"parindex: {t('cli_error', lang) if said else 'error'}: {text}" + (f" ({left})" if left else "")
+    left = "; ".join(say(r, lang) for r in left_behind())
+    return f"parindex: {t('cli_error', lang)}: {say_error(exc, lang)}" + (f" ({left})" if left else "")
 
 
 class NoProject(ParindexError):

@@ -9,6 +9,7 @@ one line ("rows 3–52: … (50 rows)").
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -29,6 +30,45 @@ class Reason:
 
     def __str__(self) -> str:
         return self.text or self.code
+
+
+def because(code: str, text: str, /, **values: object) -> Reason:
+    """A cause as data with its English wording: ``text`` is an English template filled with ``values``.
+
+    The other language is the catalogue's ``reason_<code>`` (``data/messages/errors/*.yaml``), filled with
+    the same values; a test checks that every code written in the library has one and that its
+    placeholders are among the values given.
+
+    Examples
+    --------
+    >>> because("not_a_year", "is not a year between {low} and {high}", low=2012, high=2030)
+    Reason(code='not_a_year', values={'low': 2012, 'high': 2030}, text='is not a year between 2012 and 2030')
+    """
+    return Reason(code, values, text.format(**values))
+
+
+#: Says a :class:`Reason` in one language (``present.i18n.say`` with its language bound).
+Wording = Callable[[Reason], str]
+
+
+def english(reason: Reason) -> str:
+    """A reason as the library says it in errors and logs: its English text."""
+    return str(reason)
+
+
+class BadValue(ValueError):
+    """A value that cannot be read, with its cause as a :class:`Reason` (``str()`` is the English text), for
+    parsers whose caller locates the value in a file."""
+
+    def __init__(self, reason: Reason):
+        super().__init__(reason.text)
+        self.reason = reason
+
+
+def cause_of(exc: Exception) -> Reason | str:
+    """The cause an exception carries as a :class:`Reason` when it has one, else its (English) text."""
+    reason = getattr(exc, "reason", None)
+    return reason if isinstance(reason, Reason) else str(exc)
 
 
 #: The operating system's errors a user meets writing outputs (a full disk, a read-only one, a quota, a folder
@@ -60,8 +100,12 @@ class ParindexError(Exception):
     """
 
     def __init__(self, *args: object, reason: Reason | None = None):
-        super().__init__(*args)
+        super().__init__(*(args or ((reason.text,) if reason is not None else ())))
         self.reason = reason
+
+    def said(self, say: Wording = english) -> str:
+        """The error in the language of ``say``: its reason when it has one, else its English text."""
+        return say(self.reason) if self.reason is not None else str(self)
 
 
 @dataclass(frozen=True)
@@ -78,8 +122,9 @@ class Problem:
         The column's header as it appears in the file.
     value : object
         The offending value, shown quoted.
-    expected : str
-        What would have been accepted.
+    expected : str or Reason
+        What would have been accepted: a :class:`Reason` (:func:`because`), said in the command's language,
+        or an English text.
     sheet : str or None
         The worksheet, for Excel files.
     """
@@ -88,26 +133,37 @@ class Problem:
     row: int | None
     column: str | None
     value: object
-    expected: str
+    expected: str | Reason
     sheet: str | None = None
 
-    def where(self, rows: str | None = None) -> str:
-        """The location: file, sheet, row(s) and column."""
-        parts = [self.file]
+    def where(self, rows: str | None = None, say: Wording = english) -> str:
+        """The location: file, sheet, row(s) (``rows``: ranges such as ``3–5, 9``) and column."""
+        return ", ".join(self._places(rows, say))
+
+    def _places(self, rows: str | None, say: Wording) -> list[str]:
+        parts = [str(self.file)]
         if self.sheet:
-            parts.append(f'sheet "{self.sheet}"')
+            parts.append(say(because("where_sheet", 'sheet "{sheet}"', sheet=self.sheet)))
         if rows is not None:
-            parts.append(rows)
+            parts.append(say(because("where_rows", "rows {rows}", rows=rows)))
         elif self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(say(because("where_row", "row {row}", row=self.row)))
         if self.column:
-            parts.append(f'column "{self.column}"')
-        return ", ".join(parts)
+            parts.append(self._column(say))
+        return parts
+
+    def _column(self, say: Wording) -> str:
+        return say(because("where_column", 'column "{column}"', column=self.column))
+
+    def said(self, say: Wording = english) -> str:
+        """The problem in one line, in the language of ``say``."""
+        expected = say(self.expected) if isinstance(self.expected, Reason) else str(self.expected)
+        if self.value is None or self.value == "":  # an empty value is said by the message, never as ""
+            return f"{self.where(say=say)}: {expected}"
+        return f'{self.where(say=say)}: "{self.value}" {expected}'
 
     def __str__(self) -> str:
-        if self.value is None or self.value == "":  # an empty value is said by the message, never as ""
-            return f"{self.where()}: {self.expected}"
-        return f'{self.where()}: "{self.value}" {self.expected}'
+        return self.said()
 
 
 def sheet_rows_text(rows, sheet_label=lambda sheet: f'sheet "{sheet}"') -> str:
@@ -118,13 +174,13 @@ def sheet_rows_text(rows, sheet_label=lambda sheet: f'sheet "{sheet}"') -> str:
         by_sheet.setdefault(sheet, []).append(row)
     parts = []
     for sheet, numbers in by_sheet.items():
-        text = row_ranges(sorted(numbers))[len("rows "):]
+        text = ranges(sorted(numbers))
         parts.append(f"{sheet_label(sheet)} {text}" if sheet else text)
     return ", ".join(parts)
 
 
-def row_ranges(rows: list[int]) -> str:
-    """``[3, 4, 5, 9]`` → ``rows 3–5, 9``."""
+def ranges(rows: list[int]) -> str:
+    """``[3, 4, 5, 9]`` → ``3–5, 9`` (at most six spans, then ``…``)."""
     spans, start, prev = [], rows[0], rows[0]
     for r in rows[1:]:
         if r != prev + 1:
@@ -132,12 +188,17 @@ def row_ranges(rows: list[int]) -> str:
             start = r
         prev = r
     spans.append((start, prev))
-    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans[:6])
-    return "rows " + text + (", …" if len(spans) > 6 else "")
+    return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans[:6]) + (", …" if len(spans) > 6 else "")
 
 
-def fold_problems(problems: list[Problem], min_run: int = 3) -> list[str]:
-    """One line per distinct fault: the same fault in the same column over many rows is one line.
+def row_ranges(rows: list[int]) -> str:
+    """``[3, 4, 5, 9]`` → ``rows 3–5, 9``."""
+    return "rows " + ranges(rows)
+
+
+def fold_problems(problems: list[Problem], min_run: int = 3, say: Wording = english) -> list[str]:
+    """One line per distinct fault: the same fault in the same column over many rows is one line, in the
+    language of ``say``.
 
     Examples
     --------
@@ -153,15 +214,18 @@ def fold_problems(problems: list[Problem], min_run: int = 3) -> list[str]:
         group = list(group)
         located = [p for p in group if p.row is not None]
         if len(located) < min_run:
-            lines += [str(p) for p in group]
+            lines += [p.said(say) for p in group]
             continue
         values = {str(p.value) for p in located}
         first = located[0]
         value = "" if first.value in (None, "") and len(values) == 1 else \
-            f'"{first.value}" ' if len(values) == 1 else f'e.g. "{first.value}" '
-        rows = sorted({p.row for p in located})
-        lines.append(f"{first.where(row_ranges(rows))}: {value}{first.expected} ({len(located)} rows)")
-        lines += [str(p) for p in group if p.row is None]
+            f'"{first.value}" ' if len(values) == 1 else \
+            say(because("for_example", 'e.g. "{value}"', value=first.value)) + " "
+        expected = say(first.expected) if isinstance(first.expected, Reason) else str(first.expected)
+        where = first.where(ranges(sorted({p.row for p in located})), say)
+        count = say(because("n_rows", "({n} rows)", n=len(located)))
+        lines.append(f"{where}: {value}{expected} {count}")
+        lines += [p.said(say) for p in group if p.row is None]
     return lines
 
 
@@ -174,9 +238,13 @@ class InputError(ParindexError):
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        lines = fold_problems(self.problems)
-        tail = f"\n  ({len(self.problems)} problems in all)" if len(self.problems) > 1 else ""
-        super().__init__("\n  ".join(lines) + tail)
+        super().__init__(self.said())
+
+    def said(self, say: Wording = english) -> str:
+        lines = fold_problems(self.problems, say=say)
+        if len(self.problems) > 1:
+            lines.append(say(because("n_problems", "({n} problems in all)", n=len(self.problems))))
+        return "\n  ".join(lines)
 
 
 class SchemeError(ParindexError):

@@ -152,7 +152,7 @@ def test_cli_prints_errors_without_traceback(tmp_path, capsys):
     bad = plan_with(tmp_path, "70,52%", "7O,52%")
     (tmp_path / "manifest.yaml").write_text(f"files:\n  plan.tsv: {{unit: {UNIT}, level: district}}\n",
                                             encoding="utf-8")
-    assert main(["standardise", str(bad), "--out", str(tmp_path / "out")]) == 2
+    assert main(["standardise", str(bad), "--out", str(tmp_path / "out"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert 'row 3, column "Năm 2023 / Chỉ số": "7O,52%" is not a percentage' in err
     assert "Traceback" not in err

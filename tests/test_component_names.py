@@ -161,7 +161,7 @@ def test_a_series_typed_as_the_press_writes_it_is_read(tmp_path, capsys):
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         csv.writer(fh, delimiter=";").writerows(rows)
     try:
-        code = main(["standardise", str(path), "--out", str(tmp_path / "out2")])
+        code = main(["standardise", str(path), "--out", str(tmp_path / "out2"), "--lang", "en"])
     except SystemExit as exc:
         code = exc.code
     err = capsys.readouterr().err

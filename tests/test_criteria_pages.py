@@ -80,7 +80,7 @@ def test_lift_criteria_unreachable_and_bad_input(processed, tmp_path, capsys):
     assert code == 1 and "Không thể đạt từ 99,00% trở lên" in capsys.readouterr().out
     ceilings.write_text("Mã tiêu chí,Trần\n9.9,1\n", encoding="utf-8")
     assert main(["lift", "--criteria", "--unit", COMMUNE, "--year", "2024", "--scores", scores, "--ceilings",
-                 str(ceilings)]) == 2
+                 str(ceilings), "--lang", "en"]) == 2
     assert 'tran.csv, row 2, column "Mã tiêu chí": "9.9" is not a criterion of' in capsys.readouterr().err
     assert main(["lift", "--criteria", "--unit", "Tam Đường", "--year", "2023", "--scores", scores]) == 2
     assert '"Tam Đường" 2023 is not scored by criteria' in capsys.readouterr().err

@@ -534,7 +534,7 @@ def test_command_line_scheme_and_keep_inconsistent(tmp_path, hand, capsys):
     scheme, tree = hand
     path = write_workbook(tmp_path / "xa.xlsx", [A], tree, overrides={("Phúc Khoa", "1"): {"appraised": 3}})
     out = tmp_path / "out"
-    assert main(["standardise", str(path), "--scheme", scheme, "--out", str(out)]) == 2
+    assert main(["standardise", str(path), "--scheme", scheme, "--out", str(out), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert 'criterion "1", column "Điểm Thẩm định": "3" is not the sum of the sub-criteria of 1' in err
     assert "--keep-inconsistent" in err and "Traceback" not in err and not out.exists()

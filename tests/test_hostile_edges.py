@@ -129,7 +129,7 @@ def test_a_link_that_cannot_be_read_is_refused_with_where_it_leads(linked, tmp_p
     (tmp_path / "p" / "scores.csv").write_text(_tidy("Xã Cũ"), encoding="utf-8")
     (raw / name).symlink_to(target.format(outside=outside, tmp=tmp_path))
     before = digests(raw, outside, tmp_path / "p")
-    code, _, err = run_cli(["standardise", str(raw), "--out", str(tmp_path / "p")], capsys)
+    code, _, err = run_cli(["standardise", str(raw), "--out", str(tmp_path / "p"), "--lang", "en"], capsys)
     assert code == 2, err
     line = first_line(err)
     assert line.startswith(f"parindex: error: {raw / name}: ") and fragment in line, line

@@ -174,7 +174,8 @@ def test_a_hostile_scheme_is_one_located_line(project, capsys, case, filename, c
     path = folder / filename
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     before = digests(raw, folder)
-    code, _, err = run_cli(["standardise", str(raw), "--out", str(out), "--schemes", str(folder)], capsys)
+    code, _, err = run_cli(["standardise", str(raw), "--out", str(out), "--schemes", str(folder), "--lang", "en"],
+                           capsys)
     assert code == 2, err
     line = first_line(err)
     assert line.startswith(f"parindex: error: {path}"), line  # the file, first
@@ -365,8 +366,8 @@ def test_a_project_scheme_is_found_by_the_installed_command(commune, tmp_path):
     assert done.returncode == 0, done.stderr
     assert (project / "data" / "processed" / "scores.csv").exists()
     (project / "data" / "schemes" / "equal-9.yaml").write_text(scheme_text(name="name: equal-9\n"), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "parindex_lib.cli", "standardise"], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "parindex_lib.cli", "standardise", "--lang", "en"], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"parindex: error: {project / 'data' / 'schemes' / 'equal-9.yaml'}, field \"name\"")
 

@@ -28,10 +28,11 @@ def rows_of(value_c6: str = "65,5%", unit: str = "Xã A") -> list[list[str]]:
     return [[unit, "xã", "2024", c, value_c6 if c == "C6" else f"{60 + i},5%"] for i, c in enumerate(CODES)]
 
 
-def standardise(capsys, tmp_path, *paths, extra=()) -> tuple[int, str, str]:
+def standardise(capsys, tmp_path, *paths, extra=(), lang="en") -> tuple[int, str, str]:
+    """`parindex standardise` in-process, in English unless ``lang`` is given (messages are compared as text)."""
     out = tmp_path / "out"
     try:
-        code = main(["standardise", *map(str, paths), "--out", str(out), *extra])
+        code = main(["standardise", *map(str, paths), "--out", str(out), "--lang", lang, *extra])
     except SystemExit as exc:
         code = exc.code
     stdout, err = capsys.readouterr()
@@ -73,7 +74,7 @@ def _plan_with_two_2023_groups(change: bool) -> list[list[str]]:
 def test_two_groups_of_one_year_that_agree_are_read_as_one_and_said(tmp_path, capsys):
     raw = raw_with(tmp_path, {"plan.tsv": _plan_with_two_2023_groups(change=False)},
                    f"files:\n  plan.tsv: {{unit: {UNIT}, level: district}}\n")
-    code, out, err = standardise(capsys, tmp_path, raw)
+    code, out, err = standardise(capsys, tmp_path, raw, lang="vi")
     assert code == 0, err
     assert 'cột "Năm 2023 / Chỉ số" và "Năm 2023 / Chỉ số" cùng ghi kết quả năm 2023; mọi giá trị trùng nhau' in out
     scores = load_scores(tmp_path / "out" / "scores.csv")
@@ -237,11 +238,11 @@ def test_a_header_only_file_holds_no_rows(tmp_path, capsys):
     assert code == 2 and first_line(err).endswith("xa.csv: holds a table header but no rows (expected at least "
                                                   "one row of scores under the header)")
     write_csv(raw / "other.csv", [HEADER, *rows_of()])
-    code, out, err = standardise(capsys, tmp_path, raw, extra=("--lang", "en"))
+    code, out, err = standardise(capsys, tmp_path, raw)
     assert code == 0 and "9 score rows" in out
     assert [x for x in err.splitlines() if x.strip()] == [
         f"parindex: warning: {raw / 'xa.csv'}: holds a table header but no rows: nothing was read from it"]
-    code, out, err = standardise(capsys, tmp_path, raw)  # in Vietnamese, the command's default
+    code, out, err = standardise(capsys, tmp_path, raw, lang="vi")
     assert code == 0 and "9 dòng điểm" in out
     assert [x for x in err.splitlines() if x.strip()] == [
         f"parindex: cảnh báo: {raw / 'xa.csv'}: có dòng tiêu đề bảng nhưng không có dòng nào: không đọc được gì "

@@ -107,7 +107,8 @@ def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path
 
 
 def test_a_missing_scores_table_is_named_without_an_empty_value(tmp_path, capsys):
-    assert main(["lift", "--unit", UNIT, "--year", "2024", "--scores", str(tmp_path / "nope" / "scores.csv")]) == 2
+    scores = str(tmp_path / "nope" / "scores.csv")
+    assert main(["lift", "--unit", UNIT, "--year", "2024", "--scores", scores, "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == f"parindex: error: {tmp_path / 'nope' / 'scores.csv'}: does not exist (run `parindex " \
                           "standardise` first)"

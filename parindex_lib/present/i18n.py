@@ -2,6 +2,10 @@
 
 The catalogue is the union of ``data/messages/*.yaml`` (one file per part of the product, each with a ``vi``
 and an ``en`` section), so that each part keeps its words in one place; a key defined twice is an error.
+
+The causes of errors are written in English where they are raised (:func:`parindex_lib.errors.because`, as a
+program's messages are); ``data/messages/errors/*.yaml`` hold their Vietnamese, one file per stage, under
+``vi`` only: their English is the text the library gives.
 """
 
 from __future__ import annotations
@@ -9,10 +13,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
 import yaml
 
 from parindex_lib.config import MESSAGES_DIR
-from parindex_lib.errors import ParindexError, Reason
+from parindex_lib.errors import ParindexError, Reason, Wording
 from parindex_lib.model.components import name_of
 from parindex_lib.vn import format_pct
 
@@ -42,6 +47,16 @@ def catalogue() -> dict[str, dict[str, str]]:
             seen[key] = path.name
         for lang in LANGS:
             merged[lang].update(part.get(lang) or {})
+    for path in sorted((MESSAGES_DIR / "errors").glob("*.yaml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if set(part) - {"vi"}:
+            raise ParindexError(f"{path.name}: the Vietnamese of errors only (a section vi:), their English is in "
+                                "the code")
+        for key in part.get("vi") or {}:
+            if key in seen:
+                raise ParindexError(f'{path.name}: message "{key}" is already defined in {seen[key]}')
+            seen[key] = f"errors/{path.name}"
+        merged["vi"].update(part.get("vi") or {})
     return merged
 
 
@@ -112,6 +127,8 @@ def say(reason: Reason | str, lang: str = "vi") -> str:
     """
     if not isinstance(reason, Reason):
         return str(reason)
+    if f"reason_{reason.code}" not in catalogue()[check_lang(lang)] and reason.text:
+        return reason.text  # a cause written in English only (a test keeps the Vietnamese ones complete)
     words = {"level": lambda v: t(f"level_{v}", lang),
              "point": lambda v: point_label(*v, lang),
              "available": lambda v: ", ".join(point_label(*p, lang) for p in v) or "—",
@@ -119,9 +136,36 @@ def say(reason: Reason | str, lang: str = "vi") -> str:
              "why": lambda v: say(v, lang),
              "left": lambda v: "; ".join(say(r, lang) for r in v),
              "seconds": lambda v: f"{v:g}"}
-    values = {k: words[k](v) if k in words else say(v, lang) if isinstance(v, Reason) else v
+    values = {k: words[k](v) if k in words else say(v, lang) if isinstance(v, Reason) else _word(v, lang)
               for k, v in reason.values.items()}
     return t(f"reason_{reason.code}", lang, **values)
+
+
+def _word(value: object, lang: str) -> object:
+    """A value in a reason: a number with the language's decimal mark (``0,025`` / ``0.025``), as it is
+    otherwise."""
+    if isinstance(value, float):
+        text = np.format_float_positional(value, trim="-")
+        return text.replace(".", ",") if lang == "vi" else text
+    return value
+
+
+def wording(lang: str) -> Wording:
+    """:func:`say` with its language bound, for :meth:`parindex_lib.errors.ParindexError.said`."""
+    check_lang(lang)
+    return lambda reason: say(reason, lang)
+
+
+def say_error(exc: ParindexError, lang: str = "vi") -> str:
+    """An error of the library in ``lang``: every located problem of an input, or its cause.
+
+    Examples
+    --------
+    >>> from parindex_lib.errors import InputError, Problem, because
+    >>> say_error(InputError(Problem("a.xlsx", 3, "Năm", "", because("empty", "is empty"), sheet="2024")), "vi")
+    'a.xlsx, trang tính "2024", dòng 3, cột "Năm": để trống'
+    """
+    return exc.said(wording(lang))
 
 
 def period_label(period: str, lang: str = "vi") -> str:

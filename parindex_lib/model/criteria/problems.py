@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parindex_lib.errors import InputError, Problem, SchemeError
+from parindex_lib.errors import InputError, Problem, SchemeError, Wording, because
 
 
 @dataclass(frozen=True)
@@ -17,19 +17,17 @@ class CriterionProblem(Problem):
     code: str | None = None
     field_word: str = "column"
 
-    def where(self, rows: str | None = None) -> str:
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f'sheet "{self.sheet}"')
-        if rows is not None:
-            parts.append(rows)
-        elif self.row is not None:
-            parts.append(f"row {self.row}")
+    def _places(self, rows: str | None, say: Wording) -> list[str]:
+        parts = super()._places(rows, say)
         if self.code and rows is None:  # a folded run of rows spans several criteria
-            parts.append(f'criterion "{self.code}"')
-        if self.column:
-            parts.append(f'{self.field_word} "{self.column}"')
-        return ", ".join(parts)
+            criterion = say(because("where_criterion", 'criterion "{code}"', code=self.code))
+            parts.insert(len(parts) - 1 if self.column else len(parts), criterion)
+        return parts
+
+    def _column(self, say: Wording) -> str:
+        if self.field_word == "field":
+            return say(because("where_field", 'field "{field}"', field=self.column))
+        return super()._column(say)
 
 
 class CriteriaError(InputError, SchemeError):
