@@ -4,16 +4,19 @@ the pages. Reasons are data (a message key and values), said in the run's langua
 from __future__ import annotations
 
 import re
+import string
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
+from error_sites import causes
 
 from conftest import PLAN_TSV, ROOT
 from parindex_lib.batch.execute import BatchSummary, Outcome, Task
 from parindex_lib.cli import main
-from parindex_lib.errors import MethodError, Reason
-from parindex_lib.present.i18n import LANGS, catalogue, say
+from parindex_lib.errors import InputError, MethodError, Problem, Reason, because
+from parindex_lib.present.i18n import LANGS, catalogue, say, say_error
 
 #: Words a Vietnamese reader must never meet, beyond those of the catalogue's English texts.
 COMMON_ENGLISH = set("""
@@ -135,3 +138,37 @@ def test_every_reason_the_library_gives_is_said_in_both_languages():
     assert caught.value.reason.code == "no_results_in_period" and str(caught.value.reason) == str(caught.value)
     assert say(caught.value.reason, "vi") == "Tam Đường không có kết quả Q3/2024 (chỉ có: năm 2023)"
     assert say(caught.value.reason, "en") == "Tam Đường has no results for Q3/2024 (available: 2023)"
+
+
+def test_every_cause_written_in_english_has_its_vietnamese_with_the_same_values():
+    """Each ``because("code", "English {value}", value=…)`` in the library has ``reason_code`` in
+    data/messages/errors, whose placeholders are values the call gives; no Vietnamese is left without its code."""
+    written = causes()
+    assert {"where_row", "where_column", "n_rows"} <= {c.code for c in written}
+    vi = catalogue()["vi"]
+    missing = sorted(f"{c.path.name}:{c.line} {c.code}" for c in written if f"reason_{c.code}" not in vi)
+    assert missing == []
+    fields = string.Formatter()
+    for c in written:
+        wanted = {f for _, f, _, _ in fields.parse(vi[f"reason_{c.code}"]) if f}
+        assert c.open_values or wanted <= c.values, (c.path.name, c.line, c.code, wanted - c.values)
+        assert c.text is None or c.placeholders() <= c.values | {"value"} or c.open_values, (c.path.name, c.line)
+    errors_dir = ROOT / "parindex_lib" / "data" / "messages" / "errors"
+    said = {key for path in errors_dir.glob("*.yaml")
+            for key in yaml.safe_load(path.read_text(encoding="utf-8"))["vi"]}
+    assert sorted(said - {f"reason_{c.code}" for c in written}) == []
+
+
+def test_a_located_problem_is_said_in_the_command_language():
+    empty = because("empty_expected", "is empty (expected {what})", what=because("what_scores_table", "a table"))
+    same = [Problem("a.xlsx", row, "Năm", "x", empty, sheet="2024") for row in (3, 4, 5, 9)]
+    error = InputError([*same, Problem("b.csv", None, None, "", "holds no rows")])
+    assert say_error(error, "vi").splitlines() == [
+        'a.xlsx, trang tính "2024", các dòng 3–5, 9, cột "Năm": "x" để trống (cần một bảng điểm) (4 dòng)',
+        "  b.csv: holds no rows",  # a text without a cause stays as written (tests/error_sites.py lists them)
+        "  (tổng cộng 5 lỗi)"]
+    assert str(error).splitlines()[0] == \
+        'a.xlsx, sheet "2024", rows 3–5, 9, column "Năm": "x" is empty (expected a table) (4 rows)'
+    assert say_error(error, "en") == str(error)
+    assert say(because("empty_expected", "is empty (expected {what})", what=0.025), "vi") == "để trống (cần 0,025)"
+    assert say(Reason("where_row", {"row": 2.5}, "row 2.5"), "vi") == "dòng 2,5"  # numbers with the decimal comma

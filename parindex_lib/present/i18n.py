@@ -162,8 +162,9 @@ def say_error(exc: ParindexError, lang: str = "vi") -> str:
     Examples
     --------
     >>> from parindex_lib.errors import InputError, Problem, because
-    >>> say_error(InputError(Problem("a.xlsx", 3, "Năm", "", because("empty", "is empty"), sheet="2024")), "vi")
-    'a.xlsx, trang tính "2024", dòng 3, cột "Năm": để trống'
+    >>> empty = because("empty_expected", "is empty (expected {what})", what="2024")
+    >>> say_error(InputError(Problem("a.xlsx", 3, "Năm", "", empty, sheet="2024")), "vi")
+    'a.xlsx, trang tính "2024", dòng 3, cột "Năm": để trống (cần 2024)'
     """
     return exc.said(wording(lang))
 

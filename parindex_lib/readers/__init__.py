@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, because
 from parindex_lib.model import schema
 from parindex_lib.model.methodology import READING_COLUMNS, apply_methodology
 from parindex_lib.readers.criteria import is_criteria_table, read_criteria
@@ -40,6 +40,8 @@ from parindex_lib.readers.values import FractionCheck
 from parindex_lib.readers.xlsx import xlsx_tables
 from parindex_lib.vn import fold, nfc
 
+#: What a file of scores should hold, in the causes that say a file holds nothing to read.
+SCORES_TABLE = because("what_scores_table", "a table of scores")
 TEXT_SUFFIXES = {".tsv", ".txt", ".csv"}
 SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".docx"}
 
@@ -101,7 +103,8 @@ def read_tables(path: str | Path, display_name: str | None = None, limits: Limit
                                  f"is not a supported file type (expected one of {', '.join(sorted(SUFFIXES))})"))
     try:
         if path.stat().st_size == 0:
-            raise InputError(Problem(file, None, None, "", "is empty (expected a table of scores)"))
+            raise InputError(Problem(file, None, None, "", because("empty_expected", "is empty (expected {what})",
+                                                                   what=SCORES_TABLE)))
         check_size(path, file, limits)
         if suffix == ".xlsx":
             return xlsx_tables(path, file, limits)
