@@ -112,7 +112,7 @@ def test_missing_file(tmp_path):
 
 def test_empty_file(tmp_path):
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
-    assert "is empty" in error_of(tmp_path / "empty.csv").problems[0].expected
+    assert "is empty" in str(error_of(tmp_path / "empty.csv").problems[0].expected)
 
 
 def test_unrecognised_header(tmp_path):
