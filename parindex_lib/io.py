@@ -1,5 +1,6 @@
-"""Atomic writes, hashes and file versions: a failed run never leaves a half-written table or report, and a
-table read once per file version is read again only when the file changed."""
+"""Atomic writes, hashes, file versions and strict JSON values: a failed run never leaves a half-written table or
+report, a table read once per file version is read again only when the file changed, and what a command prints
+as JSON holds no NaN or Infinity."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
@@ -71,3 +75,26 @@ def file_version(path: str | Path) -> tuple | None:
     except OSError:
         return None
     return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def json_value(value: object) -> object:
+    """A value as strict JSON holds it: numpy's numbers as Python's (floats rounded to 6 decimals), and a number
+    that does not exist (NaN, infinity, None, pandas' NA) as ``null``.
+
+    Examples
+    --------
+    >>> [json_value(v) for v in (np.float64(70.5200001), np.nan, np.int64(3), np.bool_(True), pd.NA, "C6")]
+    [70.52, None, 3, True, None, 'C6']
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, float | np.floating):
+        return round(float(value), 6) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return None if value is None or value is pd.NA else value
+
+
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """A table's rows as strict JSON objects (:func:`json_value` for every cell)."""
+    return [{k: json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]

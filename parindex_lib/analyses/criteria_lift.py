@@ -33,6 +33,7 @@ from parindex_lib.analyses.criteria import Totalling, UnitCriteria, leaf_kind, r
 from parindex_lib.analyses.criteria_milp import Ceilings, Leaf, StepCosts, check_ceilings, leaf_options, solve
 from parindex_lib.analyses.lift import UNREACHABLE, LiftResult
 from parindex_lib.errors import MethodError
+from parindex_lib.io import json_records
 from parindex_lib.model.criteria import EPS, normalise_code
 from parindex_lib.model.index import PARIndex, met, required_value
 
@@ -71,19 +72,9 @@ class CriteriaLiftResult(LiftResult):
     def to_dict(self) -> dict:
         """The JSON shape of ``parindex lift --criteria --format json``: strict JSON (no NaN or Infinity)."""
         out = super().to_dict()
-
-        def clean(v):
-            if isinstance(v, bool | np.bool_):
-                return bool(v)
-            if isinstance(v, float | np.floating):
-                return round(float(v), 6) if np.isfinite(v) else None
-            if isinstance(v, np.integer):
-                return int(v)
-            return v
-
         out["criteria_set"] = self.criteria_name
         out["illustrative"] = bool(self.illustrative)
-        out["criteria"] = [{k: clean(v) for k, v in row.items()} for row in self.criteria.to_dict("records")]
+        out["criteria"] = json_records(self.criteria)
         out["held_fixed"] = list(self.held)
         out["limited_by_ceilings"] = list(self.limited)
         return out
@@ -225,7 +216,7 @@ def _criteria_changes(uc: UnitCriteria, totalling: Totalling, leaves: list[Leaf]
         if rule.kind == "bands":
             bands = [b for b in rule.bands if abs(b.points - to) <= EPS]
             if bands:
-                band = bands[0] if measured is None else min(bands, key=lambda b: _distance(b, measured))
+                band = bands[0] if measured is None else min(bands, key=lambda b: b.distance(measured))
                 reach = rule.reach(band, measured)
         rows.append({
             "code": code, "area": tree.area_of(code).code, "component": node.component, "kind": leaf_kind(node),
@@ -246,16 +237,6 @@ def _criteria_changes(uc: UnitCriteria, totalling: Totalling, leaves: list[Leaf]
         })
         total = new_total
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-
-
-def _distance(band, value: float) -> float:
-    if band.contains(value):
-        return 0.0
-    if band.low is not None and value < band.low:
-        return band.low - value
-    if band.high is not None and value > band.high:
-        return value - band.high
-    return 0.0
 
 
 def _component_changes(uc: UnitCriteria, totalling: Totalling, before: dict[str, float], after: dict[str, float],

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import optimize
 
 from parindex_lib.errors import MethodError
+from parindex_lib.io import json_records, json_value
 from parindex_lib.model.index import PARIndex, met, required_value
 
 COST_MODELS = ("gap", "linear", "actions")
@@ -71,28 +72,19 @@ class LiftResult:
 
         A number that does not exist is ``null`` with a ``*_reason`` beside it saying why.
         """
-        def clean(v):
-            if isinstance(v, bool | np.bool_):
-                return bool(v)
-            if isinstance(v, float | np.floating):
-                return round(float(v), 6) if np.isfinite(v) else None
-            if isinstance(v, np.integer):
-                return int(v)
-            return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
-
-        changes = [{k: clean(v) for k, v in row.items()} for row in self.changes.reset_index().to_dict("records")]
+        changes = json_records(self.changes.reset_index())
         out = {
             "unit": self.unit, "year": int(self.year), "period": self.period, "scheme": self.scheme,
-            "cost_model": self.cost_model, "target": clean(self.target),
+            "cost_model": self.cost_model, "target": json_value(self.target),
             "bound": "gt" if self.bound == ">" else "ge",
-            "total_before": clean(self.total_before), "total_after": clean(self.total_after),
-            "feasible": bool(self.feasible), "max_reachable": clean(self.max_reachable),
-            "total_cost": clean(self.total_cost), "changes": changes,
+            "total_before": json_value(self.total_before), "total_after": json_value(self.total_after),
+            "feasible": bool(self.feasible), "max_reachable": json_value(self.max_reachable),
+            "total_cost": json_value(self.total_cost), "changes": changes,
         }
         if out["total_cost"] is None:
             out["total_cost_reason"] = self.cost_reason or UNREACHABLE
         if not self.actions.empty:
-            out["actions"] = [{k: clean(v) for k, v in r.items()} for r in self.actions.to_dict("records")]
+            out["actions"] = json_records(self.actions)
         return out
 
 

@@ -14,7 +14,6 @@ of every unit shown (see :mod:`parindex_lib.present.unit_explorer`).
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as w
@@ -27,7 +26,7 @@ from parindex_lib.model.schema import empty_scores
 from parindex_lib.present.explore_criteria import criteria_panel as criterion_steps
 from parindex_lib.present.i18n import LANGS, period_label, t
 from parindex_lib.present.scenarios import Choices, SavedScenario, choices, load_unit, reason_text
-from parindex_lib.present.unit_explorer import CriteriaPanel, Explorer, explorer, html
+from parindex_lib.present.unit_explorer import CriteriaPanel, Explorer, Quiet, explorer, html
 from parindex_lib.standardise import load_scores, load_tasks
 
 #: What the explorer offers to code: the workbench, and one unit's explorer.
@@ -38,7 +37,7 @@ LANG_VARIABLE = "PARINDEX_EXPLORE_LANG"
 SCORES_VARIABLE = "PARINDEX_EXPLORE_SCORES"
 
 
-class Workbench:
+class Workbench(Quiet):
     """The code-free explorer: level, unit, year and period chosen from dropdowns built from the data, a
     language switch, and the chosen unit's :class:`Explorer` below, replaced in place when a choice changes.
 
@@ -58,7 +57,6 @@ class Workbench:
         self.widget.add_class("parindex-explorer")
         self.body = w.VBox()
         self.status = w.HTML()
-        self._busy = False
         self.level = w.Dropdown(description=t("ex_level", lang))
         self.unit = w.Dropdown(description=t("ex_unit", lang), layout=w.Layout(width="360px"))
         self.year = w.Dropdown(description=t("ex_year", lang), layout=w.Layout(width="180px"))
@@ -138,14 +136,6 @@ class Workbench:
             self.period.options = [(period_label(p, self.lang), p) for p in self.found.periods(level)]
             self.period.value = period
         self._show()
-
-    @contextmanager
-    def _quiet(self):
-        self._busy = True
-        try:
-            yield
-        finally:
-            self._busy = False
 
     # -- showing -------------------------------------------------------------------------------------------
 

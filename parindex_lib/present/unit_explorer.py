@@ -84,7 +84,22 @@ def scenario_changes(base: PARIndex, new: PARIndex) -> pd.DataFrame:
     return out
 
 
-class Explorer:
+class Quiet:
+    """Widgets whose values the code also sets: while it does (``with self._quiet():``), their observers, which
+    check ``self._busy``, stand still."""
+
+    _busy = False
+
+    @contextmanager
+    def _quiet(self):
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = False
+
+
+class Explorer(Quiet):
     """One unit's explorer: its widgets and state (build it with :func:`explorer`).
 
     ``sliders`` move in the unit their label says (points out of the maximum, or percent); :meth:`values`
@@ -104,7 +119,6 @@ class Explorer:
         self.sliders: dict[str, w.FloatSlider] = {}
         self.entries: dict[str, w.Text] = {}
         self.criteria: dict[str, w.VBox] = {}
-        self._busy = False
         rows = [self._component_row(c) for c in index.components]
         self.target = w.Text(value=format_number(index.target, lang), description=t("ex_target", lang),
                              continuous_update=False, style=_WIDE, layout=w.Layout(width="300px"))
@@ -226,14 +240,6 @@ class Explorer:
         self.status.value = html("message", text, "error")
         with self._quiet():
             self.entries[code].value = format_number(float(self.sliders[code].value), self.lang)
-
-    @contextmanager
-    def _quiet(self):
-        self._busy = True
-        try:
-            yield
-        finally:
-            self._busy = False
 
     def _safely(self, action: Callable[[], object]) -> None:
         """Run a button's or a control's action; a failure becomes one sentence, never a traceback."""

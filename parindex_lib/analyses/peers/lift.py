@@ -20,6 +20,7 @@ from parindex_lib.analyses.peers.solvers import (
     water_fill,
 )
 from parindex_lib.errors import MethodError
+from parindex_lib.io import json_records, json_value
 from parindex_lib.vn import fold
 
 COST_MODELS = ("gap", "linear", "actions")
@@ -64,24 +65,15 @@ class GroupLiftResult:
 
     def to_dict(self) -> dict:
         """Strict JSON (no NaN or Infinity): a number that does not exist is null, with its reason."""
-        def clean(v):
-            if isinstance(v, bool | np.bool_):
-                return bool(v)
-            if isinstance(v, float | np.floating):
-                return round(float(v), 6) if np.isfinite(v) else None
-            if isinstance(v, np.integer):
-                return int(v)
-            return None if v is None or v is pd.NA else v
-
-        out = {k: clean(getattr(self, k)) for k in (
+        out = {k: json_value(getattr(self, k)) for k in (
             "group", "year", "period", "scheme", "cost_model", "goal", "target", "required", "total_before",
             "total_after", "units_before", "units_after", "feasible", "max_reachable", "total_cost")}
         out["bound"] = "gt" if self.bound == ">" else "ge"
-        out["changes"] = [{k: clean(v) for k, v in r.items()} for r in self.changes.to_dict("records")]
+        out["changes"] = json_records(self.changes)
         if out["total_cost"] is None:
             out["total_cost_reason"] = self.cost_reason
         if not self.actions.empty:
-            out["actions"] = [{k: clean(v) for k, v in r.items()} for r in self.actions.to_dict("records")]
+            out["actions"] = json_records(self.actions)
         return out
 
 

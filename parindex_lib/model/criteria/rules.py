@@ -49,6 +49,22 @@ class Band:
             return False
         return True
 
+    def distance(self, value: float) -> float:
+        """How far ``value`` lies outside the band (0 inside it): how much a measured rate must move to reach it.
+
+        Examples
+        --------
+        >>> Band(points=2, low=90).distance(82.5), Band(points=1, low=70, high=90).distance(75)
+        (7.5, 0.0)
+        """
+        if self.contains(value):
+            return 0.0
+        if self.low is not None and value < self.low:
+            return self.low - value
+        if self.high is not None and value > self.high:
+            return value - self.high
+        return 0.0
+
     def describe(self, unit: str = "") -> str:
         """The band's edges in symbols: ``> 90%``, ``70–90%``, ``[80–100)%``, ``< 70%``.
 
@@ -191,19 +207,9 @@ class Rule:
             if measured is None:
                 band = candidates[0]
             else:
-                band = min(candidates, key=lambda b: _distance(b, measured))
+                band = min(candidates, key=lambda b: b.distance(measured))
             reach = self.reach(band, measured)
         return NextStep(target, target - points, self.label_of(target, "vi"), self.label_of(target, "en"), reach)
-
-
-def _distance(band: Band, value: float) -> float:
-    if band.contains(value):
-        return 0.0
-    if band.low is not None and value < band.low:
-        return band.low - value
-    if band.high is not None and value > band.high:
-        return value - band.high
-    return 0.0
 
 
 def rule_problems(rule: Rule, maximum: float) -> list[str]:
