@@ -174,3 +174,31 @@ def test_the_explorer_says_why_blocks_cannot_be_moved(tmp_path, lang, said):
 
     loaded = load_unit(load_scores(processed(tmp_path) / "scores.csv"), UNIT, "province", 2018, "FY", lang)
     assert loaded.index.sums_points and not loaded.explorable and said in loaded.message
+
+
+@pytest.mark.parametrize("lang, label, kept", [("vi", "Tổng điểm các khối", "Không — giữ như công bố"),
+                                               ("en", "Sum of the blocks", "No — kept as published")])
+def test_the_workbook_sets_the_blocks_sum_beside_a_kept_total_and_reads_back(tmp_path, lang, label, kept):
+    import io
+    import math
+
+    from openpyxl import load_workbook
+
+    from parindex_lib.present.workbook import build_workbook
+
+    folder = processed(tmp_path, total="86,10", keep=True)
+    scores = load_scores(folder / "scores.csv")
+    data = build_workbook([index_of(folder)], scores, lang, 2018, "FY",
+                          {"inputs": [], "params": [], "version": "0", "time": "-"}, [])
+    book = load_workbook(io.BytesIO(data))
+    cells = [v for ws in book for row in ws.iter_rows(values_only=True) for v in row]
+    assert not any(isinstance(v, float) and math.isnan(v) for v in cells)
+    status = [row for row in book.worksheets[2].iter_rows(values_only=True) if row[2] == label]
+    assert len(status) == 1 and status[0][3] == pytest.approx(0.851) and status[0][6] == kept
+    path = tmp_path / "back" / "run.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="is not the sum of its blocks"):  # read back: checked again
+        standardise([path])
+    back = standardise([path], keep_inconsistent=True).scores.set_index("component")
+    assert back.loc["APPRAISAL", "points"] == 55.2 and back.loc["TOTAL", "value_pct"] == pytest.approx(86.1)

@@ -31,7 +31,7 @@ from parindex_lib.model.components import match_component
 from parindex_lib.model.index import PARIndex
 from parindex_lib.present.excel import NUMBER, PCT, WHOLE, Book, Column, Sheet
 from parindex_lib.present.i18n import component_name, period_label, point_label, status_label, t
-from parindex_lib.present.report import illustrative_banner
+from parindex_lib.present.report import blocks_kept, illustrative_banner
 from parindex_lib.readers.xlsx import SCORES_SHEET_MARK
 
 #: The most units the summary chart shows (the lowest totals when a run has more): 63 provinces fit.
@@ -215,6 +215,10 @@ def unit_sheet_rows(ix: PARIndex, scores: pd.DataFrame, lang: str, lift: lift_mo
             "status": [[ix.unit, level, t("col_total", lang), ix.display_total / 100, ix.target / 100,
                         ix.display_total - ix.target, total_status, None]],
             "lift": [], "plan": []}
+    if ix.sums_points:  # the blocks' sum beside the reported total (kept as published when they differ)
+        check = ix.check_total()
+        rows["status"].append([ix.unit, level, t("col_blocks_sum", lang), check.recomputed / 100, None, None,
+                               t("answer_kept", lang) if blocks_kept(ix) else None, None])
     for c, r in status.iterrows():
         rows["status"].append([ix.unit, level, component_name(c, lang), r.value / 100,
                                None if pd.isna(r.target) else r.target / 100, None if pd.isna(r.gap) else r.gap,
