@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from parindex_lib.errors import Reason, because
+
 #: A hand-written configuration file is short; anything larger is not one.
 MAX_BYTES = 1 << 20
 
@@ -22,10 +24,12 @@ _SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict, _SHOW.maxstring, _SHOW.maxother = 
 
 
 class YamlFault(ValueError):
-    """The file cannot be read as YAML; ``line`` (1-based) when known, ``key`` for a repeated key."""
+    """The file cannot be read as YAML; ``line`` (1-based) when known, ``key`` for a repeated key; ``reason``
+    the cause as data (``str()`` is its English text)."""
 
-    def __init__(self, message: str, line: int | None = None, key: tuple = ()):
-        super().__init__(message)
+    def __init__(self, reason: Reason, line: int | None = None, key: tuple = ()):
+        super().__init__(str(reason))
+        self.reason = reason
         self.line = line
         self.key = key
 
@@ -83,16 +87,18 @@ def read_yaml(path: Path) -> YamlDoc:
     """
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise YamlFault(f"is {size / 2**20:.1f} MB (expected a short hand-written file, under 1 MB)")
+        raise YamlFault(because("sch_yaml_too_large", "is {size:.1f} MB (expected a short hand-written file, "
+                                                      "under 1 MB)", size=round(size / 2**20, 1)))
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise YamlFault(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}; save the file as UTF-8)", line) from None
+        raise YamlFault(because("sch_yaml_not_utf8", "is not UTF-8 text (byte 0x{byte}; save the file as UTF-8)",
+                                byte=f"{raw[exc.start]:02x}"), line) from None
     if "\x00" in text:
-        raise YamlFault("holds NUL bytes (expected UTF-8 text; is it UTF-16, or not a text file?)",
-                        text[:text.index("\x00")].count("\n") + 1)
+        raise YamlFault(because("sch_yaml_nul", "holds NUL bytes (expected UTF-8 text; is it UTF-16, or not a text "
+                                                "file?)"), text[:text.index("\x00")].count("\n") + 1)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -102,15 +108,20 @@ def read_yaml(path: Path) -> YamlDoc:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "cannot be read"
-        raise YamlFault(f"is not valid YAML ({problem})", mark.line + 1 if mark else None) from None
+        problem = exc.problem or exc.context or because("sch_yaml_unreadable", "cannot be read")
+        raise YamlFault(_invalid(problem), mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise YamlFault(f"is not valid YAML ({exc})") from None
+        raise YamlFault(_invalid(str(exc))) from None
     except RecursionError:
-        raise YamlFault("is not valid YAML (nested too deeply)") from None
+        raise YamlFault(_invalid(because("sch_yaml_too_deep", "nested too deeply"))) from None
     finally:
         loader.dispose()
     return YamlDoc(data, lines)
+
+
+def _invalid(problem: Reason | str) -> Reason:
+    """``is not valid YAML (PROBLEM)``: PyYAML's own words for the problem, else a cause of ours."""
+    return because("sch_yaml_invalid", "is not valid YAML ({problem})", problem=problem)
 
 
 def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], seen: set[int]) -> None:
@@ -126,8 +137,9 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], seen: set[int])
             key = key_node.value
             line = key_node.start_mark.line + 1
             if key in first:
-                raise YamlFault(f'repeats the key "{key}" (lines {first[key]} and {line}; expected each key once)',
-                                line, (*path, key))
+                raise YamlFault(because("sch_yaml_repeated_key", 'repeats the key "{key}" (lines {first} and {line}; '
+                                                                 "expected each key once)",
+                                        key=key, first=first[key], line=line), line, (*path, key))
             first[key] = line
             lines.setdefault((*path, key), line)
             _walk(value_node, (*path, key), lines, seen)

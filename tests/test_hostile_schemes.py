@@ -330,7 +330,7 @@ def test_standardise_and_lift_find_a_scheme_given_with_schemes(commune, tmp_path
     assert code == 0, err
     assert '"total_before": 80.5' in stdout
     code, _, err = run_cli(["lift", "--unit", COMMUNE, "--year", "2025", "--scores", str(out / "scores.csv"),
-                            "--scheme", NAME], capsys)
+                            "--scheme", NAME, "--lang", "en"], capsys)
     assert code == 2 and f'unknown scheme "{NAME}"' in first_line(err)
     assert digests(raw, folder) == before
     assert schemes.SCHEMES_ENV not in os.environ  # the command's folders are not left behind
@@ -342,13 +342,14 @@ def test_standardise_and_lift_find_a_scheme_given_with_schemes(commune, tmp_path
 ])
 def test_a_schemes_folder_that_is_not_one(commune, tmp_path, capsys, given, fragment):
     code, _, err = run_cli(["standardise", str(tmp_path / "raw"), "--out", str(tmp_path / "p"),
-                            "--schemes", given.format(tmp=tmp_path)], capsys)
+                            "--schemes", given.format(tmp=tmp_path), "--lang", "en"], capsys)
     assert code == 2 and fragment in first_line(err) and "--schemes" in first_line(err)
 
 
 def test_a_stale_environment_folder_is_named(commune, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(schemes.SCHEMES_ENV, str(tmp_path / "gone"))
-    code, _, err = run_cli(["standardise", str(tmp_path / "raw"), "--out", str(tmp_path / "p")], capsys)
+    code, _, err = run_cli(["standardise", str(tmp_path / "raw"), "--out", str(tmp_path / "p"), "--lang", "en"],
+                           capsys)
     assert code == 2 and f"{schemes.SCHEMES_ENV} {tmp_path / 'gone'}: the folder does not exist" in first_line(err)
 
 
@@ -409,5 +410,5 @@ def test_a_scheme_asked_for_that_cannot_be_used(shipped, tmp_path, capsys, given
 
     write_processed(shipped, tmp_path)
     code, _, err = run_cli(["lift", "--unit", "Tam Đường", "--year", "2023", "--scheme", given, "--scores",
-                            str(tmp_path / "scores.csv")], capsys)
+                            str(tmp_path / "scores.csv"), "--lang", "en"], capsys)
     assert code == 2 and fragment in first_line(err), err

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parindex_lib.config import PROJECT_ROOT, SCHEMES_DIR
-from parindex_lib.errors import SchemeError
+from parindex_lib.errors import SchemeError, because, os_reason
+from parindex_lib.model.scheme_context import SchemeFileError, SchemeProblem
 
 #: The project's own schemes (a province's commune and department schemes).
 PROJECT_SCHEMES_DIR = PROJECT_ROOT / "data" / "schemes"
@@ -66,11 +67,14 @@ def check_scheme_folder(path: str | Path, given_as: str = "--schemes") -> Path:
     """
     path = Path(path)
     if not path.exists():
-        raise SchemeError(f"{given_as} {path}: the folder does not exist (expected a folder of scheme files, "
-                          "e.g. data/schemes)")
+        raise SchemeError(reason=because("sch_folder_missing", "{given_as} {path}: the folder does not exist (expected "
+                                                               "a folder of scheme files, e.g. data/schemes)",
+                                         given_as=given_as, path=str(path)))
     if not path.is_dir():
-        raise SchemeError(f"{given_as} {path}: is a file, not a folder (expected a folder of scheme files; "
-                          "to use one scheme file, give it with --scheme FILE)")
+        raise SchemeError(reason=because("sch_folder_is_file", "{given_as} {path}: is a file, not a folder (expected a "
+                                                               "folder of scheme files; to use one scheme file, give "
+                                                               "it with --scheme FILE)",
+                                         given_as=given_as, path=str(path)))
     return path
 
 
@@ -79,7 +83,8 @@ def _scheme_files(folder: Path) -> list[Path]:
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
-        raise SchemeError(f"{folder}: the scheme folder cannot be read ({exc.strerror or exc})") from None
+        raise SchemeError(reason=because("sch_folder_unreadable", "{folder}: the scheme folder cannot be read ({why})",
+                                         folder=str(folder), why=os_reason(exc))) from None
     # .YAML as a Windows program may save it is a scheme file too
     return [p for p in entries if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~")) and not p.is_dir()]
 
@@ -115,12 +120,14 @@ def _catalogue(extra_dirs: Iterable[Path] = ()) -> dict[str, tuple[Path, str]]:
             if name in found:
                 other, origin = found[name]
                 if origin == "packaged":
-                    why = (f"is already the name of a packaged scheme ({other}); packaged schemes are never "
-                           f'replaced (expected a name of your own, e.g. "{name}-<province>", in the file name '
-                           "and in name:)")
+                    why = because("sch_packaged_name", "is already the name of a packaged scheme ({other}); packaged "
+                                                       'schemes are never replaced (expected a name of your own, e.g. '
+                                                       '"{name}-<province>", in the file name and in name:)',
+                                  other=str(other), name=name)
                 else:
-                    why = f"is also the name of {other} (expected one file per name)"
-                raise SchemeError(f'{path}, field "name": "{name}" {why}')
+                    why = because("sch_name_taken", "is also the name of {other} (expected one file per name)",
+                                  other=str(other))
+                raise SchemeFileError(SchemeProblem(str(path), None, "name", name, why))
             found[name] = (path, folder.origin)
     return found
 

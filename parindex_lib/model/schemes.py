@@ -23,9 +23,10 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from parindex_lib.errors import SchemeError
+from parindex_lib.errors import Reason, SchemeError, because, os_reason
 from parindex_lib.model import scheme_fields
 from parindex_lib.model.components import codes
+from parindex_lib.model.scheme_context import SchemeFileError, SchemeProblem
 from parindex_lib.model.scheme_folders import (
     PROJECT_SCHEMES_DIR,
     SCHEMES_ENV,
@@ -38,6 +39,7 @@ from parindex_lib.model.scheme_folders import (
     scheme_dirs,
     scheme_folders,
 )
+from parindex_lib.model.scheme_parsers import did_you_mean
 
 # Names that moved to scheme_folders stay importable from here.
 __all__ = ["PROJECT_SCHEMES_DIR", "SCHEMES_ENV", "SUFFIXES", "Scheme", "SchemeFolder", "available_schemes",
@@ -133,17 +135,18 @@ class Scheme:
         0.111111
         """
         if not self.complete or self.unknown:
-            share = ""
+            share: Reason | str = ""
             if self.unknown_share:
-                share = (f" (together they have {self.unknown_share['max_points']:g} points; "
-                         "their split is not published)")
-            unknown = ", ".join(self.unknown) or "some components"
-            raise SchemeError(
-                f'scheme "{self.name}" is incomplete: the maximum points of {unknown} '
-                f"are not known{share}, so it cannot compute a total. Use a complete scheme "
-                f"(available: {', '.join(s for s in available_schemes() if load_scheme(s).complete)}), "
-                "data that carries points and maxima (e.g. 12,75/13), or add the missing maxima to its YAML file."
-            )
+                share = because("sch_shared_points", " (together they have {points:g} points; their split is not "
+                                                     "published)", points=float(self.unknown_share["max_points"]))
+            unknown = ", ".join(self.unknown) or because("sch_some_components", "some components")
+            complete = ", ".join(s for s in available_schemes() if load_scheme(s).complete)
+            raise SchemeError(reason=because(
+                "sch_incomplete", 'scheme "{scheme}" is incomplete: the maximum points of {unknown} are not '
+                                  "known{share}, so it cannot compute a total. Use a complete scheme (available: "
+                                  "{schemes}), data that carries points and maxima (e.g. 12,75/13), or add the "
+                                  "missing maxima to its YAML file.",
+                scheme=self.name, unknown=unknown, share=share, schemes=complete))
         w = pd.Series({c: float(self.max_points[c]) for c in self.components})
         return w / w.sum()
 
@@ -158,16 +161,22 @@ class Scheme:
         out = 0.0
         for code, value in points.items():
             if code not in self.adjustments:
-                raise SchemeError(f'scheme "{self.name}" has no {code} points (the data gives {value:g})')
+                raise SchemeError(reason=because("sch_no_adjustment", 'scheme "{scheme}" has no {code} points (the '
+                                                                      "data gives {points:g})",
+                                                 scheme=self.name, code=code, points=float(value)))
             cap = self.adjustments[code]
             if cap is not None and value > cap + 1e-9:
-                raise SchemeError(f'{code} = {value:g} points is above the cap of {cap:g} in scheme "{self.name}"')
+                raise SchemeError(reason=because("sch_above_cap", '{code} = {points:g} points is above the cap of '
+                                                                  '{cap:g} in scheme "{scheme}"',
+                                                 code=code, points=float(value), cap=float(cap), scheme=self.name))
             out += value if code == "BONUS" else -value
         scale = self.maximum
         if not out:
             return 0.0
         if scale is None:
-            raise SchemeError(f'scheme "{self.name}" cannot place bonus or penalty points: its maxima are unknown')
+            raise SchemeError(reason=because("sch_adjustment_without_maxima", 'scheme "{scheme}" cannot place bonus or '
+                                                                              "penalty points: its maxima are unknown",
+                                             scheme=self.name))
         return 100.0 * out / scale
 
 
@@ -204,25 +213,36 @@ def load_scheme(name_or_path: str | Path, extra_dirs: Iterable[Path] = ()) -> Sc
         catalogue = _catalogue(extra_dirs)
         if text not in catalogue:
             close = difflib.get_close_matches(text, list(catalogue), n=1, cutoff=0.6)
-            hint = f'did you mean "{close[0]}"? ' if close else ""
-            unread = "".join(f"; {p} is not read as a scheme (expected a name ending in .yaml: rename it "
-                             f'"{text}.yaml")' for p in files_not_read(text, extra_dirs))
-            raise SchemeError(f'unknown scheme "{text}" ({hint}available: {", ".join(sorted(catalogue))}; '
-                              f"a scheme of your own goes in data/schemes/ or a folder given with --schemes{unread})")
+            raise SchemeError(reason=because(
+                "sch_unknown_scheme", 'unknown scheme "{scheme}" ({hint}available: {schemes}; a scheme of your own '
+                                      "goes in data/schemes/ or a folder given with --schemes{unread})",
+                scheme=text, hint=did_you_mean(close[0] if close else None), schemes=", ".join(sorted(catalogue)),
+                unread=_not_read(files_not_read(text, extra_dirs), text)))
         path, origin = catalogue[text]
         return _load_file(path, origin, named=True)
     path = Path(text)
     if not path.exists():
         named = path.stem in _catalogue(extra_dirs) and path.parent == Path(".")
-        hint = (f' (did you mean the scheme "{path.stem}"? a scheme is chosen by its name, without .yaml)'
-                if named else "")
-        raise SchemeError(f"{path}: scheme file does not exist{hint}")
+        hint = because("sch_meant_the_scheme", ' (did you mean the scheme "{scheme}"? a scheme is chosen by its '
+                                               "name, without .yaml)", scheme=path.stem) if named else ""
+        raise SchemeError(reason=because("sch_file_missing", "{path}: scheme file does not exist{hint}",
+                                         path=str(path), hint=hint))
     if path.is_dir():
-        raise SchemeError(f"{path}: is a folder (expected a scheme file; a folder of schemes is given with "
-                          "--schemes)")
+        raise SchemeError(reason=because("sch_path_is_folder", "{path}: is a folder (expected a scheme file; a folder "
+                                                               "of schemes is given with --schemes)", path=str(path)))
     if path.suffix.lower() not in SUFFIXES:
-        raise SchemeError(f'{path}: is not a scheme file (expected a .yaml file, e.g. "{path.stem}.yaml")')
+        raise SchemeError(reason=because("sch_not_scheme_file", '{path}: is not a scheme file (expected a .yaml file, '
+                                                                'e.g. "{stem}.yaml")', path=str(path), stem=path.stem))
     return _load_file(path, "file", named=False)
+
+
+def _not_read(files: list[Path], name: str) -> Reason | str:
+    """``; FILE is not read as a scheme (…: rename it "NAME.yaml")`` for each file, one after another."""
+    if not files:
+        return ""
+    return because("sch_not_read", '; {path} is not read as a scheme (expected a name ending in .yaml: rename it '
+                                   '"{name}.yaml"){more}',
+                   path=str(files[0]), name=name, more=_not_read(files[1:], name))
 
 
 def check_schemes(extra_dirs: Iterable[Path] = ()) -> list[Scheme]:
@@ -253,9 +273,10 @@ def default_scheme(level: str, year: int, extra_dirs: Iterable[Path] = ()) -> Sc
     tie = [s for s in rest if s.origin != "packaged" and best.origin != "packaged"
            and len(s.years) == len(best.years)]
     if tie:
-        raise SchemeError(f'{tie[0].path}, field "years": two schemes apply to the {level} level in {year}, '
-                          f'"{best.name}" ({best.path}) and "{tie[0].name}" (expected one default: mark the other '
-                          "candidate: true, or narrow its years)")
+        raise SchemeFileError(SchemeProblem(str(tie[0].path), None, "years", None, because(
+            "sch_two_defaults", 'two schemes apply to the {level} level in {year}, "{best}" ({best_path}) and '
+                                '"{other}" (expected one default: mark the other candidate: true, or narrow its years)',
+            level=level, year=year, best=best.name, best_path=str(best.path), other=tie[0].name)))
     return best
 
 
@@ -268,10 +289,12 @@ def check_level(scheme: Scheme, level: str) -> None:
         Naming both levels.
     """
     if scheme.level and level and scheme.level != level and not scheme.from_data:
-        raise SchemeError(f'scheme "{scheme.name}" is made for the {scheme.level} level, not for a {level}; '
-                          f"use a {level} scheme (available: "
-                          f"{', '.join(n for n in available_schemes() if load_scheme(n).level == level) or 'none'}) "
-                          "or leave --scheme out to use the unit's own")
+        same = ", ".join(n for n in available_schemes() if load_scheme(n).level == level)
+        raise SchemeError(reason=because(
+            "sch_other_level", 'scheme "{scheme}" is made for the {made_for} level, not for a {level}; use a {level} '
+                               "scheme (available: {schemes}) or leave --scheme out to use the unit's own",
+            scheme=scheme.name, made_for=because("sch_a_level", "{level}", level=scheme.level), level=level,
+            schemes=same or because("sch_none", "none")))
 
 
 # -- reading a scheme file (its fields: :mod:`parindex_lib.model.scheme_fields`) -----------------------
@@ -280,7 +303,8 @@ def _load_file(path: Path, origin: str, named: bool) -> Scheme:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise SchemeError(f"{path}: the scheme file cannot be read ({exc.strerror or exc})") from None
+        raise SchemeError(reason=because("sch_unreadable", "{path}: the scheme file cannot be read ({why})",
+                                         path=str(path), why=os_reason(exc))) from None
     scheme = _read_file(path, stat.st_mtime_ns, stat.st_size, stat.st_ino, named, scheme_fields.VERSION[0])
     return Scheme(**{**scheme.__dict__, "origin": origin})
 
