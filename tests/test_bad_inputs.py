@@ -69,7 +69,7 @@ def test_duplicated_row(tmp_path):
     path = tmp_path / "dup.tsv"
     path.write_text("\n".join(lines[:4] + [lines[3]] + lines[4:]), encoding="utf-8")
     problems = error_of(path).problems
-    assert problems and all("repeats a row" in p.expected for p in problems)
+    assert problems and all("repeats a row" in str(p.expected) for p in problems)
     assert any("row 4" in str(p) for p in problems) and any("row 5" in str(p) for p in problems)
 
 

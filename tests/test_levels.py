@@ -256,7 +256,7 @@ def test_a_name_at_two_levels_is_an_ambiguity_that_level_answers(two_lai_chau, t
         resolve_unit(scores, "Cả nước")  # averages are never units
     write_processed(standardise(None, two_lai_chau), tmp_path / "p", raw_dir=two_lai_chau)
     scores_csv = str(tmp_path / "p" / "scores.csv")
-    assert main(["lift", "--unit", "Lai Chau", "--year", "2023", "--scores", scores_csv]) == 2
+    assert main(["lift", "--unit", "Lai Chau", "--year", "2023", "--scores", scores_csv, "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "ambiguous" in err and "(district)" in err and "(province)" in err and len(err.splitlines()) == 1
     assert main(["lift", "--unit", "Lai Chau", "--level", "district", "--year", "2023", "--scores", scores_csv,

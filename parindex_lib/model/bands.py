@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from parindex_lib.errors import BadValue, Reason, because
+
 #: Totals are published to two decimals: a band's threshold is met by a total that prints at it.
 _ROUND = 2
 
@@ -93,8 +95,9 @@ class Bands:
 
 
 def parse_bands(spec: object, where: str | Path, scheme_years: tuple[int, ...] = ()) -> tuple[tuple[Bands, ...],
-                                                                                                list[str]]:
-    """A scheme's ``bands:`` value → its band sets, and every problem found (empty when valid).
+                                                                                                list[Reason]]:
+    """A scheme's ``bands:`` value → its band sets, and every problem found (empty when valid), each a cause as
+    data (``str()`` its English text).
 
     ``where`` names the file in messages; ``scheme_years`` are the years a set without ``years`` covers.
     """
@@ -105,24 +108,26 @@ def parse_bands(spec: object, where: str | Path, scheme_years: tuple[int, ...] =
     for k, item in enumerate(specs, start=1):
         at = f"bands[{k}]" if isinstance(spec, list) else "bands"
         if not isinstance(item, dict):
-            problems.append(f'{at} is "{item}" (expected a mapping with source and classes)')
+            problems.append(because("mod_bands_not_mapping", '{at} is "{value}" (expected a mapping with source and '
+                                                             "classes)", at=at, value=item))
             continue
         source = str(item.get("source") or "").strip()
         if not source:
-            problems.append(f"{at} has no source (expected the decision or page that published the thresholds)")
+            problems.append(because("mod_bands_no_source", "{at} has no source (expected the decision or page that "
+                                                           "published the thresholds)", at=at))
         try:
             years = _years(item.get("years")) or tuple(scheme_years)
-        except ValueError as exc:
-            problems.append(f"{at}: {exc}")
+        except BadValue as exc:
+            problems.append(because("mod_bands_at", "{at}: {why}", at=at, why=exc.reason))
             years = ()
         classes = item.get("classes")
         if not isinstance(classes, list) or not classes:
-            problems.append(f"{at} has no classes (expected a list such as "
-                            "{code: A, vi: Nhóm A, en: Group A, from: 90})")
+            problems.append(because("mod_bands_no_classes", "{at} has no classes (expected a list such as {example})",
+                                    at=at, example="{code: A, vi: Nhóm A, en: Group A, from: 90}"))
             continue
         bands = []
         for j, c in enumerate(classes, start=1):
-            band, problem = _band(c, f"{at}, class {j}")
+            band, problem = _band(c, because("mod_band_class", "{at}, class {n}", at=at, n=j))
             if problem:
                 problems.append(problem)
             else:
@@ -131,7 +136,7 @@ def parse_bands(spec: object, where: str | Path, scheme_years: tuple[int, ...] =
         below, problem = _below(item.get("below"), at)
         if problem:
             problems.append(problem)
-        if bands and not any(p.startswith(at) for p in problems):
+        if bands and not any(str(p).startswith(at) for p in problems):
             out.append(Bands(tuple(sorted(bands, key=lambda b: -b.low)), source, years, *below))
     return tuple(out), problems
 
@@ -139,18 +144,19 @@ def parse_bands(spec: object, where: str | Path, scheme_years: tuple[int, ...] =
 def read_scheme_bands(value: object, ctx) -> tuple[Bands, ...]:
     """The ``bands:`` key of a scheme file, as the scheme reader hooks it in (each fault located)."""
     bands, problems = parse_bands(value, ctx.file, tuple(ctx.parsed.get("years") or ()))
-    for message in problems:
-        ctx.problem(message, at="classes")
+    for problem in problems:
+        ctx.problem(problem, at="classes")
     return bands
 
 
-def _below(value: object, at: str) -> tuple[tuple[str, str], str | None]:
+def _below(value: object, at: str) -> tuple[tuple[str, str], Reason | None]:
     """``below:`` as (vi, en): a mapping with both, or nothing."""
     if value is None or value == "":
         return ("", ""), None
     if isinstance(value, dict) and all(str(value.get(k) or "").strip() for k in ("vi", "en")):
         return (str(value["vi"]).strip(), str(value["en"]).strip()), None
-    return ("", ""), f'{at}: below is "{value}" (expected {{vi: …, en: …}}, the same note in both languages)'
+    return ("", ""), because("mod_bands_below", '{at}: below is "{value}" (expected {example}, the same note in both '
+                                                "languages)", at=at, value=value, example="{vi: …, en: …}")
 
 
 def _number(value: object) -> float | None:
@@ -159,33 +165,38 @@ def _number(value: object) -> float | None:
     return None
 
 
-def _band(spec: object, at: str) -> tuple[Band | None, str | None]:
+def _band(spec: object, at: Reason) -> tuple[Band | None, Reason | None]:
     if not isinstance(spec, dict):
-        return None, f'{at} is "{spec}" (expected a mapping with code, vi, en and from)'
+        return None, because("mod_band_not_mapping", '{at} is "{value}" (expected a mapping with code, vi, en and '
+                                                     "from)", at=at, value=spec)
     code = str(spec.get("code") or "").strip()
     vi, en = str(spec.get("vi") or "").strip(), str(spec.get("en") or "").strip()
     low = _number(spec.get("from"))
     high = None if spec.get("to") is None else _number(spec.get("to"))
     if not code or not vi or not en:
-        return None, f"{at} lacks a code or a name (expected code, vi and en)"
+        return None, because("mod_band_unnamed", "{at} lacks a code or a name (expected code, vi and en)", at=at)
     if low is None:
-        return None, f'{at} ({code}): from = "{spec.get("from")}" (expected a threshold in 0–100)'
+        return None, because("mod_band_bad_from", '{at} ({code}): from = "{value}" (expected a threshold in 0–100)',
+                             at=at, code=code, value=str(spec.get("from")))
     if spec.get("to") is not None and (high is None or high <= low):
-        return None, f'{at} ({code}): to = "{spec.get("to")}" (expected a number above from = {low:g}, at most 100)'
+        return None, because("mod_band_bad_to", '{at} ({code}): to = "{value}" (expected a number above from = '
+                                                "{low:g}, at most 100)", at=at, code=code, value=str(spec.get("to")),
+                             low=low)
     return Band(code, vi, en, low, high), None
 
 
-def _overlaps(bands: list[Band], at: str) -> list[str]:
+def _overlaps(bands: list[Band], at: str) -> list[Reason]:
     problems, seen = [], set()
     for b in bands:
         if b.code in seen:
-            problems.append(f"{at}: class {b.code} is given twice")
+            problems.append(because("mod_band_twice", "{at}: class {code} is given twice", at=at, code=b.code))
         seen.add(b.code)
     ordered = sorted(bands, key=lambda b: b.low)
     for lower, upper in zip(ordered, ordered[1:], strict=False):
         top = lower.high if lower.high is not None else 100.0 + 1e-9
         if top > upper.low + 1e-9:
-            problems.append(f"{at}: classes {lower.code} and {upper.code} overlap (a total can be in one class only)")
+            problems.append(because("mod_bands_overlap", "{at}: classes {lower} and {upper} overlap (a total can be in "
+                                                         "one class only)", at=at, lower=lower.code, upper=upper.code))
     return problems
 
 
@@ -200,7 +211,8 @@ def _years(value: object) -> tuple[int, ...]:
         m = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", value)
         if m and int(m.group(1)) <= int(m.group(2)):
             return tuple(range(int(m.group(1)), int(m.group(2)) + 1))
-    raise ValueError(f'years is "{value}" (expected a year, a list of years, or a range such as 2022-2023)')
+    raise BadValue(because("mod_bands_years", 'years is "{value}" (expected a year, a list of years, or a range such '
+                                              "as 2022-2023)", value=value))
 
 
 def bands_for(level: str, year: int, scheme: str | object | None = None) -> Bands | None:

@@ -17,6 +17,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from parindex_lib.config import COMPONENTS_CSV, WORDS_CSV
+from parindex_lib.errors import BadValue, Reason, because
 from parindex_lib.vn import fold, nfc
 
 TOTAL = "TOTAL"
@@ -80,7 +81,8 @@ def _alias_map() -> dict[str, str]:
         for name in names:
             key = _key(name)
             if key in mapping and mapping[key] != code:
-                raise ValueError(f"components.csv: alias {name!r} is given to {mapping[key]} and {code}")
+                raise BadValue(because("mod_alias_twice", "components.csv: alias {name} is given to {first} and {code}",
+                                       name=repr(name), first=mapping[key], code=code))
             mapping[key] = code
     return mapping
 
@@ -180,30 +182,34 @@ def component_of(name: str) -> str:
 
     Raises
     ------
-    ValueError
-        Saying why not: the name is unknown (with the closest names), or fits several components (naming them).
+    BadValue
+        A ``ValueError`` saying why not (its ``reason``): the name is unknown (with the closest names), or fits
+        several components (naming them).
     """
     found = _candidates(name)
     if len(found) == 1:
         return next(iter(found))
     if len(found) > 1:
         listed = ", ".join(f'"{name_of(c)}" ({c})' for c in _in_order(found))
-        raise ValueError(f"fits several components: {listed} (expected one: write more of its name, or its code)")
-    raise ValueError(suggest(name))
+        raise BadValue(because("mod_fits_several", "fits several components: {listed} (expected one: write more of "
+                                                   "its name, or its code)", listed=listed))
+    raise BadValue(suggest(name))
 
 
 def _in_order(found: frozenset[str]) -> list[str]:
     return [c for c in catalogue().index if c in found]
 
 
-def suggest(name: str) -> str:
-    """A hint naming the closest known component names, for error messages."""
+def suggest(name: str) -> Reason:
+    """Why ``name`` is not a component, naming the closest known one (``str()``: the English text)."""
     keys = list(_alias_map())
     close = difflib.get_close_matches(_key(name), keys, n=1, cutoff=0.6)
     if close:
         code = _alias_map()[close[0]]
-        return f'is not a known component (did you mean "{name_of(code)}" ({code})?)'
-    return "is not a known component (expected a name from the catalogue, e.g. \"Cải cách thể chế\" or C2)"
+        return because("mod_unknown_component_like", 'is not a known component (did you mean "{name}" ({code})?)',
+                       name=name_of(code), code=code)
+    return because("mod_unknown_component", 'is not a known component (expected a name from the catalogue, e.g. '
+                                            '"Cải cách thể chế" or C2)')
 
 
 def find_components(text: str) -> list[str]:

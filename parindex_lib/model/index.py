@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import MethodError, Reason
+from parindex_lib.errors import MethodError, Reason, because
 from parindex_lib.model import block_points
 from parindex_lib.model.components import TOTAL, adjustments, codes
 from parindex_lib.model.schema import unit_rows
@@ -173,7 +173,8 @@ class PARIndex:
             If the scheme is unknown, of another level, or (when asked for explicitly) incomplete.
         """
         if bound not in BOUNDS:
-            raise MethodError(f'bound "{bound}" is not known (expected ge or gt)')
+            raise MethodError(reason=because("mod_unknown_bound", 'bound "{bound}" is not known (expected ge or gt)',
+                                             bound=bound))
         unit, level = resolve_unit(scores, unit, level)
         own = unit_rows(scores, unit, level)
         basis_year, basis_period = resolve_basis(own, unit, year, period)
@@ -311,7 +312,8 @@ class PARIndex:
                                              self.scheme.total_points, self.reported_total, self.reported_decimals,
                                              self.scheme.name, self._adjust_sum)
         if not self.can_total:
-            raise MethodError(f'"{self.unit}" cannot be totalled: {self.no_totals_reason}')
+            raise MethodError(reason=because("mod_cannot_be_totalled", '"{unit}" cannot be totalled: {why}',
+                                             unit=self.unit, why=self.no_totals_reason))
         v = self.values.loc[self.components].to_numpy()
         h = np.array([half_width(self.decimals.get(c)) for c in self.components])
         w = self.weights.to_numpy()
@@ -334,14 +336,17 @@ class PARIndex:
             For a component the scheme does not total, a value outside 0–100, or an index that cannot total.
         """
         if not self.can_total:
-            raise MethodError(f'"{self.unit}" cannot be totalled: {self.no_totals_reason}')
+            raise MethodError(reason=because("mod_cannot_be_totalled", '"{unit}" cannot be totalled: {why}',
+                                             unit=self.unit, why=self.no_totals_reason))
         new = self.values.copy()
         for code, value in values.items():
             if code not in new.index:
-                raise MethodError(f'"{code}" is not a component of scheme "{self.scheme.name}" '
-                                  f"(expected one of {', '.join(self.components)})")
+                raise MethodError(reason=because("mod_not_in_scheme", '"{code}" is not a component of scheme '
+                                                 '"{scheme}" (expected one of {codes})', code=code,
+                                                 scheme=self.scheme.name, codes=", ".join(self.components)))
             if not 0 <= float(value) <= 100:
-                raise MethodError(f"{code} = {value} is outside 0–100")
+                raise MethodError(reason=because("mod_outside_0_100", "{code} = {value} is outside 0–100", code=code,
+                                                 value=str(value)))
             new[code] = float(value)
         points = self.points.copy()
         for code in values:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, because
 from parindex_lib.model.components import TOTAL
 
 LINEAGE_COLUMNS = ["predecessor", "predecessor_level", "successor", "successor_level", "province", "effective",
@@ -131,7 +131,8 @@ def history(scores: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: str, 
     (75.0, 85.0)
     """
     if rule not in (None, "", *RULES):
-        raise MethodError(f'rule "{rule}" is not known (expected mean, weights or none)')
+        raise MethodError(reason=because("mod_unknown_rule", 'rule "{rule}" is not known (expected mean, weights or '
+                                                             "none)", rule=rule))
     rule = rule or None
     rows = predecessors(lineage, unit, level)
     since = effective_year(rows) if not rows.empty else None
@@ -154,8 +155,10 @@ def history(scores: pd.DataFrame, lineage: pd.DataFrame, unit: str, level: str, 
             weights = pd.Series(rows["weight"].to_numpy(dtype=float), index=rows["predecessor"])
             if weights.isna().any():
                 missing = ", ".join(weights.index[weights.isna()])
-                raise MethodError(f"the lineage table gives no weight for {missing} (predecessor of {unit}): "
-                                  "choose the plain mean, or add the weights (e.g. population) to the table")
+                raise MethodError(reason=because(
+                    "mod_lineage_no_weight", "the lineage table gives no weight for {missing} (predecessor of {unit}): "
+                                             "choose the plain mean, or add the weights (e.g. population) to the table",
+                    missing=missing, unit=unit))
             w = frame.notna() * weights.reindex(frame.columns).to_numpy()
             derived = (frame.fillna(0.0) * w).sum(axis=1) / w.sum(axis=1).replace(0.0, np.nan)
     return PredecessorHistory(unit, level, rows, since, frame.sort_index(), own, derived, covered, rule)

@@ -21,16 +21,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import Problem, Reason
+from parindex_lib.errors import Problem, Reason, because
 from parindex_lib.model.components import TOTAL, name_of
 from parindex_lib.model.schemes import Scheme, default_scheme
 
 #: Columns a reader adds to the contract's, for this step and for messages: how a value was written,
 #: the header of its column, and where it lies.
 READING_COLUMNS = ["written", "value_column", "file", "sheet", "row_number"]
-POINTS_WITHOUT_MAXIMUM = ("is points without a maximum, and no published scheme of its level and year gives one "
-                          "(expected e.g. 12,75/13, or a column \"Điểm tối đa\" / max_points); points are never "
-                          "read as a percentage")
+POINTS_WITHOUT_MAXIMUM = because("mod_points_without_maximum",
+                                 "is points without a maximum, and no published scheme of its level and year gives one "
+                                 "(expected e.g. 12,75/13, or a column \"Điểm tối đa\" / max_points); points are never "
+                                 "read as a percentage")
 #: The Σ-of-blocks check of a total whose blocks are all given: the rows' key.
 GROUP = ["unit", "level", "year", "period", "kind"]
 
@@ -144,8 +145,11 @@ def _fill_maxima(frame: pd.DataFrame, schemes: _Schemes, over: list[Problem]) ->
         if float(frame.at[i, "points"]) > float(top):
             sheet = frame.at[i, "sheet"]
             over.append(Problem(frame.at[i, "file"], int(frame.at[i, "row_number"]), frame.at[i, "value_column"],
-                                _points_text(frame.at[i, "points"]), f"is more than its maximum {_points_text(top)}, "
-                                f'which scheme "{scheme.name}" publishes for {component} (expected points ≤ maximum)',
+                                _points_text(frame.at[i, "points"]), because(
+                                    "mod_over_scheme_maximum", "is more than its maximum {top}, which scheme "
+                                                               '"{scheme}" publishes for {code} (expected points ≤ '
+                                                               "maximum)",
+                                    top=_points_text(top), scheme=scheme.name, code=component),
                                 sheet if isinstance(sheet, str) else None))
             frame.at[i, "written"] = "over_maximum"  # refused above: never read as a percentage beyond 100
             continue
@@ -236,11 +240,12 @@ def _check_sums(frame: pd.DataFrame, schemes: _Schemes,
             continue
         problems.append(Problem(
             row["file"], int(row["row_number"]), row["value_column"], _points_text(round(reported, 4), row["decimals"]),
-            f"is not the sum of its blocks: {addends} = {_points_text(round(sum_points, 4), places)} points "
-            "(expected the total to equal the sum within the rounding of the printed values, "
-            f"±{_points_text(round(tolerance, 4))}; "
-            "to keep it as published, set keep_inconsistent: true for the file in manifest.yaml, or add "
-            "--keep-inconsistent to the command: standardise, run, lift or explore, which then keep the choice)",
+            because("mod_total_not_sum_of_blocks", "is not the sum of its blocks: {addends} = {sum} points (expected "
+                    "the total to equal the sum within the rounding of the printed values, ±{tolerance}; to keep it "
+                    "as published, set keep_inconsistent: true for the file in manifest.yaml, or add "
+                    "--keep-inconsistent to the command: standardise, run, lift or explore, which then keep the "
+                    "choice)", addends=addends, sum=_points_text(round(sum_points, 4), places),
+                    tolerance=_points_text(round(tolerance, 4))),
             sheet))
     note = Reason("std_totals_kept", {"count": kept}, f"{kept} total(s) that are not the sum of their blocks were kept "
                   "as published, with a note on their row") if kept else None

@@ -11,7 +11,7 @@ import weakref
 import pandas as pd
 import pandera.pandas as pa
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, because
 from parindex_lib.model.components import all_codes
 
 PERIODS = ["Q1", "Q2", "Q3", "Q4", "FY"]
@@ -71,15 +71,16 @@ SCORES_SCHEMA = pa.DataFrameSchema(
 )
 
 _EXPECTED = {
-    "value_pct": "is outside 0–100 (expected a percentage)",
-    "points": "is negative (expected points ≥ 0)",
-    "max_points": "is not positive (expected a maximum > 0)",
-    "year": "is not a plausible assessment year (expected 1990–2100)",
-    "period": f"is not a period (expected one of {', '.join(PERIODS)})",
-    "level": f"is not a level (expected one of {', '.join(LEVELS)})",
-    "kind": "is not a kind (expected actual or target)",
-    "component": "is not a component code (expected C1…C8, SIPAS, TOTAL or another code of the catalogue)",
-    "bound": "is not a bound (expected =, > or >=)",
+    "value_pct": because("mod_not_percentage", "is outside 0–100 (expected a percentage)"),
+    "points": because("mod_negative_points", "is negative (expected points ≥ 0)"),
+    "max_points": because("mod_maximum_not_positive", "is not positive (expected a maximum > 0)"),
+    "year": because("mod_implausible_year", "is not a plausible assessment year (expected 1990–2100)"),
+    "period": because("mod_not_period", "is not a period (expected one of {periods})", periods=", ".join(PERIODS)),
+    "level": because("mod_not_level", "is not a level (expected one of {levels})", levels=", ".join(LEVELS)),
+    "kind": because("mod_not_kind", "is not a kind (expected actual or target)"),
+    "component": because("mod_not_component", "is not a component code (expected C1…C8, SIPAS, TOTAL or another "
+                                              "code of the catalogue)"),
+    "bound": because("mod_not_bound", "is not a bound (expected =, > or >=)"),
 }
 
 
@@ -124,11 +125,16 @@ def validate(df: pd.DataFrame, file: str = "scores") -> pd.DataFrame:
 
 #: Checks of a row as a whole: the two columns they compare, and what was expected (one problem per row).
 ROW_CHECKS = {
-    "rank ≤ rank_of": (("rank", "rank_of"), "is above the number of units ranked (expected rank ≤ rank_of)"),
-    "points ≤ max_points": (("points", "max_points"), "is more than the maximum (expected points ≤ max_points)"),
-    "actual results have bound '='": (("bound", "kind"), "is a bound on an actual result (expected =)"),
+    "rank ≤ rank_of": (("rank", "rank_of"), because("mod_rank_above", "is above the number of units ranked "
+                                                                     "(expected rank ≤ rank_of)")),
+    "points ≤ max_points": (("points", "max_points"), because("mod_points_above_maximum", "is more than the maximum "
+                                                                                         "(expected points ≤ "
+                                                                                         "max_points)")),
+    "actual results have bound '='": (("bound", "kind"), because("mod_bound_on_actual", "is a bound on an actual "
+                                                                                        "result (expected =)")),
     "a value, or points without a published maximum": (
-        ("value_pct", "points"), "is empty (expected a percentage, or points whose maximum is not published)"),
+        ("value_pct", "points"), because("mod_no_value", "is empty (expected a percentage, or points whose maximum "
+                                                         "is not published)")),
 }
 
 
@@ -138,8 +144,9 @@ def _row_problem(check: str, idx: object, df: pd.DataFrame, file: str) -> Proble
     value = df.loc[idx, first] if idx in df.index else None
     other = df.loc[idx, second] if idx in df.index else None
     shown = "" if value is None or pd.isna(value) else value
-    return Problem(str(where), None, first, shown, f'{expected}; column "{second}" holds '
-                                                   f'"{"" if other is None or pd.isna(other) else other}"')
+    return Problem(str(where), None, first, shown, because(
+        "mod_row_check", '{why}; column "{column}" holds "{other}"', why=expected, column=second,
+        other="" if other is None or pd.isna(other) else other))
 
 
 def _problems_from(cases: pd.DataFrame, df: pd.DataFrame, file: str) -> list[Problem]:
@@ -151,23 +158,26 @@ def _problems_from(cases: pd.DataFrame, df: pd.DataFrame, file: str) -> list[Pro
             problems.append(_row_problem(check, idx, df, file))  # said once per row: duplicates dropped below
         elif check == "column_in_dataframe" or check == "column_in_schema":
             problems.append(Problem(file, None, str(case["failure_case"]), "",
-                                    f"column is {'missing' if 'dataframe' in check else 'not expected'} "
-                                    f"(expected columns: {', '.join(COLUMNS)})"))
+                                    because("mod_column_missing", "column is missing (expected columns: {columns})",
+                                            columns=", ".join(COLUMNS)) if "dataframe" in check else
+                                    because("mod_column_not_expected", "column is not expected (expected columns: "
+                                                                       "{columns})", columns=", ".join(COLUMNS))))
         elif "unique" in check or "duplicate" in check.lower():
             key = ", ".join(str(df.loc[idx, k]) for k in KEY) if idx in df.index else ""
             problems.append(Problem(str(where), None, None, key,
-                                    "repeats a row already given (expected one row per unit, level, year, "
-                                    "period, component and kind)"))
+                                    because("mod_row_repeated", "repeats a row already given (expected one row per "
+                                                                "unit, level, year, period, component and kind)")))
         elif column in _EXPECTED:
             problems.append(Problem(str(where), None, str(column), case["failure_case"], _EXPECTED[column]))
         elif "dtype" in check or "coerce" in check:
             # A column's type is ours to get right, never the user's fault: say which table to rebuild.
             problems.append(Problem(file, None, None if pd.isna(column) else str(column), "",
-                                    "does not hold the contract's type (re-run `parindex standardise` to rebuild "
-                                    "this table from data/raw)"))
+                                    because("mod_wrong_type", "does not hold the contract's type (re-run `parindex "
+                                                              "standardise` to rebuild this table from data/raw)")))
         else:
             problems.append(Problem(str(where), None, None if pd.isna(column) else str(column),
-                                    case["failure_case"], f"fails the check {check}"))
+                                    case["failure_case"], because("mod_fails_check", "fails the check {check}",
+                                                                  check=check)))
     # pandera lists a duplicate once per row; keep each message once, in order.
     seen, unique = set(), []
     for p in problems:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parindex_lib.errors import MethodError, Reason
+from parindex_lib.errors import MethodError, Reason, because
 from parindex_lib.model.components import match_level
 from parindex_lib.model.schema import UNIT_LEVELS, derived
 from parindex_lib.vn import fold, nfc
@@ -30,7 +30,9 @@ def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> t
     if level:
         wanted = match_level(level)
         if wanted is None:
-            raise MethodError(f'level "{level}" is not known (expected one of {", ".join(UNIT_LEVELS)})')
+            raise MethodError(reason=because("mod_unknown_level", 'level "{given}" is not known (expected one of '
+                                                                  "{levels})",
+                                             given=level, levels=", ".join(UNIT_LEVELS)))
         units = units[units["level"] == wanted]
     found = units[units["unit"] == nfc(name)]
     if found.empty:
@@ -38,11 +40,23 @@ def resolve_unit(scores: pd.DataFrame, name: str, level: str | None = None) -> t
     if len(found) == 1:
         return str(found["unit"].iloc[0]), str(found["level"].iloc[0])
     if found.empty:
-        where = f" at the {level} level" if level else ""
-        known = ", ".join(sorted(units["unit"].unique())) or "none"
-        raise MethodError(f'no actual results for unit "{name}"{where} (units in the data: {known})')
-    listed = "; ".join(f"{u} ({lv})" for u, lv in found.itertuples(index=False))
-    raise MethodError(f'"{name}" is ambiguous: {listed}. Choose one with --level (or the exact name)')
+        where = because("mod_at_level", " at the {given} level", given=level, level=match_level(level)) if level else ""
+        known = ", ".join(sorted(units["unit"].unique())) or because("mod_none", "none")
+        raise MethodError(reason=because("mod_no_unit", 'no actual results for unit "{unit}"{where} (units in the '
+                                                        "data: {known})", unit=name, where=where, known=known))
+    listed = _units_at(list(found.itertuples(index=False)))
+    raise MethodError(reason=because("mod_ambiguous_unit", '"{unit}" is ambiguous: {listed}. Choose one with --level '
+                                                           "(or the exact name)", unit=name, listed=listed))
+
+
+def _units_at(pairs: list[tuple[str, str]], first: bool = True) -> Reason | str:
+    """``Xã A (commune); Xã A (district)``: each unit with its level (said in the command's language)."""
+    if not pairs:
+        return ""
+    (unit, level), rest = pairs[0], _units_at(pairs[1:], first=False)
+    if first:
+        return because("mod_unit_at", "{unit} ({level}){more}", unit=unit, level=level, more=rest)
+    return because("mod_unit_at_next", "; {unit} ({level}){more}", unit=unit, level=level, more=rest)
 
 
 def resolve_basis(scores: pd.DataFrame, unit: str, year: int, period: str) -> tuple[int, str]:
