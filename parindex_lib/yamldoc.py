@@ -8,6 +8,7 @@ safe constructor: no tags that run code).
 
 from __future__ import annotations
 
+import re
 import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,12 @@ def read_yaml(path: Path) -> YamlDoc:
 
 
 def _invalid(problem: Reason | str) -> Reason:
-    """``is not valid YAML (PROBLEM)``: PyYAML's own words for the problem, else a cause of ours."""
+    """``is not valid YAML (PROBLEM)``: in English PyYAML's own words for the problem (a tag that would run code,
+    else the syntax), in another language what they mean."""
+    if isinstance(problem, str):
+        tag = re.search(r"constructor for the tag '([^']*)'", problem)
+        problem = because("sch_yaml_tag", "{detail}", detail=problem, tag=tag.group(1)) if tag else \
+            because("sch_yaml_syntax", "{detail}", detail=problem)
     return because("sch_yaml_invalid", "is not valid YAML ({problem})", problem=problem)
 
 
@@ -137,9 +143,9 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], seen: set[int])
             key = key_node.value
             line = key_node.start_mark.line + 1
             if key in first:
-                raise YamlFault(because("sch_yaml_repeated_key", 'repeats the key "{key}" (lines {first} and {line}; '
+                raise YamlFault(because("sch_yaml_repeated_key", 'repeats the key "{name}" (lines {first} and {line}; '
                                                                  "expected each key once)",
-                                        key=key, first=first[key], line=line), line, (*path, key))
+                                        name=key, first=first[key], line=line), line, (*path, key))
             first[key] = line
             lines.setdefault((*path, key), line)
             _walk(value_node, (*path, key), lines, seen)
