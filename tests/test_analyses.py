@@ -164,7 +164,7 @@ def test_scheme_consistency_ranks_equal_9_first(idx):
     assert not row["consistent"] and row["recomputed"] == pytest.approx(611.18 / 8)
     assert set(table["scheme"]) == {"equal-9", "equal-8", "ha-tinh-district-2019"}  # district schemes only
     asked = W.scheme_consistency(idx, ["provincial-2024"]).iloc[0]
-    assert "incomplete" in asked["note"]
+    assert "incomplete" in str(asked["note"])
 
 
 def test_weight_inference_recovers_known_weights_and_says_when_it_cannot():

@@ -321,7 +321,7 @@ def test_standardise_and_lift_find_a_scheme_given_with_schemes(commune, tmp_path
     raw, folder = commune
     before = digests(raw, folder)
     out = tmp_path / "p"
-    code, _, err = run_cli(["standardise", str(raw), "--out", str(out)], capsys)
+    code, _, err = run_cli(["standardise", str(raw), "--out", str(out), "--lang", "en"], capsys)
     assert code == 2 and "is points without a maximum" in err  # the scheme is not known without --schemes
     code, stdout, err = run_cli(["standardise", str(raw), "--out", str(out), "--schemes", str(folder)], capsys)
     assert code == 0, err
