@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from parindex_lib.errors import Reason, because, cause_of
 from parindex_lib.model.components import all_codes, match_component
 from parindex_lib.model.criteria.codes import parent_code
 from parindex_lib.model.criteria.problems import CriteriaError, CriterionProblem
@@ -42,7 +43,8 @@ class Where:
     sheet: str | None = None
     field_word: str = "field"
 
-    def problem(self, draft: Draft | None, field_name: str | None, value: object, expected: str) -> CriterionProblem:
+    def problem(self, draft: Draft | None, field_name: str | None, value: object, expected: str | Reason
+                ) -> CriterionProblem:
         column = draft.fields.get(field_name, field_name) if draft is not None and field_name else field_name
         return CriterionProblem(self.file, draft.row if draft else None, column, value, expected, self.sheet,
                                 draft.code if draft else None, self.field_word)
@@ -62,17 +64,19 @@ def build_tree(drafts: list[Draft], where: Where, meta: Mapping | None = None) -
     children = _children(drafts, where, problems)
     for d in drafts:
         if d.max_points is not None and not (math.isfinite(d.max_points) and d.max_points > 0):
-            problems.append(where.problem(d, "max", pts(d.max_points), "is not a positive number of points "
-                                                                        "(expected the criterion's maximum, e.g. 2)"))
+            problems.append(where.problem(d, "max", pts(d.max_points), because(
+                "crit_max_not_positive", "is not a positive number of points (expected the criterion's maximum, "
+                                         "e.g. 2)")))
     built = _criteria(drafts, children, where, problems)
     order = {d.code: i for i, d in enumerate(drafts)}
     for d in drafts:
         if d.parent is not None and d.parent in order and order[d.parent] > order[d.code]:
-            problems.append(where.problem(d, "code", d.code, f'comes before its parent "{d.parent}" (expected '
-                                                             "parents first, as decisions print them)"))
+            problems.append(where.problem(d, "code", d.code, because(
+                "crit_before_parent", 'comes before its parent "{parent}" (expected parents first, as decisions '
+                                      "print them)", parent=d.parent)))
     if not drafts:
-        problems.append(CriterionProblem(where.file, None, None, "", "holds no criterion (expected one row or item "
-                                                                     "per criterion)", where.sheet))
+        problems.append(CriterionProblem(where.file, None, None, "", because(
+            "crit_no_criterion", "holds no criterion (expected one row or item per criterion)"), where.sheet))
     if problems:
         raise CriteriaError(problems)
     partial = bool(meta.get("partial", False)) or any(c.incomplete for c in built.values())
@@ -88,9 +92,10 @@ def _unique(drafts: list[Draft], where: Where, problems: list[CriterionProblem])
     for d in drafts:
         if d.code in seen:
             first = seen[d.code]
-            at = f"row {first.row}" if first.row is not None else "above"
-            problems.append(where.problem(d, "code", d.code, f"repeats a code already given ({at}; expected each "
-                                                             "code once)"))
+            at = because("where_row", "row {row}", row=first.row) if first.row is not None else \
+                because("crit_above", "above")
+            problems.append(where.problem(d, "code", d.code, because(
+                "crit_code_repeated", "repeats a code already given ({at}; expected each code once)", at=at)))
             continue
         seen[d.code] = d
     return list(seen.values())
@@ -104,8 +109,9 @@ def _children(drafts: list[Draft], where: Where, problems: list[CriterionProblem
         if d.parent is None:
             d.parent = parent_code(d.code)
         if d.parent is not None and d.parent not in codes:
-            problems.append(where.problem(d, "parent", d.parent, f'is not a criterion of this file (expected the '
-                                                                 f'parent of "{d.code}" to be listed)'))
+            problems.append(where.problem(d, "parent", d.parent, because(
+                "crit_parent_not_listed", 'is not a criterion of this file (expected the parent of "{code}" to be '
+                                          "listed)", code=d.code)))
             continue
         children.setdefault(d.parent, []).append(d)
     return children
@@ -125,9 +131,9 @@ def _criteria(drafts: list[Draft], children: dict[str | None, list[Draft]], wher
         else:
             up = inherited.get(d.parent, ("", None))
             if d.component and d.component != up[0]:
-                problems.append(where.problem(d, "component", d.component, f"differs from its area's component "
-                                              f"{up[0]} (expected the component only on areas; sub-criteria "
-                                              "inherit it)"))
+                problems.append(where.problem(d, "component", d.component, because(
+                    "crit_component_not_area", "differs from its area's component {component} (expected the "
+                    "component only on areas; sub-criteria inherit it)", component=up[0])))
             component, lead = up[0], d.lead_units or up[1]
         inherited[d.code] = (component, lead)
         kids = children.get(d.code, [])
@@ -140,7 +146,8 @@ def _criteria(drafts: list[Draft], children: dict[str | None, list[Draft]], wher
                                   d.name_en, rule, component, lead, d.incomplete, d.capped, depth[d.code], d.note,
                                   d.row)
         if not d.name_vi:
-            problems.append(where.problem(d, "name_vi", "", "is empty (expected the criterion's name)"))
+            problems.append(where.problem(d, "name_vi", "", because("crit_name_empty",
+                                                                    "is empty (expected the criterion's name)")))
     return built
 
 
@@ -160,33 +167,34 @@ def _area_component(d: Draft, where: Where, problems: list[CriterionProblem]) ->
             component = ""
     known = set(all_codes()) - {"TOTAL"}
     if not component:
-        problems.append(where.problem(d, "component", d.component or d.name_vi,
-                                      "does not name a component (expected C1…C8, SIPAS, a block, BONUS "
-                                      "or PENALTY, or an area name the catalogue knows)"))
+        problems.append(where.problem(d, "component", d.component or d.name_vi, because(
+            "crit_no_component", "does not name a component (expected C1…C8, SIPAS, a block, BONUS or PENALTY, "
+                                 "or an area name the catalogue knows)")))
     elif component not in known:
-        problems.append(where.problem(d, "component", component,
-                                      f"is not a component code (expected one of {', '.join(sorted(known))})"))
+        problems.append(where.problem(d, "component", component, because(
+            "crit_not_component_code", "is not a component code (expected one of {codes})",
+            codes=", ".join(sorted(known)))))
     return component
 
 
 def _check_parent(d: Draft, kids: list[Draft], where: Where, problems: list[CriterionProblem]) -> None:
     """A parent has no rule, and its maximum is the sum of its children's unless it says why not."""
     if d.rule not in (None, ""):
-        problems.append(where.problem(d, "rule", short(d.rule), "is given on a criterion that has sub-criteria "
-                                                                "(expected rules on leaves only; a parent's points "
-                                                                "are the sum)"))
+        problems.append(where.problem(d, "rule", short(d.rule), because(
+            "crit_rule_on_parent", "is given on a criterion that has sub-criteria (expected rules on leaves only; "
+                                   "a parent's points are the sum)")))
     if d.max_points is None or any(k.max_points is None for k in kids):
         return
     total = sum(k.max_points for k in kids)
     listed = ", ".join(k.code for k in kids)
     if total < d.max_points - EPS and not d.incomplete:
-        problems.append(where.problem(d, "max", pts(d.max_points), f"is more than the sum of its sub-criteria's "
-                                      f"maxima {pts(total)} ({listed}; expected them equal, or a note saying why "
-                                      "some are missing)"))
+        problems.append(where.problem(d, "max", pts(d.max_points), because(
+            "crit_max_above_children", "is more than the sum of its sub-criteria's maxima {total} ({listed}; "
+            "expected them equal, or a note saying why some are missing)", total=pts(total), listed=listed)))
     elif total > d.max_points + EPS and not d.capped:
-        problems.append(where.problem(d, "max", pts(d.max_points), f"is less than the sum of its sub-criteria's "
-                                      f"maxima {pts(total)} ({listed}; expected them equal, or a note saying the "
-                                      "points are capped)"))
+        problems.append(where.problem(d, "max", pts(d.max_points), because(
+            "crit_max_below_children", "is less than the sum of its sub-criteria's maxima {total} ({listed}; "
+            "expected them equal, or a note saying the points are capped)", total=pts(total), listed=listed)))
     elif abs(total - d.max_points) <= EPS and (d.incomplete or d.capped):
         d.incomplete = d.capped = None  # nothing is missing or capped after all
 
@@ -196,19 +204,19 @@ def _leaf_rule(d: Draft, where: Where, problems: list[CriterionProblem]) -> Rule
     problem."""
     rule = None
     if d.rule in (None, ""):
-        problems.append(where.problem(d, "rule", "", "is missing (expected the scoring rule of a criterion "
-                                                     "without sub-criteria: binary, steps, bands or free; "
-                                                     "or, in a partial tree, a note saying its sub-criteria "
-                                                     "are not known)"))
+        problems.append(where.problem(d, "rule", "", because(
+            "crit_rule_missing", "is missing (expected the scoring rule of a criterion without sub-criteria: "
+                                 "binary, steps, bands or free; or, in a partial tree, a note saying its "
+                                 "sub-criteria are not known)")))
     elif d.max_points is not None and d.max_points > 0:
         try:
             rule = d.rule if isinstance(d.rule, Rule) else rule_from_spec(d.rule, d.max_points)
         except RuleTextError as exc:
-            problems.append(where.problem(d, "rule", short(d.rule), str(exc)))
+            problems.append(where.problem(d, "rule", short(d.rule), cause_of(exc)))
     if d.incomplete or d.capped:
         problems.append(where.problem(d, "incomplete" if d.incomplete else "capped", d.incomplete or d.capped,
-                                      "is given on a scored criterion (expected it on a parent, or on a "
-                                      "criterion whose sub-criteria are not known)"))
+                                      because("crit_note_on_leaf", "is given on a scored criterion (expected it "
+                                              "on a parent, or on a criterion whose sub-criteria are not known)")))
     return rule
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from parindex_lib.errors import BadValue, because
 from parindex_lib.vn import nfc
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 _SEGMENT = re.compile(r"[0-9]+|[a-zđ]")
+_NOT_A_CODE = because("crit_not_a_code", "is not a criterion code (expected numbers separated by dots, e.g. 1.1.2)")
 
 
 def roman_to_int(text: str) -> int | None:
@@ -38,8 +40,8 @@ def normalise_code(text: object) -> str:
 
     Raises
     ------
-    ValueError
-        When the text is not a code of numbers (and single letters) separated by dots.
+    BadValue
+        (a ValueError) When the text is not a code of numbers (and single letters) separated by dots.
 
     Examples
     --------
@@ -50,13 +52,13 @@ def normalise_code(text: object) -> str:
     s = s.rstrip(".)").lstrip("(")
     parts = [p for p in s.split(".")]
     if not s or any(not p for p in parts):
-        raise ValueError("is not a criterion code (expected numbers separated by dots, e.g. 1.1.2)")
+        raise BadValue(_NOT_A_CODE)
     head = roman_to_int(parts[0])
     if head is not None:
         parts[0] = str(head)
     for p in parts:
         if not _SEGMENT.fullmatch(p):
-            raise ValueError("is not a criterion code (expected numbers separated by dots, e.g. 1.1.2)")
+            raise BadValue(_NOT_A_CODE)
     return ".".join(str(int(p)) if p.isdigit() else p for p in parts)
 
 

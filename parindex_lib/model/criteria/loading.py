@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from parindex_lib.config import CRITERIA_DIR, PACKAGE_DIR, PROJECT_ROOT
+from parindex_lib.errors import because, cause_of
 from parindex_lib.model.criteria.build import Draft, Where, build_tree, short
 from parindex_lib.model.criteria.codes import normalise_code
 from parindex_lib.model.criteria.problems import CriteriaError, CriterionProblem
@@ -40,47 +41,51 @@ def tree_from_spec(spec: object, file: str, name: str = "") -> CriteriaTree:
     if isinstance(spec, list):
         spec = {"criteria": spec}
     if not isinstance(spec, Mapping) or not isinstance(spec.get("criteria"), list):
-        raise CriteriaError(CriterionProblem(file, None, "criteria", "", "is not a list of criteria (expected "
-                                             "criteria: [{code: \"1\", name_vi: …, max: 20, component: C1}, …])",
-                                             field_word="field"))
+        raise CriteriaError(CriterionProblem(file, None, "criteria", "", because(
+            "crit_not_a_list", 'is not a list of criteria (expected {example})',
+            example='criteria: [{code: "1", name_vi: …, max: 20, component: C1}, …]'), field_word="field"))
     problems: list[CriterionProblem] = []
     unknown_meta = sorted(set(spec) - _META_FIELDS)
     for key in unknown_meta:
-        problems.append(CriterionProblem(file, None, str(key), spec[key], "is not a field of a criteria file "
-                                         f"(expected: {', '.join(sorted(_META_FIELDS))})", field_word="field"))
+        problems.append(CriterionProblem(file, None, str(key), spec[key], because(
+            "crit_not_a_file_field", "is not a field of a criteria file (expected: {fields})",
+            fields=", ".join(sorted(_META_FIELDS))), field_word="field"))
     drafts = []
     for i, item in enumerate(spec["criteria"], start=1):
-        label = f"criteria item {i}"
+        label = because("crit_item", "criteria item {number}", number=i)
         if not isinstance(item, Mapping):
-            problems.append(CriterionProblem(file, None, label, short(str(item)), "is not a mapping (expected "
-                                             "{code: \"1.1\", name_vi: …, max: 5})", field_word="field"))
+            problems.append(CriterionProblem(file, None, label, short(str(item)), because(
+                "crit_item_not_mapping", "is not a mapping (expected {example})",
+                example='{code: "1.1", name_vi: …, max: 5}'), field_word="field"))
             continue
         raw_code = item.get("code")
         if isinstance(raw_code, float):
-            problems.append(CriterionProblem(file, None, "code", raw_code, "is a number in YAML (expected the code in "
-                                             f'quotes, "{raw_code}", so that 1.10 stays 1.10 and not 1.1)',
-                                             field_word="field"))
+            problems.append(CriterionProblem(file, None, "code", raw_code, because(
+                "crit_code_a_number", 'is a number in YAML (expected the code in quotes, "{code}", so that 1.10 '
+                                      "stays 1.10 and not 1.1)", code=str(raw_code)), field_word="field"))
             continue
         try:
             code = normalise_code(raw_code if raw_code is not None else "")
         except ValueError as exc:
-            problems.append(CriterionProblem(file, None, f"{label} / code", raw_code, str(exc), field_word="field"))
+            problems.append(CriterionProblem(file, None, because("crit_item_code", "{item} / code", item=label),
+                                             raw_code, cause_of(exc), field_word="field"))
             continue
         draft = Draft(code, nfc(item.get("name_vi", item.get("name", "")) or ""), None)
         for key in sorted(set(item) - _YAML_FIELDS):
-            problems.append(where.problem(draft, key, short(str(item[key])), "is not a field of a criterion "
-                                          f"(expected: {', '.join(sorted(_YAML_FIELDS - {'name'}))})"))
+            problems.append(where.problem(draft, key, short(str(item[key])), because(
+                "crit_not_a_criterion_field", "is not a field of a criterion (expected: {fields})",
+                fields=", ".join(sorted(_YAML_FIELDS - {"name"})))))
         top = item.get("max", item.get("max_points"))
         if is_number(top):
             draft.max_points = float(top)
         else:
-            problems.append(where.problem(draft, "max", top, "is not a number of points (expected the criterion's "
-                                                             "maximum, e.g. 2)"))
+            problems.append(where.problem(draft, "max", top, because(
+                "crit_max_not_number", "is not a number of points (expected the criterion's maximum, e.g. 2)")))
         if item.get("parent") is not None:
             try:
                 draft.parent = normalise_code(item["parent"])
             except ValueError as exc:
-                problems.append(where.problem(draft, "parent", item["parent"], str(exc)))
+                problems.append(where.problem(draft, "parent", item["parent"], cause_of(exc)))
         draft.name_en = nfc(item.get("name_en", "") or "")
         draft.rule = item.get("rule")
         draft.component = str(item.get("component", "") or "").strip().upper()
@@ -160,10 +165,11 @@ def _find(source: str, base_dir: Path | None, extra_dirs: tuple[Path, ...]) -> P
     for c in candidates:
         if c.is_file():
             return c.resolve()
-    where = f" (looked in {base_dir})" if base_dir else ""
-    raise CriteriaError(CriterionProblem(str(source), None, None, source,
-                                         f"is not a criteria file or a shipped tree{where} (expected a YAML, .xlsx "
-                                         f"or .csv file, or one of: {', '.join(available_criteria()) or 'none'})"))
+    where = because("crit_looked_in", " (looked in {folder})", folder=str(base_dir)) if base_dir else ""
+    shipped = ", ".join(available_criteria()) or because("crit_none", "none")
+    raise CriteriaError(CriterionProblem(str(source), None, None, source, because(
+        "crit_no_tree", "is not a criteria file or a shipped tree{where} (expected a YAML, .xlsx or .csv file, or "
+                        "one of: {shipped})", where=where, shipped=shipped)))
 
 
 @cache
@@ -176,10 +182,11 @@ def _load_path(path: Path, mtime_ns: int, size: int, meta_items: tuple = ()) -> 
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError:
-            raise CriteriaError(CriterionProblem(file, None, None, "", "is not UTF-8 text (save it as UTF-8)")) \
-                from None
+            raise CriteriaError(CriterionProblem(file, None, None, "", because(
+                "crit_not_utf8", "is not UTF-8 text (save it as UTF-8)"))) from None
         except yaml.YAMLError as exc:
-            raise CriteriaError(CriterionProblem(file, None, None, "", f"is not valid YAML ({exc})")) from None
+            raise CriteriaError(CriterionProblem(file, None, None, "", because(
+                "crit_not_yaml", "is not valid YAML ({error})", error=str(exc)))) from None
         if isinstance(spec, Mapping):
             spec = {**spec, **meta}
         return tree_from_spec(spec, file, name=path.stem)
@@ -188,8 +195,8 @@ def _load_path(path: Path, mtime_ns: int, size: int, meta_items: tuple = ()) -> 
         from parindex_lib.readers.criteria_tree import read_tree_file
 
         return read_tree_file(path, file, {"name": path.stem, **meta})
-    raise CriteriaError(CriterionProblem(file, None, None, path.suffix, "is not a criteria file type (expected "
-                                                                        ".yaml, .xlsx or .csv)"))
+    raise CriteriaError(CriterionProblem(file, None, None, path.suffix, because(
+        "crit_not_a_file_type", "is not a criteria file type (expected .yaml, .xlsx or .csv)")))
 
 
 def _display(path: Path) -> str:

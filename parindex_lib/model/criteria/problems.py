@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parindex_lib.errors import InputError, Problem, SchemeError, Wording, because
+from parindex_lib.errors import InputError, Problem, Reason, SchemeError, Wording, because
 
 
 @dataclass(frozen=True)
@@ -32,3 +32,27 @@ class CriterionProblem(Problem):
 
 class CriteriaError(InputError, SchemeError):
     """A criteria tree (or a scheme's ``criteria:``) cannot be used as written; ``problems`` lists why."""
+
+
+def _as_data(reason: Reason) -> Reason:
+    return reason
+
+
+def problem_reason(problem: Problem) -> Reason:
+    """A located problem as a cause, for a fault reported inside another (a scheme's ``criteria:`` field that
+    names a faulty tree): its English is ``str(problem)``, and it is said in the command's language like the
+    problem itself.
+
+    Examples
+    --------
+    >>> p = CriterionProblem("t.yaml", None, "max", "x", "is not a number", code="1.1", field_word="field")
+    >>> reason = problem_reason(p)
+    >>> str(reason) == str(p), str(reason)
+    (True, 't.yaml, criterion "1.1", field "max": "x" is not a number')
+    """
+    file, *places = problem._places(None, _as_data)  # the places as data (sheet, row, criterion, column), unsaid
+    slots = {f"at{i}": because("crit_then", ", {part}", part=places[i]) if i < len(places) else ""
+             for i in range(4)}
+    value = "" if problem.value is None or problem.value == "" else f'"{problem.value}" '
+    return because("crit_located", "{file}{at0}{at1}{at2}{at3}: {value}{expected}", file=file, value=value,
+                   expected=problem.expected, **slots)

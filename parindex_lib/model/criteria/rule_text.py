@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from parindex_lib.errors import BadValue, because
 from parindex_lib.model.criteria.rules import EPS, RULE_KINDS, Band, Rule, Step, rule_problems
 from parindex_lib.vn import fold, nfc, parse_number
 
@@ -99,8 +100,8 @@ def parse_condition(label: str) -> _Condition | None:
     return None
 
 
-class RuleTextError(ValueError):
-    """A rule text cannot be read; the message says what was expected."""
+class RuleTextError(BadValue):
+    """A rule text cannot be read; its ``reason`` says what was expected (``str()`` in English)."""
 
 
 def parse_rule_text(text: str, maximum: float) -> Rule:
@@ -126,7 +127,7 @@ def parse_rule_text(text: str, maximum: float) -> Rule:
     """
     raw = nfc(text)
     if not raw:
-        raise RuleTextError("is empty (expected a scoring rule such as \"Có: 1; Không: 0\")")
+        raise RuleTextError(because("crit_rule_empty", 'is empty (expected a scoring rule such as "Có: 1; Không: 0")'))
     key = fold(raw)
     if key in _BINARY_WORDS:
         return Rule("binary", (Step(float(maximum), "Có" if key.startswith("co") else "Đạt", "Yes"),
@@ -134,8 +135,9 @@ def parse_rule_text(text: str, maximum: float) -> Rule:
     free = _FREE.match(key)
     if free:
         if free.group("max") is not None and abs(_num(free.group("max").replace(" ", ".")) - maximum) > EPS:
-            raise RuleTextError(f"gives a range up to {free.group('max').replace(' ', ',')} points, but the maximum "
-                                f"is {maximum:g} (expected \"từ 0 đến {maximum:g} điểm\")")
+            raise RuleTextError(because("crit_rule_free_range", 'gives a range up to {top} points, but the maximum '
+                                        'is {maximum:g} (expected "từ 0 đến {maximum:g} điểm")',
+                                        top=free.group("max").replace(" ", ","), maximum=float(maximum)))
         return Rule("free", text_vi=raw)
     items = [_BULLET.sub("", i).strip() for i in _ITEM_SPLIT.split(raw)]
     items = [i.rstrip(".") for i in items if i.strip(" .")]
@@ -143,13 +145,14 @@ def parse_rule_text(text: str, maximum: float) -> Rule:
     for item in items:
         m = _ITEM.match(item) or _ITEM_PAREN.match(item)
         if not m:
-            raise RuleTextError(f'cannot be read: the item "{item}" is not "label: points" (expected e.g. '
-                                '"Ban hành kịp thời: 1; Ban hành không kịp thời: 0,5; Không ban hành: 0", '
-                                '"Thực hiện trên 90% kế hoạch: 2; …", "Có/Không" or "Từ 0 đến 2 điểm")')
+            raise RuleTextError(because("crit_rule_item_unread", 'cannot be read: the item "{item}" is not "label: '
+                                        'points" (expected e.g. "Ban hành kịp thời: 1; Ban hành không kịp thời: 0,5; '
+                                        'Không ban hành: 0", "Thực hiện trên 90% kế hoạch: 2; …", "Có/Không" or '
+                                        '"Từ 0 đến 2 điểm")', item=item))
         points, _ = parse_number(m.group("pts"))
         parsed.append((m.group("label").strip(), points))
     if not parsed:
-        raise RuleTextError("holds no item \"label: points\"")
+        raise RuleTextError(because("crit_rule_no_item", 'holds no item "label: points"'))
     conditions = [parse_condition(label) for label, _ in parsed]
     with_condition = [c is not None for c in conditions]
     if all(with_condition) and len(parsed) >= 2:
@@ -160,8 +163,9 @@ def parse_rule_text(text: str, maximum: float) -> Rule:
         rule = Rule("bands", bands=bands, quantity_vi=quantity, unit="%" if percent else "", text_vi=raw)
     elif any(with_condition) and len(parsed) >= 2:
         odd = next(label for (label, _), c in zip(parsed, conditions, strict=True) if c is None)
-        raise RuleTextError(f'mixes levels with a measured threshold and the level "{odd}" without one (expected '
-                            "every level of a band rule to state its threshold, e.g. \"dưới 70%: 0\")")
+        raise RuleTextError(because("crit_rule_mixed", 'mixes levels with a measured threshold and the level '
+                                    '"{label}" without one (expected every level of a band rule to state its '
+                                    'threshold, e.g. "dưới 70%: 0")', label=odd))
     else:
         steps = tuple(Step(p, label) for label, p in parsed)
         values = sorted({s.points for s in steps})
@@ -212,7 +216,8 @@ def rule_from_spec(spec: object, maximum: float) -> Rule:
             return Rule("free")
         return parse_rule_text(spec, maximum)
     if not isinstance(spec, Mapping):
-        raise RuleTextError(f'is "{spec}" (expected binary, free, a rule text, or a mapping with kind)')
+        raise RuleTextError(because("crit_rule_spec_unknown", 'is "{spec}" (expected binary, free, a rule text, or a '
+                                    "mapping with kind)", spec=str(spec)))
     kind = str(spec.get("kind", "")).strip().lower()
     text = nfc(spec.get("text_vi", "") or "")
     if kind == "binary":
@@ -224,27 +229,33 @@ def rule_from_spec(spec: object, maximum: float) -> Rule:
     elif kind == "steps":
         items = spec.get("steps")
         if not isinstance(items, list) or not items:
-            raise RuleTextError("has no steps (expected steps: [{points: 1, vi: …, en: …}, …])")
+            raise RuleTextError(because("crit_rule_no_steps", "has no steps (expected {example})",
+                                        example="steps: [{points: 1, vi: …, en: …}, …]"))
         steps = []
         for item in items:
             if not isinstance(item, Mapping) or not is_number(item.get("points")):
-                raise RuleTextError(f'has a step "{item}" without points (expected {{points: 0.5, vi: …, en: …}})')
+                raise RuleTextError(because("crit_rule_step_no_points", 'has a step "{step}" without points '
+                                            "(expected {example})", step=str(item),
+                                            example="{points: 0.5, vi: …, en: …}"))
             steps.append(Step(float(item["points"]), *_label(item)))
         rule = Rule("steps", tuple(steps), text_vi=text)
     elif kind == "bands":
         items = spec.get("bands")
         if not isinstance(items, list) or not items:
-            raise RuleTextError("has no bands (expected bands: [{points: 2, above: 90}, {points: 1, from: 70, "
-                                "to: 90}, {points: 0, below: 70}])")
+            raise RuleTextError(because("crit_rule_no_bands", "has no bands (expected {example})",
+                                        example="bands: [{points: 2, above: 90}, {points: 1, from: 70, to: 90}, "
+                                                "{points: 0, below: 70}]"))
         bands = []
         for item in items:
             if not isinstance(item, Mapping) or not is_number(item.get("points")):
-                raise RuleTextError(f'has a band "{item}" without points (expected {{points: 2, above: 90}})')
+                raise RuleTextError(because("crit_rule_band_no_points", 'has a band "{band}" without points '
+                                            "(expected {example})", band=str(item), example="{points: 2, above: 90}"))
             edges = {k: item.get(k) for k in ("above", "from", "below", "to") if item.get(k) is not None}
             bad = [k for k, v in edges.items() if not is_number(v)]
             if bad or ("above" in edges and "from" in edges) or ("below" in edges and "to" in edges) or not edges:
-                raise RuleTextError(f'has a band "{item}" whose edges are not one of above/from and one of below/to '
-                                    "(expected e.g. {points: 1, from: 70, to: 90})")
+                raise RuleTextError(because("crit_rule_band_edges", 'has a band "{band}" whose edges are not one of '
+                                            "above/from and one of below/to (expected e.g. {example})",
+                                            band=str(item), example="{points: 1, from: 70, to: 90}"))
             low = edges.get("above", edges.get("from"))
             high = edges.get("below", edges.get("to"))
             bands.append(Band(float(item["points"]), None if low is None else float(low),
@@ -253,7 +264,8 @@ def rule_from_spec(spec: object, maximum: float) -> Rule:
                     quantity_en=nfc(spec.get("quantity_en", "") or ""), unit=str(spec.get("unit", "") or ""),
                     text_vi=text)
     else:
-        raise RuleTextError(f'has kind "{kind}" (expected one of {", ".join(RULE_KINDS)})')
+        raise RuleTextError(because("crit_rule_kind", 'has kind "{kind}" (expected one of {kinds})', kind=kind,
+                                    kinds=", ".join(RULE_KINDS)))
     problems = rule_problems(rule, maximum)
     if problems:
         raise RuleTextError(problems[0])

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from parindex_lib.errors import Reason, because
+
 RULE_KINDS = ("binary", "steps", "bands", "free")
 #: Points are compared with this tolerance (sums of halves and quarters are exact in binary anyway).
 EPS = 1e-9
@@ -212,15 +214,17 @@ class Rule:
         return NextStep(target, target - points, self.label_of(target, "vi"), self.label_of(target, "en"), reach)
 
 
-def rule_problems(rule: Rule, maximum: float) -> list[str]:
-    """What is wrong with a rule for a criterion of ``maximum`` points (empty when nothing is).
+def rule_problems(rule: Rule, maximum: float) -> list[Reason]:
+    """What is wrong with a rule for a criterion of ``maximum`` points (empty when nothing is), each a cause
+    whose ``str()`` is its English.
 
     Steps and bands give points within 0–maximum and include the maximum; bands, ordered by their edges, neither
     overlap nor leave a gap between them.
     """
-    out: list[str] = []
+    out: list[Reason] = []
     if rule.kind not in RULE_KINDS:
-        return [f'rule "{rule.kind}" is not a kind of rule (expected one of {", ".join(RULE_KINDS)})']
+        return [because("crit_rule_kind_unknown", 'rule "{kind}" is not a kind of rule (expected one of {kinds})',
+                        kind=rule.kind, kinds=", ".join(RULE_KINDS))]
     if rule.kind == "free":
         return out
     points = [b.points for b in rule.bands] if rule.kind == "bands" else [s.points for s in rule.steps]
@@ -228,42 +232,52 @@ def rule_problems(rule: Rule, maximum: float) -> list[str]:
         return out
     outside = [p for p in points if p < -EPS or p > maximum + EPS or not math.isfinite(p)]
     if outside:
-        out.append(f"gives {outside[0]:g} points, outside 0–{maximum:g} (expected points from 0 to the maximum)")
+        out.append(because("crit_rule_points_outside", "gives {points:g} points, outside 0–{maximum:g} (expected "
+                           "points from 0 to the maximum)", points=float(outside[0]), maximum=float(maximum)))
     if not any(abs(p - maximum) <= EPS for p in points):
-        out.append(f"never gives the maximum {maximum:g} (expected one level worth {maximum:g} points)")
+        out.append(because("crit_rule_no_maximum", "never gives the maximum {maximum:g} (expected one level worth "
+                           "{maximum:g} points)", maximum=float(maximum)))
     if rule.kind == "binary" and sorted({float(p) for p in points}) != [0.0, float(maximum)]:
-        out.append(f"is binary but gives {', '.join(f'{p:g}' for p in points)} (expected {maximum:g} and 0)")
+        out.append(because("crit_rule_binary_points", "is binary but gives {points} (expected {maximum:g} and 0)",
+                           points=", ".join(f"{p:g}" for p in points), maximum=float(maximum)))
     if rule.kind == "bands":
         out += _band_problems(rule.bands, rule.unit)
     return out
 
 
-def _band_problems(bands: tuple[Band, ...], unit: str) -> list[str]:
+def _band_problems(bands: tuple[Band, ...], unit: str) -> list[Reason]:
     if len(bands) < 2:
-        return ["has fewer than two bands (expected thresholds that split the measured values)"]
+        return [because("crit_bands_too_few", "has fewer than two bands (expected thresholds that split the "
+                                              "measured values)")]
     for b in bands:
         if b.low is not None and b.high is not None and (b.low > b.high + EPS or (
                 abs(b.low - b.high) <= EPS and not (b.low_inclusive and b.high_inclusive))):
-            return [f'has an empty band "{b.label_vi or b.describe(unit)}" (expected its lower edge below its upper)']
+            return [because("crit_band_empty", 'has an empty band "{band}" (expected its lower edge below its '
+                                               "upper)", band=b.label_vi or b.describe(unit))]
     ordered = sorted(bands, key=lambda b: (-math.inf if b.low is None else b.low, not b.low_inclusive))
     for a, b in zip(ordered, ordered[1:], strict=False):
         name_a, name_b = a.label_vi or a.describe(unit), b.label_vi or b.describe(unit)
+        overlap = because("crit_bands_overlap", 'has bands that overlap: "{first}" and "{second}" (expected each '
+                                                "measured value in one band)", first=name_a, second=name_b)
         if a.high is None or b.low is None:
-            return [f'has bands that overlap: "{name_a}" and "{name_b}" (expected each measured value in one band)']
+            return [overlap]
         if a.high > b.low + EPS or (abs(a.high - b.low) <= EPS and a.high_inclusive and b.low_inclusive):
-            return [f'has bands that overlap: "{name_a}" and "{name_b}" (expected each measured value in one band)']
+            return [overlap]
         whole = unit != "%" and a.high_inclusive and b.low_inclusive and float(a.high).is_integer() \
             and abs(b.low - a.high - 1) <= EPS  # counted things: "từ 1 đến 2 sáng kiến", "từ 3 trở lên"
         if not whole and (a.high < b.low - EPS or (abs(a.high - b.low) <= EPS and not a.high_inclusive
                                                    and not b.low_inclusive)):
-            return [f'leaves a gap between "{name_a}" and "{name_b}" (expected every measured value to earn points)']
+            return [because("crit_bands_gap", 'leaves a gap between "{first}" and "{second}" (expected every '
+                                              "measured value to earn points)", first=name_a, second=name_b)]
     first, last = ordered[0], ordered[-1]
     floor = 0.0
     if first.low is not None and (first.low > floor + EPS or (abs(first.low - floor) <= EPS and not
                                                                first.low_inclusive)):
-        return [f'gives no points below "{first.label_vi or first.describe(unit)}" (expected a band for the lowest '
-                "values, e.g. \"dưới 70%: 0\")"]
+        return [because("crit_bands_no_lowest", 'gives no points below "{band}" (expected a band for the lowest '
+                                                'values, e.g. "dưới 70%: 0")',
+                        band=first.label_vi or first.describe(unit))]
     if last.high is not None and not (unit == "%" and last.high >= 100 - EPS and last.high_inclusive):
-        return [f'gives no points above "{last.label_vi or last.describe(unit)}" (expected a band for the highest '
-                "values, e.g. \"trên 90%: 2\")"]
+        return [because("crit_bands_no_highest", 'gives no points above "{band}" (expected a band for the highest '
+                                                 'values, e.g. "trên 90%: 2")',
+                        band=last.label_vi or last.describe(unit))]
     return []

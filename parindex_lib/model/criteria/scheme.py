@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from parindex_lib.errors import because
 from parindex_lib.model.components import adjustments
 from parindex_lib.model.criteria.build import pts
 from parindex_lib.model.criteria.loading import load_criteria
-from parindex_lib.model.criteria.problems import CriteriaError
+from parindex_lib.model.criteria.problems import CriteriaError, problem_reason
 from parindex_lib.model.criteria.rules import EPS
 from parindex_lib.model.criteria.tree import CriteriaTree
+from parindex_lib.model.schema import LEVELS
 
 
 def read_scheme_criteria(value: object, ctx) -> CriteriaTree:
@@ -29,29 +31,45 @@ def read_scheme_criteria(value: object, ctx) -> CriteriaTree:
     except CriteriaError as exc:
         *first, last = exc.problems
         for p in first:
-            ctx.problem(f"cannot be used: {p}", shown)
-        ctx.fail(f"cannot be used: {last}", shown)
+            ctx.problem(_unusable(p), shown)
+        ctx.fail(_unusable(last), shown)
     level = ctx.parsed.get("level")
     if tree.level and level and tree.level != level:
-        ctx.problem(f"holds criteria of the {tree.level} level, but the scheme is of the {level} level (expected "
-                    "one level)", shown)
+        ctx.problem(because("crit_tree_level", "holds criteria of the {tree_level} level, but the scheme is of the "
+                            "{scheme_level} level (expected one level)", tree_level=_level(tree.level),
+                            scheme_level=_level(level)), shown)
     tree = replace(tree, level=tree.level or str(level or ""), name=tree.name or Path(ctx.file).stem)
     maxima = ctx.parsed.get("max_points")
     if maxima is not None and not tree.partial:
         for code, points in tree.maxima().items():
             given = maxima.get(code, "missing")
             if given is None or given == "missing" or abs(float(given) - points) > EPS:
-                shown_given = "nothing" if given == "missing" else ("null" if given is None else pts(float(given)))
-                ctx.problem(f"gives {code} {pts(points)} points (the sum of its areas' maxima), but max_points gives "
-                            f"{shown_given} (expected them equal)", shown)
+                shown_given = _nothing() if given == "missing" else ("null" if given is None else pts(float(given)))
+                ctx.problem(because("crit_tree_maximum", "gives {code} {points} points (the sum of its areas' "
+                                    "maxima), but max_points gives {given} (expected them equal)", code=code,
+                                    points=pts(points), given=shown_given), shown)
     if "max_points" in ctx.parsed:
         caps = ctx.parsed.get("adjustments") or {}
         for code, cap in tree.maxima(include_adjustments=True).items():
             if code in adjustments() and (code not in caps or caps[code] is None or abs(caps[code] - cap) > EPS):
-                have = "nothing" if code not in caps else ("null" if caps[code] is None else pts(caps[code]))
-                ctx.problem(f"gives {code} points up to {pts(cap)}, but adjustments gives {have} (expected "
-                            f"adjustments: {{{code}: {pts(cap)}}})", shown)
+                have = _nothing() if code not in caps else ("null" if caps[code] is None else pts(caps[code]))
+                ctx.problem(because("crit_tree_adjustment", "gives {code} points up to {cap}, but adjustments gives "
+                                    "{given} (expected {example})", code=code, cap=pts(cap), given=have,
+                                    example=f"adjustments: {{{code}: {pts(cap)}}}"), shown)
     return tree
+
+
+def _unusable(problem) -> object:
+    return because("crit_tree_unusable", "cannot be used: {problem}", problem=problem_reason(problem))
+
+
+def _nothing() -> object:
+    return because("crit_nothing", "nothing")
+
+
+def _level(level: object) -> object:
+    """A level's code said as its name (``commune`` → ``xã``), any other value as it is."""
+    return because("crit_level_word", "{level}", level=level) if level in LEVELS else str(level)
 
 
 def tree_of(scheme: object) -> CriteriaTree | None:
