@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import Problem, Reason
+from parindex_lib.errors import Problem, Reason, because
 from parindex_lib.model.components import TOTAL, adjustments
 from parindex_lib.model.criteria import EPS, CriteriaTree, CriterionProblem
 from parindex_lib.model.criteria_scores import (
@@ -29,13 +29,17 @@ from parindex_lib.model.criteria_scores import (
 )
 from parindex_lib.model.index import half_width
 
+#: The header a self-assessment's points column is named by when the row does not say.
+_SELF_HEADER = "Điểm tự đánh giá"
+
 
 def _where(row: Mapping, code: str | None, column: str | None = None) -> dict:
     return {"file": row["file"], "row": None if pd.isna(row["row"]) else int(row["row"]),
             "sheet": row["sheet"] or None, "code": code, "column": column}
 
 
-def _problem(row: Mapping, code: str | None, column: str | None, value: object, expected: str) -> CriterionProblem:
+def _problem(row: Mapping, code: str | None, column: str | None, value: object, expected: Reason
+             ) -> CriterionProblem:
     w = _where(row, code, column)
     return CriterionProblem(w["file"], w["row"], w["column"], value, expected, w["sheet"], w["code"])
 
@@ -75,17 +79,18 @@ def assemble(read: pd.DataFrame, trees: Mapping[str, CriteriaTree]
         schemes = group["scheme"].unique()
         first = group.iloc[0]
         if len(schemes) > 1:
-            problems.append(_problem(first, None, None, ", ".join(schemes),
-                                     f'gives criteria of {unit} ({year} {period}) by several schemes (expected one)'))
+            problems.append(_problem(first, None, None, ", ".join(schemes), because(
+                "crit_several_schemes", "gives criteria of {unit} ({year} {period}) by several schemes (expected "
+                                        "one)", unit=unit, year=year, period=period, point=(year, period))))
             continue
         tree = trees[schemes[0]]
         if group["faulty"].fillna(False).astype(bool).any():
             continue  # a value of this unit is already reported as wrong: its sums would only repeat it
         if tree.partial:
-            problems.append(_problem(first, None, None, tree.name,
-                                     f"is a partial set of criteria ({', '.join(c.code for c in tree.unpublished())} "
-                                     "and others not published), so the points of "
-                                     f"{unit} cannot be rolled up (expected a complete scheme)"))
+            problems.append(_problem(first, None, None, tree.name, because(
+                "crit_partial_tree", "is a partial set of criteria ({codes} and others not published), so the points "
+                                     "of {unit} cannot be rolled up (expected a complete scheme)",
+                codes=", ".join(c.code for c in tree.unpublished()), unit=unit)))
             continue
         table, comps, found, said = _assemble_unit(group, tree, schemes[0])
         problems += found
@@ -132,10 +137,13 @@ def _each_once(rows: pd.DataFrame) -> tuple[dict[str, Mapping], list[Problem]]:
         code = row["criterion"]
         if code in by_code:
             other = by_code[code]
-            problems.append(_problem(row, code, _column_name(row, "code", "STT/Mã"), code,
-                                     f"gives criterion {code} of {row['unit']} again (first at row {other['row']}"
-                                     + (f', sheet "{other["sheet"]}"' if other["sheet"] != row["sheet"] else "")
-                                     + "; expected each criterion once per unit)"))
+            sheet = because("crit_then", ", {part}", part=because("where_sheet", 'sheet "{sheet}"',
+                                                                  sheet=other["sheet"])) \
+                if other["sheet"] != row["sheet"] else ""
+            problems.append(_problem(row, code, _column_name(row, "code", "STT/Mã"), code, because(
+                "crit_criterion_twice", "gives criterion {code} of {unit} again (first at row {row}{sheet}; expected "
+                                        "each criterion once per unit)", code=code, unit=row["unit"], row=other["row"],
+                sheet=sheet)))
             continue
         by_code[code] = row
     return by_code, problems
@@ -151,15 +159,17 @@ def _leaf_points(group: pd.DataFrame, tree: CriteriaTree, scheme: str, by_code: 
     for leaf in tree.leaves():
         row = by_code.get(leaf.code)
         if row is None:
-            p = _problem(anchor, leaf.code, None, leaf.code,
-                         f'is missing for {unit} ({year} {period}) (expected a score for every criterion of '
-                         f'scheme "{scheme}": "{leaf.name_vi}")')
+            p = _problem(anchor, leaf.code, None, leaf.code, because(
+                "crit_score_missing", 'is missing for {unit} ({year} {period}) (expected a score for every criterion '
+                                      'of scheme "{scheme}": "{name}")', unit=unit, year=year, period=period,
+                point=(year, period), scheme=scheme, name=leaf.name_vi))
             problems.append(CriterionProblem(p.file, None, None, leaf.code, p.expected, p.sheet, leaf.code))
             continue
         self_pts, appraised = row["self_points"], row["appraised_points"]
         if pd.isna(self_pts) and pd.isna(appraised):
-            problems.append(_problem(row, leaf.code, _column_name(row, "self", "Điểm tự đánh giá"), "",
-                                     "is empty (expected the points of this criterion, self-assessed or appraised)"))
+            problems.append(_problem(row, leaf.code, _column_name(row, "self", _SELF_HEADER), "", because(
+                "crit_points_empty", "is empty (expected the points of this criterion, self-assessed or "
+                                     "appraised)")))
             continue
         leaves.append({"criterion": leaf.code, "self_points": self_pts, "appraised_points": appraised,
                        "points": appraised if pd.notna(appraised) else self_pts})
@@ -198,10 +208,10 @@ def _parents_written(tree: CriteriaTree, by_code: Mapping[str, Mapping], nodes: 
                     f"{_fmt(value)} written for {code}, but its sub-criteria ({kids}) add up to {_fmt(computed)} "
                     "(kept as an inconsistency; the sum is used)"))
             else:
-                problems.append(_problem(row, code, _column_name(row, field, column), _fmt(value),
-                                         f"is not the sum of the sub-criteria of {code} ({kids}): {_fmt(computed)} "
-                                         "(expected them equal; to keep the table as published, flag it with "
-                                         "--keep-inconsistent or keep_inconsistent: true in the manifest)"))
+                problems.append(_problem(row, code, _column_name(row, field, column), _fmt(value), because(
+                    "crit_parent_not_sum", "is not the sum of the sub-criteria of {code} ({kids}): {computed} "
+                    "(expected them equal; to keep the table as published, flag it with --keep-inconsistent or "
+                    "keep_inconsistent: true in the manifest)", code=code, kids=kids, computed=_fmt(computed))))
     return flags, written, problems, notes
 
 
@@ -227,10 +237,10 @@ def _total_written(group: pd.DataFrame, total_points: float, plain: float, keep:
                 f"add up to {_fmt(total_points)} (kept as an inconsistency)"))
         else:
             field = "appraised" if pd.notna(row["appraised_points"]) else "self"
-            problems.append(_problem(row, None, _column_name(row, field, "Điểm"), _fmt(value),
-                                     f"is not the sum of the areas' points, {_fmt(total_points)} (expected them "
-                                     "equal; to keep the table as published, flag it with --keep-inconsistent "
-                                     "or keep_inconsistent: true in the manifest)"))
+            problems.append(_problem(row, None, _column_name(row, field, "Điểm"), _fmt(value), because(
+                "crit_total_not_sum", "is not the sum of the areas' points, {computed} (expected them equal; to keep "
+                "the table as published, flag it with --keep-inconsistent or keep_inconsistent: true in the "
+                "manifest)", computed=_fmt(total_points))))
     return reported_total, problems, notes
 
 
@@ -362,9 +372,10 @@ def merge_component_rows(scores: pd.DataFrame, rolled: pd.DataFrame, keep: set[t
                 f"({_fmt(r['value_pct'])}%, {r['source']}) (kept as an inconsistency; the given row is used)"))
         else:
             problems.append(Problem(str(other["source"]), None, r["component"], _fmt(other["value_pct"]) + "%",
-                                    f"disagrees with {_fmt(r['value_pct'])}% rolled up from the criteria of "
-                                    f"{r['unit']} ({r['source']}) (expected them equal within rounding; or keep the "
-                                    "inconsistency with --keep-inconsistent)"))
+                                    because("crit_rows_disagree", "disagrees with {rolled}% rolled up from the "
+                                            "criteria of {unit} ({source}) (expected them equal within rounding; or "
+                                            "keep the inconsistency with --keep-inconsistent)",
+                                            rolled=_fmt(r["value_pct"]), unit=r["unit"], source=r["source"])))
     if drop_given:
         index = scores.set_index(key).index
         scores = scores[~index.isin(drop_given)]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, because
 from parindex_lib.model.components import adjustments
 from parindex_lib.model.criteria import CriteriaTree
 from parindex_lib.model.schema import LEVELS, PERIODS
@@ -126,8 +126,9 @@ def validate(df: pd.DataFrame, file: str = "criteria") -> pd.DataFrame:
             where = df.loc[idx, "source"] if idx is not None and idx in df.index else file
             column = case.get("column")
             problems.append(Problem(str(where), None, None if pd.isna(column) else str(column), case["failure_case"],
-                                    f"fails the check {case.get('check')} of the criteria table (re-run "
-                                    "`parindex standardise` to rebuild it from data/raw)"))
+                                    because("crit_table_check", "fails the check {check} of the criteria table "
+                                            "(re-run `parindex standardise` to rebuild it from data/raw)",
+                                            check=str(case.get("check")))))
         raise InputError(problems) from None
 
 
@@ -150,8 +151,9 @@ def load_criteria_table(path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=text, keep_default_na=True)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(Problem(str(path), 1, None, ", ".join(missing), "columns are missing (expected the "
-                                 "criteria table's columns; re-run `parindex standardise`)"))
+        raise InputError(Problem(str(path), 1, None, ", ".join(missing), because(
+            "crit_table_columns_missing", "columns are missing (expected the criteria table's columns; re-run "
+                                          "`parindex standardise`)")))
     return validate(coerce_dtypes(frame), str(path))
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parindex_lib.errors import Problem, SchemeError
+from parindex_lib.errors import BadValue, Problem, Reason, SchemeError, because, cause_of
 from parindex_lib.model.components import TOTAL
 from parindex_lib.model.criteria import EPS, CriteriaTree, Criterion, CriterionProblem, tree_of
 from parindex_lib.model.schemes import default_scheme, load_scheme
@@ -32,7 +32,7 @@ class CriterionRef:
     raw: str | None = None
     code: str | None = None
     path: list | None = None
-    error: str | None = None
+    error: str | Reason | None = None
     area: int | None = None
 
 
@@ -45,7 +45,7 @@ class RowPlace:
     number: int
     names: dict = field(default_factory=dict)
 
-    def problem(self, key: str | None, value: object, expected: str, code: str | None = None) -> Problem:
+    def problem(self, key: str | None, value: object, expected: str | Reason, code: str | None = None) -> Problem:
         column = self.names.get(key, key) if key else None
         return CriterionProblem(self.file, self.number, column, value, expected, self.sheet, code)
 
@@ -93,22 +93,24 @@ def _tree_for(scheme: str | None, level: str | None, year: int, place: RowPlace,
               ) -> tuple[str, CriteriaTree] | Problem:
     """The scheme named (or of the level and year) — as ``load_scheme`` finds it again: its name, or the path
     given — with its criteria tree; or the located reason there is none."""
-    def problem(value: object, expected: str) -> Problem:
+    def problem(value: object, expected: Reason) -> Problem:
         return Problem(place.file, row, None, value, expected, place.sheet)
 
     try:
         found = load_scheme(scheme) if scheme else default_scheme(level, year) if level else None
     except SchemeError as exc:
-        return problem(scheme or "", f"names a scheme that cannot be used: {exc}")
+        return problem(scheme or "", because("crit_scheme_unusable", "names a scheme that cannot be used: {error}",
+                                             error=str(exc), why=cause_of(exc)))
     if found is None:
-        where = f"of the {level} level " if level else ""
-        return problem(place.sheet or "", f"is a self-assessment of criteria, but no scheme {where}for {year} carries "
-                                          "criteria (expected scheme: <name> in data/raw/manifest.yaml, a scheme "
-                                          "whose criteria: names its tree)")
+        where = because("crit_of_level", "of the {level} level ", level=level) if level else ""
+        return problem(place.sheet or "", because(
+            "crit_no_scheme_for_sheet", "is a self-assessment of criteria, but no scheme {where}for {year} carries "
+            "criteria (expected scheme: <name> in data/raw/manifest.yaml, a scheme whose criteria: names its tree)",
+            where=where, year=year))
     tree = tree_of(found)
     if tree is None:
-        return problem(found.name, "is a scheme without criteria (expected a scheme whose criteria: names its tree, "
-                                   "e.g. illustrative-commune-2024)")
+        return problem(found.name, because("crit_scheme_without_criteria", "is a scheme without criteria (expected "
+                                           "a scheme whose criteria: names its tree, e.g. illustrative-commune-2024)"))
     given_as_path = bool(scheme) and (Path(scheme).suffix in {".yaml", ".yml"} or "/" in scheme or "\\" in scheme)
     return (str(scheme) if given_as_path else found.name), tree
 
@@ -125,16 +127,19 @@ def _code_of(ref: CriterionRef, tree: CriteriaTree, values: dict, where: RowPlac
         return _code_from_path(ref.path, tree, where)
     if ref.code is None:
         text = values.get("name") or values.get("code") or ""
-        return None, where.problem(code_column, text, "has points but no code (expected the criterion's code in "
-                                                      f"\"{where.names.get('code', 'STT/Mã')}\")")
+        return None, where.problem(code_column, text, because(
+            "crit_points_no_code", 'has points but no code (expected the criterion\'s code in "{column}")',
+            column=where.names.get("code", "STT/Mã")))
     if ref.code not in tree:
-        return None, where.problem(code_column, ref.raw, f'is not a criterion of scheme "{tree.name}" (expected one '
-                                                         f"of its codes, {_codes_hint(tree)})", ref.code)
+        return None, where.problem(code_column, ref.raw, because(
+            "crit_not_in_scheme", 'is not a criterion of scheme "{scheme}" (expected one of its codes, {codes})',
+            scheme=tree.name, codes=_codes_hint(tree)), ref.code)
     written = values.get("name", "")
     if written and not _names_agree(written, tree[ref.code].name_vi):
-        return None, where.problem("name", written, f'is not the name of criterion {ref.code} in scheme '
-                                                    f'"{tree.name}" (expected "{tree[ref.code].name_vi}"; is the '
-                                                    "sheet scored by another scheme, or is its code wrong?)", ref.code)
+        return None, where.problem("name", written, because(
+            "crit_name_not_scheme", 'is not the name of criterion {code} in scheme "{scheme}" (expected "{name}"; '
+            "is the sheet scored by another scheme, or is its code wrong?)", code=ref.code, scheme=tree.name,
+            name=tree[ref.code].name_vi), ref.code)
     return ref.code, None
 
 
@@ -144,8 +149,9 @@ def _code_from_path(path: list[str], tree: CriteriaTree, where: RowPlace) -> tup
     for depth, name in enumerate(path):
         key = f"tier{depth}"
         if name is None:
-            return None, where.problem(key, "", f"leaves the level above \"{path[depth + 1] or ''}\" empty "
-                                                "(expected the area and criterion it belongs to)")
+            return None, where.problem(key, "", because(
+                "crit_level_above_empty", 'leaves the level above "{name}" empty (expected the area and criterion '
+                                          "it belongs to)", name=path[depth + 1] or ""))
         children = tree.children(parent)
         matches = [c for c in children if _bare(c.name_vi) == _bare(name)]
         if not matches:  # a name shortened or lengthened, never one merely alike (that would be a guess)
@@ -153,10 +159,13 @@ def _code_from_path(path: list[str], tree: CriteriaTree, where: RowPlace) -> tup
         if len(matches) != 1:
             options = "; ".join(f'{c.code} "{c.name_vi}"' for c in children[:6])
             more = " …" if len(children) > 6 else ""
-            what = "matches several criteria" if matches else "is not a criterion"
-            under = f" of {parent}" if parent else " (an area)"
-            return None, where.problem(key, name, f'{what}{under} in scheme "{tree.name}" (expected one of: '
-                                                  f"{options}{more})")
+            what = because("crit_matches_several", "matches several criteria") if matches else \
+                because("crit_not_a_criterion", "is not a criterion")
+            under = because("crit_under", " of {parent}", parent=parent) if parent else \
+                because("crit_an_area", " (an area)")
+            return None, where.problem(key, name, because(
+                "crit_name_in_scheme", '{what}{under} in scheme "{scheme}" (expected one of: {options}{more})',
+                what=what, under=under, scheme=tree.name, options=options, more=more))
         parent = matches[0].code
     return parent, None
 
@@ -196,7 +205,7 @@ class _Checked:
     node: Criterion | None
     problems: list[Problem] = field(default_factory=list)
 
-    def fail(self, key: str, value: str, expected: str) -> None:
+    def fail(self, key: str, value: str, expected: Reason) -> None:
         self.problems.append(self.place.problem(key, value, expected, None if self.code == TOTAL else self.code))
 
 
@@ -230,27 +239,30 @@ def _points(check: _Checked, key: str, penalty: bool) -> float | None:
     if not text:
         return None
     if fold(text) in _MISSING_WORDS or text.strip() in {"-", "–", "—", "/"}:
-        check.fail(key, text, "is not a number of points (expected e.g. 1 or 0,5; write 0 for no points)")
+        check.fail(key, text, because("crit_points_word", "is not a number of points (expected e.g. 1 or 0,5; "
+                                                          "write 0 for no points)"))
         return None
     try:
         value = _number(text)
     except ValueError:
-        check.fail(key, text, "is not a number of points (expected e.g. 1 or 0,5)")
+        check.fail(key, text, because("crit_points_not_number", "is not a number of points (expected e.g. 1 or 0,5)"))
         return None
     if value < 0 and penalty:
         value = -value  # penalty points written as a deduction ("-1") are the points deducted
     if value < 0:
-        check.fail(key, text, "is negative (expected points from 0 to the criterion's maximum)")
+        check.fail(key, text, because("crit_points_negative", "is negative (expected points from 0 to the "
+                                                              "criterion's maximum)"))
         return None
     if node is not None and value > node.max_points + EPS:
-        check.fail(key, text, f"is above the maximum {_g(node.max_points)} of criterion {check.code} (expected at "
-                              f"most {_g(node.max_points)})")
+        check.fail(key, text, because("crit_points_above_max", "is above the maximum {maximum} of criterion {code} "
+                                      "(expected at most {maximum})", maximum=_g(node.max_points), code=check.code))
         return None
     if node is not None and node.rule is not None and not node.rule.allows(value, node.max_points):
         levels = node.rule.levels(node.max_points)
         labels = "; ".join(f"{_g(v)} \"{node.rule.label_of(v)}\"" if node.rule.label_of(v) else _g(v)
                            for v in reversed(levels))
-        check.fail(key, text, f"is not a value the rule of criterion {check.code} allows (expected one of: {labels})")
+        check.fail(key, text, because("crit_points_not_allowed", "is not a value the rule of criterion {code} "
+                                      "allows (expected one of: {labels})", code=check.code, labels=labels))
         return None
     return value
 
@@ -262,7 +274,8 @@ def _measured_value(check: _Checked) -> float | None:
     try:
         return _measured(text)
     except ValueError:
-        check.fail("measured", text, "is not a measured value (expected a number or a percentage, e.g. 92% or 18/20)")
+        check.fail("measured", text, because("crit_not_measured", "is not a measured value (expected a number or "
+                                                                  "a percentage, e.g. 92% or 18/20)"))
         return None
 
 
@@ -274,11 +287,13 @@ def _written_maximum(check: _Checked, tree: CriteriaTree) -> None:
     try:
         written = _number(text)
     except ValueError:
-        check.fail("max", text, "is not a number of points (expected the criterion's maximum)")
+        check.fail("max", text, because("crit_written_max_not_number", "is not a number of points (expected the "
+                                                                        "criterion's maximum)"))
         return
     if abs(written - check.node.max_points) > EPS:
-        check.fail("max", text, f"is not the maximum of criterion {check.code} in scheme \"{tree.name}\" (expected "
-                                f"{_g(check.node.max_points)})")
+        check.fail("max", text, because("crit_written_max_differs", 'is not the maximum of criterion {code} in '
+                                        'scheme "{scheme}" (expected {maximum})', code=check.code, scheme=tree.name,
+                                        maximum=_g(check.node.max_points)))
 
 
 def _band(check: _Checked, points: dict, measured: float | None) -> None:
@@ -290,13 +305,15 @@ def _band(check: _Checked, points: dict, measured: float | None) -> None:
     checked = "self" if points.get("self") is not None else "appraised"
     value = points.get(checked)
     if expected is None:
-        check.fail("measured", check.values["measured"], f"lies in no band of criterion {check.code} (expected a "
-                                                         "value the rule covers)")
+        check.fail("measured", check.values["measured"], because(
+            "crit_measured_no_band", "lies in no band of criterion {code} (expected a value the rule covers)",
+            code=check.code))
     elif value is not None and abs(value - expected) > EPS:
         band = rule.band_for(measured)
-        check.fail(checked, check.values[checked], f"is not the points of the band that the measured "
-                                                   f"{_g(measured)}{rule.unit} falls in (expected {_g(expected)}: "
-                                                   f"\"{band.label_vi or band.describe(rule.unit)}\")")
+        check.fail(checked, check.values[checked], because(
+            "crit_points_not_band", 'is not the points of the band that the measured {measured} falls in (expected '
+            '{points}: "{band}")', measured=f"{_g(measured)}{rule.unit}", points=_g(expected),
+            band=band.label_vi or band.describe(rule.unit)))
 
 
 def _number(text: str) -> float:
@@ -310,7 +327,7 @@ def _measured(text: str) -> float:
     if m:  # "18/20 nhiệm vụ" → 90%
         done, planned = parse_number(m.group(1))[0], parse_number(m.group(2))[0]
         if planned <= 0:
-            raise ValueError("has a zero denominator (expected e.g. 18/20)")
+            raise BadValue(because("crit_zero_denominator", "has a zero denominator (expected e.g. 18/20)"))
         return 100.0 * done / planned
     s = re.sub(r"\s*%$", "", s)
     return parse_number(s)[0]

@@ -19,9 +19,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from parindex_lib.errors import Problem, Reason
+from parindex_lib.errors import Problem, Reason, because, cause_of
 from parindex_lib.model.components import LEVEL_WORDS, PERIOD_WORDS, TOTAL
 from parindex_lib.model.criteria import normalise_code, roman_to_int
+from parindex_lib.model.criteria.problems import level_said
 from parindex_lib.model.criteria_sheets import CriterionRef, RowPlace, bare_name
 from parindex_lib.readers.criteria_header import (
     TOTAL_WORDS,
@@ -40,6 +41,7 @@ __all__ = ["is_criteria_table", "manifest_problems", "read_criteria"]
 _DIGIT = re.compile(r"\d")
 _COLUMN_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-zA-Z])\)?(?:\s*=\s*.+)?$")
 _POINT_KEYS = ("self", "appraised", "max", "measured")
+_NOT_A_YEAR = because("crit_not_a_year", "is not a year (expected e.g. 2024)")
 #: A code at the head of a name: "1.1. Ban hành …", "1.1 Ban hành …", "2. Cải cách …" (a dot required, so that
 #: "2024 …" or "3 tháng …" is not read as a code).
 _CODE_IN_NAME = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)\s+\S")
@@ -120,14 +122,14 @@ def _what_it_scores(sheet: _Sheet) -> list[Problem]:
     """A sheet of one unit must say which unit and which year it scores."""
     table, problems = sheet.table, []
     if not sheet.long_form and not sheet.point.get("unit"):
-        problems.append(table.problem(sheet.header_row, None, table.sheet or "",
-                                      "does not say which unit it scores (expected a title row such as \"Đơn vị: "
-                                      "UBND xã Nà Tăm\", a sheet named \"Xã …\", a column \"Đơn vị\", or unit: in "
-                                      "data/raw/manifest.yaml)"))
+        problems.append(table.problem(sheet.header_row, None, table.sheet or "", because(
+            "crit_sheet_no_unit", 'does not say which unit it scores (expected a title row such as "Đơn vị: UBND xã '
+                                  'Nà Tăm", a sheet named "Xã …", a column "Đơn vị", or unit: in '
+                                  "data/raw/manifest.yaml)")))
     if "year" not in sheet.fields and sheet.point.get("year") is None:
-        problems.append(table.problem(sheet.header_row, None, table.sheet or "",
-                                      "does not say which year it scores (expected a title such as \"… NĂM 2024\", "
-                                      "a column \"Năm\", or year: in data/raw/manifest.yaml)"))
+        problems.append(table.problem(sheet.header_row, None, table.sheet or "", because(
+            "crit_sheet_no_year", 'does not say which year it scores (expected a title such as "… NĂM 2024", a '
+                                  'column "Năm", or year: in data/raw/manifest.yaml)')))
     return problems
 
 
@@ -137,9 +139,10 @@ def _read_row(sheet: _Sheet, number: int, cells: list[str], values: dict, ref: C
     table, header = sheet.table, sheet.header
     if len(cells) > len(header) and any(cells[len(header):]):
         j = next(m for m in range(len(header), len(cells)) if cells[m])
-        return None, table.problem(number, f"column {j + 1}", cells[j], f"lies beyond the header's last column "
-                                   f"{len(header)} (expected no value there: add a header for it, or move it into "
-                                   "its column)"), None
+        column = because("crit_column_number", "column {number}", number=j + 1)
+        return None, table.problem(number, column, cells[j], because(
+            "crit_beyond_header", "lies beyond the header's last column {last} (expected no value there: add a "
+                                  "header for it, or move it into its column)", last=len(header))), None
     # a number in a points column makes a row a criterion's; text there (a signature block) does not
     if ref.code is None and ref.path is None and ref.error is None and \
             not any(_DIGIT.search(values.get(k, "")) for k in _POINT_KEYS):
@@ -169,29 +172,33 @@ def _row_point(values: dict, sheet: _Sheet, where: RowPlace) -> tuple:
     unit, word_level = unit_of(values["unit"]) if sheet.long_form and values.get("unit") else (point.get("unit"), None)
     if sheet.long_form and not unit:
         if any(values.get(k) for k in _POINT_KEYS):
-            raise _RowFault(where.problem("unit", "", "is empty (expected the unit's name)"))
+            raise _RowFault(where.problem("unit", "", because("crit_unit_empty", "is empty (expected the unit's "
+                                                                                 "name)")))
         return None, None, None, None
     year = point.get("year")
     if "year" in fields:
         try:
             year = int(parse_number(values["year"])[0])
         except ValueError:
-            raise _RowFault(where.problem("year", values["year"], "is not a year (expected e.g. 2024)")) from None
+            raise _RowFault(where.problem("year", values["year"], _NOT_A_YEAR)) from None
     period = point.get("period") or "FY"
     if "period" in fields and values["period"]:
         period = PERIOD_WORDS.get(fold(values["period"]))
         if period is None:
-            raise _RowFault(where.problem("period", values["period"],
-                                          "is not a period (expected FY/Cả năm, Q1…Q4 or Quý 1…Quý 4)"))
+            raise _RowFault(where.problem("period", values["period"], because(
+                "crit_row_not_period", "is not a period (expected FY/Cả năm, Q1…Q4 or Quý 1…Quý 4)")))
     level = point.get("level")
     if "level" in fields and values.get("level"):
         level = _level_word(values["level"])
         if level is None:
-            raise _RowFault(where.problem("level", values["level"], "is not a level (expected xã/commune, "
-                                                                    "sở/department, huyện/district, tỉnh/province)"))
+            raise _RowFault(where.problem("level", values["level"], because(
+                "crit_row_not_level", "is not a level (expected xã/commune, sở/department, huyện/district, "
+                                      "tỉnh/province)")))
     if word_level and level and word_level != level:
-        raise _RowFault(where.problem("unit", values["unit"], f"names a unit of the {word_level} level, but the "
-                                                              f"level given is {level} (expected one level)"))
+        raise _RowFault(where.problem("unit", values["unit"], because(
+            "crit_unit_other_level", "names a unit of the {word_level} level, but the level given is {given_level} "
+                                     "(expected one level)", word_level=level_said(word_level),
+            given_level=level_said(level))))
     return unit, year, period, level or word_level
 
 
@@ -241,7 +248,7 @@ def _code_ref(values: dict, area: int | None) -> CriterionRef:
     try:
         return CriterionRef(raw, normalise_code(raw), area=area)
     except ValueError as exc:
-        return CriterionRef(raw, error=str(exc))
+        return CriterionRef(raw, error=cause_of(exc))
 
 
 def _path_refs(parsed_rows, depth_keys: list[str]) -> list[CriterionRef]:
@@ -297,42 +304,47 @@ def manifest_problems(manifest: str, key: str, entry: Mapping) -> list[Problem]:
     normalised in place (a period word → its code)."""
     problems: list[Problem] = []
 
-    def bad(field: str, value: object, expected: str) -> None:
+    def bad(field: str, value: object, expected: Reason) -> None:
         problems.append(Problem(manifest, None, f"files / {key} / {field}", value, expected))
 
     def check_point(where: str, spec: Mapping) -> None:
         year = spec.get("year")
         if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100):
-            bad(f"{where}year", year, "is not a year (expected e.g. 2024)")
+            bad(f"{where}year", year, _NOT_A_YEAR)
         period = spec.get("period")
         if period is not None:
             code = PERIOD_WORDS.get(fold(str(period)))
             if code is None:
-                bad(f"{where}period", period, "is not a period (expected FY, Q1…Q4 or Quý 1…Quý 4)")
+                bad(f"{where}period", period, because("crit_manifest_not_period", "is not a period (expected FY, "
+                                                                                  "Q1…Q4 or Quý 1…Quý 4)"))
             elif isinstance(spec, dict):
                 spec["period"] = code
         level = spec.get("level")
         if where and level is not None and _level_word(str(level)) is None:
-            bad(f"{where}level", level, "is not a level (expected commune/xã, department/sở, district/huyện, "
-                                        "province/tỉnh)")
+            bad(f"{where}level", level, because("crit_manifest_not_level", "is not a level (expected commune/xã, "
+                                                "department/sở, district/huyện, province/tỉnh)"))
         elif where and level is not None and isinstance(spec, dict):
             spec["level"] = _level_word(str(level))
 
     check_point("", entry)
     scheme = entry.get("scheme")
     if scheme is not None and (not isinstance(scheme, str) or not scheme.strip()):
-        bad("scheme", scheme, "is not a scheme's name (expected e.g. illustrative-commune-2024)")
+        bad("scheme", scheme, because("crit_manifest_not_scheme", "is not a scheme's name (expected e.g. "
+                                                                  "illustrative-commune-2024)"))
     keep = entry.get("keep_inconsistent")
     if keep is not None and not isinstance(keep, bool):
-        bad("keep_inconsistent", keep, "is not true or false")
+        bad("keep_inconsistent", keep, because("crit_manifest_not_bool", "is not true or false"))
     sheets = entry.get("sheets")
     if sheets is not None:
         if not isinstance(sheets, dict):
-            bad("sheets", sheets, "is not a mapping of sheet name → {unit, year, period}")
+            bad("sheets", sheets, because("crit_manifest_sheets", "is not a mapping of sheet name → {fields}",
+                                          fields="{unit, year, period}"))
         else:
             for sheet, spec in sheets.items():
+                field = f"sheets / {sheet}"  # the manifest's keys, as written
                 if not isinstance(spec, dict):
-                    bad(f"sheets / {sheet}", spec, "is not a mapping (expected e.g. {unit: Nà Tăm, year: 2024})")
+                    bad(field, spec, because("crit_manifest_sheet", "is not a mapping (expected e.g. {example})",
+                                             example="{unit: Nà Tăm, year: 2024}"))
                     continue
-                check_point(f"sheets / {sheet} / ", spec)
+                check_point(f"{field} / ", spec)
     return problems

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import Problem, Reason, because
+from parindex_lib.model.criteria.problems import level_said
 from parindex_lib.readers.table import Table
 from parindex_lib.vn import fold, nfc
 
@@ -162,11 +163,12 @@ class SheetPoint:
 
     def __init__(self, table: Table, titles: list[tuple[int, list[str]]], context: Mapping):
         self.table = table
-        self.found: dict[str, tuple[object, str]] = {}
+        self.found: dict[str, tuple[object, Reason]] = {}
         self.problems: list[Problem] = []
         sheet_meta = (context.get("sheets") or {}).get(table.sheet or "", {}) if table.sheet else {}
         for key in ("unit", "level", "year", "period"):
-            for origin, meta in (("the manifest's sheet entry", sheet_meta), ("the manifest", context)):
+            for origin, meta in ((because("crit_from_manifest_sheet", "the manifest's sheet entry"), sheet_meta),
+                                 (because("crit_from_manifest", "the manifest"), context)):
                 if meta.get(key) not in (None, ""):
                     self.found.setdefault(key, (meta[key], origin))
         for number, cells in titles:
@@ -176,45 +178,58 @@ class SheetPoint:
         if table.sheet and "unit" not in self.found:
             name, level = unit_of(table.sheet)
             if level:
-                self._offer("unit", name, f'the sheet\'s name "{table.sheet}"')
-                self._offer("level", level, f'the sheet\'s name "{table.sheet}"')
+                origin = because("crit_from_sheet_name", 'the sheet\'s name "{sheet}"', sheet=table.sheet)
+                self._offer("unit", name, origin)
+                self._offer("level", level, origin)
 
-    def _offer(self, key: str, value: object, origin: str, number: int | None = None) -> None:
+    def _offer(self, key: str, value: object, origin: Reason, number: int | None = None) -> None:
         if key not in self.found:
             self.found[key] = (value, origin)
             return
         have, where = self.found[key]
         if key == "unit" and fold(str(have)) == fold(str(value)):
             return
-        if have != value and "manifest" not in where:
-            self.problems.append(self.table.problem(number, None, value, f"gives the {key} {value}, but {where} "
-                                                                         f"gives {have} (expected one {key})"))
+        if have != value and where.code not in _FROM_MANIFEST:
+            self.problems.append(self.table.problem(number, None, value, because(
+                "crit_sheet_gives_two", "gives the {what} {value}, but {where} gives {have} (expected one {what})",
+                what=key, key_word=_KEY_WORDS[key], value=_said(key, value), where=where, have=_said(key, have))))
 
     def _title(self, text: str, number: int) -> None:
-        where = f"row {number}"
+        where = because("crit_from_title", "the title ({row})", row=because("where_row", "row {row}", row=number))
         folded = fold(text)
         m = _YEAR.search(folded)
         if m:
-            self._offer("year", int(m.group(1)), f"the title ({where})", number)
+            self._offer("year", int(m.group(1)), where, number)
         for regex, fixed in _PERIODS:
             p = regex.search(folded)
             if p:
-                self._offer("period", fixed or _QUARTER[p.group(1)], f"the title ({where})", number)
+                self._offer("period", fixed or _QUARTER[p.group(1)], where, number)
                 break
         label = _UNIT_LABEL.match(nfc(text))
         if label:
             name, level = unit_of(label.group("name"))
             if level:
-                self._offer("level", level, f"the title ({where})", number)
-            self._offer("unit", name, f"the title ({where})", number)
+                self._offer("level", level, where, number)
+            self._offer("unit", name, where, number)
             return
         inside = _IN_TITLE.search(nfc(text))
         if inside:
-            self._offer("level", _LEVEL_OF[inside.group("word").lower()], f"the title ({where})", number)
-            self._offer("unit", unit_name(inside.group("name")), f"the title ({where})", number)
+            self._offer("level", _LEVEL_OF[inside.group("word").lower()], where, number)
+            self._offer("unit", unit_name(inside.group("name")), where, number)
 
     def get(self, key: str, default=None):
         return self.found.get(key, (default, ""))[0]
+
+
+_FROM_MANIFEST = {"crit_from_manifest_sheet", "crit_from_manifest"}
+#: What a sheet says about itself, as words in a sentence.
+_KEY_WORDS = {"unit": because("crit_key_unit", "unit"), "level": because("crit_key_level", "level"),
+              "year": because("crit_key_year", "year"), "period": because("crit_key_period", "period")}
+
+
+def _said(key: str, value: object) -> object:
+    """A level's code said as its name (``commune`` → ``xã``); other values as they are."""
+    return level_said(value) if key == "level" else value
 
 
 def unit_name(text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from parindex_lib.errors import because, cause_of
 from parindex_lib.model.criteria import EPS, CriteriaError, CriteriaTree, CriterionProblem, normalise_code, parent_code
 from parindex_lib.model.criteria.build import Draft, Where, build_tree
 from parindex_lib.readers import read_tables
@@ -79,9 +80,9 @@ def _header_index(table: Table) -> int:
             return k
     first = table.rows[0] if table.rows else (None, [])
     raise CriteriaError(CriterionProblem(table.file, first[0], None, " | ".join(c for c in first[1] if c)[:80],
-                                         "has no criteria header (expected columns STT/Mã | Tiêu chí, tiêu chí "
-                                         "thành phần | Điểm tối đa | Cách chấm/Thang điểm | Đơn vị chủ trì)",
-                                         table.sheet))
+                                         because("crit_no_tree_header", "has no criteria header (expected columns "
+                                                 "STT/Mã | Tiêu chí, tiêu chí thành phần | Điểm tối đa | Cách "
+                                                 "chấm/Thang điểm | Đơn vị chủ trì)"), table.sheet))
 
 
 def _meta_from_titles(meta: dict, title_rows: list[tuple[int, list[str]]]) -> dict:
@@ -118,14 +119,14 @@ def _drafts(table: Table, header_at: int) -> tuple[list[Draft], list[CriterionPr
         try:
             code = normalise_code(raw_code)
         except ValueError as exc:
-            problems.append(CriterionProblem(table.file, number, names["code"], raw_code, str(exc), table.sheet))
+            problems.append(CriterionProblem(table.file, number, names["code"], raw_code, cause_of(exc), table.sheet))
             continue
         draft = Draft(code, name, None, number, fields=dict(names))
         try:
             draft.max_points = parse_number(top)[0]
         except ValueError:
-            problems.append(where.problem(draft, "max", top, "is not a number of points (expected the maximum, "
-                                                             "e.g. 2 or 0,5)"))
+            problems.append(where.problem(draft, "max", top, because(
+                "crit_tree_max_not_number", "is not a number of points (expected the maximum, e.g. 2 or 0,5)")))
         draft.rule = rule or None
         draft.name_en = _cell(cells, columns, "name_en")
         draft.component = _cell(cells, columns, "component").upper()
@@ -165,6 +166,6 @@ def read_tree_file(path: Path, file: str, meta: Mapping) -> CriteriaTree:
     """The tree in a spreadsheet file (its first table that holds rows)."""
     tables = [t for t in read_tables(path, file) if t.rows]
     if not tables:
-        raise CriteriaError(CriterionProblem(file, None, None, "", "holds no table (expected one row per "
-                                                                   "criterion)"))
+        raise CriteriaError(CriterionProblem(file, None, None, "", because(
+            "crit_no_table", "holds no table (expected one row per criterion)")))
     return tree_from_rows(tables[0], meta)

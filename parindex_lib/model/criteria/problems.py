@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parindex_lib.errors import InputError, Problem, Reason, SchemeError, Wording, because
+from parindex_lib.model.schema import LEVELS
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,9 @@ def problem_reason(problem: Problem) -> Reason:
     value = "" if problem.value is None or problem.value == "" else f'"{problem.value}" '
     return because("crit_located", "{file}{at0}{at1}{at2}{at3}: {value}{expected}", file=file, value=value,
                    expected=problem.expected, **slots)
+
+
+def level_said(level: object) -> Reason | str:
+    """A level's code said as its name in the command's language (``commune`` → ``xã``); any other value as it
+    is written."""
+    return because("crit_level_word", "{level}", level=level) if level in LEVELS else str(level)

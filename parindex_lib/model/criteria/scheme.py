@@ -10,10 +10,9 @@ from parindex_lib.errors import because
 from parindex_lib.model.components import adjustments
 from parindex_lib.model.criteria.build import pts
 from parindex_lib.model.criteria.loading import load_criteria
-from parindex_lib.model.criteria.problems import CriteriaError, problem_reason
+from parindex_lib.model.criteria.problems import CriteriaError, level_said, problem_reason
 from parindex_lib.model.criteria.rules import EPS
 from parindex_lib.model.criteria.tree import CriteriaTree
-from parindex_lib.model.schema import LEVELS
 
 
 def read_scheme_criteria(value: object, ctx) -> CriteriaTree:
@@ -36,8 +35,8 @@ def read_scheme_criteria(value: object, ctx) -> CriteriaTree:
     level = ctx.parsed.get("level")
     if tree.level and level and tree.level != level:
         ctx.problem(because("crit_tree_level", "holds criteria of the {tree_level} level, but the scheme is of the "
-                            "{scheme_level} level (expected one level)", tree_level=_level(tree.level),
-                            scheme_level=_level(level)), shown)
+                            "{scheme_level} level (expected one level)", tree_level=level_said(tree.level),
+                            scheme_level=level_said(level)), shown)
     tree = replace(tree, level=tree.level or str(level or ""), name=tree.name or Path(ctx.file).stem)
     maxima = ctx.parsed.get("max_points")
     if maxima is not None and not tree.partial:
@@ -65,11 +64,6 @@ def _unusable(problem) -> object:
 
 def _nothing() -> object:
     return because("crit_nothing", "nothing")
-
-
-def _level(level: object) -> object:
-    """A level's code said as its name (``commune`` → ``xã``), any other value as it is."""
-    return because("crit_level_word", "{level}", level=level) if level in LEVELS else str(level)
 
 
 def tree_of(scheme: object) -> CriteriaTree | None:
