@@ -16,7 +16,7 @@ from test_language import _words, english_in
 from parindex_lib.cli import main
 from parindex_lib.errors import InputError, ParindexError, Reason
 from parindex_lib.model.criteria import CriterionProblem, load_criteria, tree_from_spec
-from parindex_lib.model.criteria.problems import level_said, problem_reason
+from parindex_lib.model.criteria.problems import error_reason, level_said, problem_reason
 from parindex_lib.model.schemes import load_scheme
 from parindex_lib.present.i18n import catalogue, say, say_error
 from parindex_lib.standardise import standardise
@@ -281,4 +281,7 @@ def test_a_schemes_tree_fault_is_said_inside_the_schemes():
     inner = problem_reason(caught.value.problems[0])
     assert say(inner, "vi") == 'c.yaml, tiêu chí "1", trường "max": "hai" không phải là số điểm (cần điểm tối đa ' \
                                "của tiêu chí, ví dụ 2)"
+    said = say(error_reason(caught.value), "vi")  # a sheet naming a scheme that cannot be used: its problems
+    assert said.startswith(say(inner, "vi") + '; c.yaml, tiêu chí "1", trường "rule": còn thiếu (cần cách chấm')
+    assert str(error_reason(caught.value)) == str(caught.value)
     assert say(level_said("commune"), "vi") == "xã" and say(level_said("ward"), "vi") == "ward"

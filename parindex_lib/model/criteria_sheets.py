@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parindex_lib.errors import BadValue, Problem, Reason, SchemeError, because, cause_of
+from parindex_lib.errors import BadValue, Problem, Reason, SchemeError, because
 from parindex_lib.model.components import TOTAL
 from parindex_lib.model.criteria import EPS, CriteriaTree, Criterion, CriterionProblem, tree_of
+from parindex_lib.model.criteria.problems import error_reason
 from parindex_lib.model.schemes import default_scheme, load_scheme
 from parindex_lib.vn import fold, nfc, parse_number
 
@@ -100,7 +101,7 @@ def _tree_for(scheme: str | None, level: str | None, year: int, place: RowPlace,
         found = load_scheme(scheme) if scheme else default_scheme(level, year) if level else None
     except SchemeError as exc:
         return problem(scheme or "", because("crit_scheme_unusable", "names a scheme that cannot be used: {error}",
-                                             error=str(exc), why=cause_of(exc)))
+                                             error=str(exc), why=error_reason(exc)))
     if found is None:
         where = because("crit_of_level", "of the {level} level ", level=level) if level else ""
         return problem(place.sheet or "", because(

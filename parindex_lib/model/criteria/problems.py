@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parindex_lib.errors import InputError, Problem, Reason, SchemeError, Wording, because
+from parindex_lib.errors import InputError, ParindexError, Problem, Reason, SchemeError, Wording, because, cause_of
 from parindex_lib.model.schema import LEVELS
 
 
@@ -63,3 +63,11 @@ def level_said(level: object) -> Reason | str:
     """A level's code said as its name in the command's language (``commune`` → ``xã``); any other value as it
     is written."""
     return because("crit_level_word", "{level}", level=level) if level in LEVELS else str(level)
+
+
+def error_reason(error: ParindexError) -> Reason | str:
+    """An error's cause, for a fault that names it ("names a scheme that cannot be used: …"): an input's located
+    problems one after another, else the cause it carries (its English text when it has none)."""
+    if isinstance(error, InputError):
+        return because("crit_problems", "{text}", text=str(error), left=[problem_reason(p) for p in error.problems])
+    return cause_of(error)
