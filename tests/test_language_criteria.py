@@ -132,7 +132,7 @@ def test_a_manifests_criteria_keys(tmp_path, hand, english):
     assert 'manifest.yaml, cột "files / xa.xlsx / year": "hai nghìn" không phải là năm (cần ví dụ 2024)' in text
     assert '"files / xa.xlsx / keep_inconsistent": "có" không phải là true hoặc false' in text
     assert '"files / xa.xlsx / period": "quý năm" không phải là kỳ (cần FY, Q1…Q4 hoặc Quý 1…Quý 4)' in text
-    assert "không phải là ánh xạ tên trang tính → {unit, year, period}" in text
+    assert "không phải là các mục dạng tên trang tính → {unit, year, period}" in text
     _no_english(text, english, KEYS)
 
 

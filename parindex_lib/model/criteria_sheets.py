@@ -18,7 +18,7 @@ from pathlib import Path
 from parindex_lib.errors import BadValue, Problem, Reason, SchemeError, because
 from parindex_lib.model.components import TOTAL
 from parindex_lib.model.criteria import EPS, CriteriaTree, Criterion, CriterionProblem, tree_of
-from parindex_lib.model.criteria.problems import error_reason
+from parindex_lib.model.criteria.problems import error_reason, level_said
 from parindex_lib.model.schemes import default_scheme, load_scheme
 from parindex_lib.vn import fold, nfc, parse_number
 
@@ -103,7 +103,7 @@ def _tree_for(scheme: str | None, level: str | None, year: int, place: RowPlace,
         return problem(scheme or "", because("crit_scheme_unusable", "names a scheme that cannot be used: {error}",
                                              error=str(exc), why=error_reason(exc)))
     if found is None:
-        where = because("crit_of_level", "of the {level} level ", level=level) if level else ""
+        where = because("crit_of_level", "of the {which} level ", which=level_said(level)) if level else ""
         return problem(place.sheet or "", because(
             "crit_no_scheme_for_sheet", "is a self-assessment of criteria, but no scheme {where}for {year} carries "
             "criteria (expected scheme: <name> in data/raw/manifest.yaml, a scheme whose criteria: names its tree)",
