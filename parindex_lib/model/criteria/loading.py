@@ -50,51 +50,8 @@ def tree_from_spec(spec: object, file: str, name: str = "") -> CriteriaTree:
         problems.append(CriterionProblem(file, None, str(key), spec[key], because(
             "crit_not_a_file_field", "is not a field of a criteria file (expected: {fields})",
             fields=", ".join(sorted(_META_FIELDS))), field_word="field"))
-    drafts = []
-    for i, item in enumerate(spec["criteria"], start=1):
-        label = because("crit_item", "criteria item {number}", number=i)
-        if not isinstance(item, Mapping):
-            problems.append(CriterionProblem(file, None, label, short(str(item)), because(
-                "crit_item_not_mapping", "is not a mapping (expected {example})",
-                example='{code: "1.1", name_vi: …, max: 5}'), field_word="field"))
-            continue
-        raw_code = item.get("code")
-        if isinstance(raw_code, float):
-            problems.append(CriterionProblem(file, None, "code", raw_code, because(
-                "crit_code_a_number", 'is a number in YAML (expected the code in quotes, "{code}", so that 1.10 '
-                                      "stays 1.10 and not 1.1)", code=str(raw_code)), field_word="field"))
-            continue
-        try:
-            code = normalise_code(raw_code if raw_code is not None else "")
-        except ValueError as exc:
-            problems.append(CriterionProblem(file, None, because("crit_item_code", "{item} / code", item=label),
-                                             raw_code, cause_of(exc), field_word="field"))
-            continue
-        draft = Draft(code, nfc(item.get("name_vi", item.get("name", "")) or ""), None)
-        for key in sorted(set(item) - _YAML_FIELDS):
-            problems.append(where.problem(draft, key, short(str(item[key])), because(
-                "crit_not_a_criterion_field", "is not a field of a criterion (expected: {fields})",
-                fields=", ".join(sorted(_YAML_FIELDS - {"name"})))))
-        top = item.get("max", item.get("max_points"))
-        if is_number(top):
-            draft.max_points = float(top)
-        else:
-            problems.append(where.problem(draft, "max", top, because(
-                "crit_max_not_number", "is not a number of points (expected the criterion's maximum, e.g. 2)")))
-        if item.get("parent") is not None:
-            try:
-                draft.parent = normalise_code(item["parent"])
-            except ValueError as exc:
-                problems.append(where.problem(draft, "parent", item["parent"], cause_of(exc)))
-        draft.name_en = nfc(item.get("name_en", "") or "")
-        draft.rule = item.get("rule")
-        draft.component = str(item.get("component", "") or "").strip().upper()
-        lead = item.get("lead", item.get("lead_units"))
-        draft.lead_units = nfc(lead) if lead else None
-        draft.incomplete = nfc(item["incomplete"]) if item.get("incomplete") else None
-        draft.capped = nfc(item["capped"]) if item.get("capped") else None
-        draft.note = nfc(item.get("note", "") or "")
-        drafts.append(draft)
+    drafts = [d for i, item in enumerate(spec["criteria"], start=1)
+              if (d := _draft(item, i, where, problems)) is not None]
     try:
         tree = build_tree(drafts, where, {**spec, "name": spec.get("name") or name})
     except CriteriaError as exc:
@@ -102,6 +59,54 @@ def tree_from_spec(spec: object, file: str, name: str = "") -> CriteriaTree:
     if problems:
         raise CriteriaError(problems)
     return tree
+
+
+def _draft(item: object, i: int, where: Where, problems: list[CriterionProblem]) -> Draft | None:
+    """The ``i``-th item of a YAML tree as a draft (``None`` when it cannot be one: its problem is recorded)."""
+    file = where.file
+    label = because("crit_item", "criteria item {number}", number=i)
+    if not isinstance(item, Mapping):
+        problems.append(CriterionProblem(file, None, label, short(str(item)), because(
+            "crit_item_not_mapping", "is not a mapping (expected {example})",
+            example='{code: "1.1", name_vi: …, max: 5}'), field_word="field"))
+        return None
+    raw_code = item.get("code")
+    if isinstance(raw_code, float):
+        problems.append(CriterionProblem(file, None, "code", raw_code, because(
+            "crit_code_a_number", 'is a number in YAML (expected the code in quotes, "{code}", so that 1.10 '
+                                  "stays 1.10 and not 1.1)", code=str(raw_code)), field_word="field"))
+        return None
+    try:
+        code = normalise_code(raw_code if raw_code is not None else "")
+    except ValueError as exc:
+        problems.append(CriterionProblem(file, None, because("crit_item_code", "{item} / code", item=label),
+                                         raw_code, cause_of(exc), field_word="field"))
+        return None
+    draft = Draft(code, nfc(item.get("name_vi", item.get("name", "")) or ""), None)
+    for key in sorted(set(item) - _YAML_FIELDS):
+        problems.append(where.problem(draft, key, short(str(item[key])), because(
+            "crit_not_a_criterion_field", "is not a field of a criterion (expected: {fields})",
+            fields=", ".join(sorted(_YAML_FIELDS - {"name"})))))
+    top = item.get("max", item.get("max_points"))
+    if is_number(top):
+        draft.max_points = float(top)
+    else:
+        problems.append(where.problem(draft, "max", top, because(
+            "crit_max_not_number", "is not a number of points (expected the criterion's maximum, e.g. 2)")))
+    if item.get("parent") is not None:
+        try:
+            draft.parent = normalise_code(item["parent"])
+        except ValueError as exc:
+            problems.append(where.problem(draft, "parent", item["parent"], cause_of(exc)))
+    draft.name_en = nfc(item.get("name_en", "") or "")
+    draft.rule = item.get("rule")
+    draft.component = str(item.get("component", "") or "").strip().upper()
+    lead = item.get("lead", item.get("lead_units"))
+    draft.lead_units = nfc(lead) if lead else None
+    draft.incomplete = nfc(item["incomplete"]) if item.get("incomplete") else None
+    draft.capped = nfc(item["capped"]) if item.get("capped") else None
+    draft.note = nfc(item.get("note", "") or "")
+    return draft
 
 
 # -- finding and loading trees ---------------------------------------------------------------------------

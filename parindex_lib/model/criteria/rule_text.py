@@ -139,20 +139,7 @@ def parse_rule_text(text: str, maximum: float) -> Rule:
                                         'is {maximum:g} (expected "từ 0 đến {maximum:g} điểm")',
                                         top=free.group("max").replace(" ", ","), maximum=float(maximum)))
         return Rule("free", text_vi=raw)
-    items = [_BULLET.sub("", i).strip() for i in _ITEM_SPLIT.split(raw)]
-    items = [i.rstrip(".") for i in items if i.strip(" .")]
-    parsed: list[tuple[str, float]] = []
-    for item in items:
-        m = _ITEM.match(item) or _ITEM_PAREN.match(item)
-        if not m:
-            raise RuleTextError(because("crit_rule_item_unread", 'cannot be read: the item "{item}" is not "label: '
-                                        'points" (expected e.g. "Ban hành kịp thời: 1; Ban hành không kịp thời: 0,5; '
-                                        'Không ban hành: 0", "Thực hiện trên 90% kế hoạch: 2; …", "Có/Không" or '
-                                        '"Từ 0 đến 2 điểm")', item=item))
-        points, _ = parse_number(m.group("pts"))
-        parsed.append((m.group("label").strip(), points))
-    if not parsed:
-        raise RuleTextError(because("crit_rule_no_item", 'holds no item "label: points"'))
+    parsed = _items(raw)
     conditions = [parse_condition(label) for label, _ in parsed]
     with_condition = [c is not None for c in conditions]
     if all(with_condition) and len(parsed) >= 2:
@@ -175,6 +162,25 @@ def parse_rule_text(text: str, maximum: float) -> Rule:
     if problems:
         raise RuleTextError(problems[0])
     return rule
+
+
+def _items(raw: str) -> list[tuple[str, float]]:
+    """A rule text's items ``label: points`` (separated by ``;`` or line breaks, bullets left out)."""
+    items = [_BULLET.sub("", i).strip() for i in _ITEM_SPLIT.split(raw)]
+    items = [i.rstrip(".") for i in items if i.strip(" .")]
+    parsed: list[tuple[str, float]] = []
+    for item in items:
+        m = _ITEM.match(item) or _ITEM_PAREN.match(item)
+        if not m:
+            raise RuleTextError(because("crit_rule_item_unread", 'cannot be read: the item "{item}" is not "label: '
+                                        'points" (expected e.g. "Ban hành kịp thời: 1; Ban hành không kịp thời: 0,5; '
+                                        'Không ban hành: 0", "Thực hiện trên 90% kế hoạch: 2; …", "Có/Không" or '
+                                        '"Từ 0 đến 2 điểm")', item=item))
+        points, _ = parse_number(m.group("pts"))
+        parsed.append((m.group("label").strip(), points))
+    if not parsed:
+        raise RuleTextError(because("crit_rule_no_item", 'holds no item "label: points"'))
+    return parsed
 
 
 def _quantity(label: str) -> str:
@@ -245,22 +251,7 @@ def rule_from_spec(spec: object, maximum: float) -> Rule:
             raise RuleTextError(because("crit_rule_no_bands", "has no bands (expected {example})",
                                         example="bands: [{points: 2, above: 90}, {points: 1, from: 70, to: 90}, "
                                                 "{points: 0, below: 70}]"))
-        bands = []
-        for item in items:
-            if not isinstance(item, Mapping) or not is_number(item.get("points")):
-                raise RuleTextError(because("crit_rule_band_no_points", 'has a band "{band}" without points '
-                                            "(expected {example})", band=str(item), example="{points: 2, above: 90}"))
-            edges = {k: item.get(k) for k in ("above", "from", "below", "to") if item.get(k) is not None}
-            bad = [k for k, v in edges.items() if not is_number(v)]
-            if bad or ("above" in edges and "from" in edges) or ("below" in edges and "to" in edges) or not edges:
-                raise RuleTextError(because("crit_rule_band_edges", 'has a band "{band}" whose edges are not one of '
-                                            "above/from and one of below/to (expected e.g. {example})",
-                                            band=str(item), example="{points: 1, from: 70, to: 90}"))
-            low = edges.get("above", edges.get("from"))
-            high = edges.get("below", edges.get("to"))
-            bands.append(Band(float(item["points"]), None if low is None else float(low),
-                              None if high is None else float(high), "from" in edges, "to" in edges, *_label(item)))
-        rule = Rule("bands", bands=tuple(bands), quantity_vi=nfc(spec.get("quantity_vi", "") or ""),
+        rule = Rule("bands", bands=_bands(items), quantity_vi=nfc(spec.get("quantity_vi", "") or ""),
                     quantity_en=nfc(spec.get("quantity_en", "") or ""), unit=str(spec.get("unit", "") or ""),
                     text_vi=text)
     else:
@@ -270,6 +261,26 @@ def rule_from_spec(spec: object, maximum: float) -> Rule:
     if problems:
         raise RuleTextError(problems[0])
     return rule
+
+
+def _bands(items: list) -> tuple[Band, ...]:
+    """A bands rule's bands as YAML writes them (``{points: 1, from: 70, to: 90}``)."""
+    bands = []
+    for item in items:
+        if not isinstance(item, Mapping) or not is_number(item.get("points")):
+            raise RuleTextError(because("crit_rule_band_no_points", 'has a band "{band}" without points '
+                                        "(expected {example})", band=str(item), example="{points: 2, above: 90}"))
+        edges = {k: item.get(k) for k in ("above", "from", "below", "to") if item.get(k) is not None}
+        bad = [k for k, v in edges.items() if not is_number(v)]
+        if bad or ("above" in edges and "from" in edges) or ("below" in edges and "to" in edges) or not edges:
+            raise RuleTextError(because("crit_rule_band_edges", 'has a band "{band}" whose edges are not one of '
+                                        "above/from and one of below/to (expected e.g. {example})",
+                                        band=str(item), example="{points: 1, from: 70, to: 90}"))
+        low = edges.get("above", edges.get("from"))
+        high = edges.get("below", edges.get("to"))
+        bands.append(Band(float(item["points"]), None if low is None else float(low),
+                          None if high is None else float(high), "from" in edges, "to" in edges, *_label(item)))
+    return tuple(bands)
 
 
 def is_number(value: object) -> bool:
