@@ -263,7 +263,7 @@ def test_a_name_at_two_levels_is_an_ambiguity_that_level_answers(two_lai_chau, t
                  "--format", "json"]) == 0
     assert '"unit": "Lai Châu"' in capsys.readouterr().out
     assert main(["lift", "--unit", "Lai Chau", "--level", "province", "--year", "2023", "--scores",
-                 scores_csv]) == 2
+                 scores_csv, "--lang", "en"]) == 2
     assert "this needs the components" in capsys.readouterr().err
     assert main(["run", "--raw", str(two_lai_chau), "--unit", "Lai Châu", "--out", str(tmp_path / "r"),
                  "--processed", str(tmp_path / "p2"), "--year", "2023"]) == 2

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, Reason, because, cause_of
 from parindex_lib.io import file_version
 from parindex_lib.model.components import adjustments, codes
 from parindex_lib.model.criteria import CriteriaTree, Criterion, normalise_code
@@ -88,12 +88,13 @@ class UnitCriteria:
         """
         if tree.partial:
             missing = ", ".join(c.code for c in tree.unpublished())
-            raise MethodError(f'the criteria "{tree.name}" are a partial set ({missing} not published): a unit\'s '
-                              "points cannot be totalled on them (expected a complete set of criteria)")
-        given = {k: _by_code(v, tree, name) for k, v, name in
-                 (("points", points, "points"), ("self_points", self_points, "self-assessed points"),
-                  ("appraised_points", appraised_points, "appraised points"), ("measured", measured, "measured"),
-                  ("lead_units", lead_units, "lead office"))}
+            raise MethodError(reason=because("an_partial_criteria",
+                                             'the criteria "{criteria}" are a partial set ({missing} not published): '
+                                             "a unit's points cannot be totalled on them (expected a complete set of "
+                                             "criteria)", criteria=tree.name, missing=missing))
+        given = {k: _by_code(v, tree, GIVEN[k]) for k, v in
+                 (("points", points), ("self_points", self_points), ("appraised_points", appraised_points),
+                  ("measured", measured), ("lead_units", lead_units))}
         problems = [p for values in given.values() for p in values[1]]
         codes_ = [c.code for c in tree.leaves()]
         frame = pd.DataFrame(index=pd.Index(codes_, name="criterion"))
@@ -102,14 +103,16 @@ class UnitCriteria:
         for leaf in tree.leaves():
             value = frame.at[leaf.code, "points"]
             if pd.isna(value):
-                problems.append(f'{leaf.code} "{leaf.name_vi}" has no points (expected a value for every criterion)')
+                problems.append(because("an_criterion_no_points", '{code} "{name}" has no points (expected a value '
+                                        "for every criterion)", code=leaf.code, name=leaf.name_vi))
             elif not leaf.rule.allows(float(value), leaf.max_points):
-                levels = leaf.rule.levels(leaf.max_points)
-                allowed = f"0–{leaf.max_points:g}" if levels is None else ", ".join(f"{v:g}" for v in levels)
-                problems.append(f'{leaf.code} "{leaf.name_vi}" has {float(value):g} points, which its rule does not '
-                                f"give (expected one of {allowed})")
+                problems.append(because("an_points_not_allowed", '{code} "{name}" has {points:g} points, which its '
+                                        "rule does not give (expected one of {allowed})", code=leaf.code,
+                                        name=leaf.name_vi, points=float(value),
+                                        allowed=allowed_points(leaf.rule.levels(leaf.max_points), leaf.max_points)))
         if problems:
-            raise MethodError("the criterion points cannot be used: " + "; ".join(problems))
+            raise MethodError(reason=because("an_points_unusable", "the criterion points cannot be used: {problems}",
+                                             problems="; ".join(map(str, problems)), left=problems))
         leads = frame["lead_units"].astype(object)
         tree_leads = pd.Series({c.code: c.lead_units for c in tree.leaves()}, dtype=object)
         frame["lead_units"] = leads.where(leads.notna() & (leads != ""), tree_leads.reindex(codes_))
@@ -152,8 +155,11 @@ class UnitCriteria:
         schemes = sorted(rows["scheme"].unique())
         if tree is None:
             if len(schemes) != 1:
-                raise MethodError(f'the criteria of "{unit}" {year} {period} name {len(schemes)} schemes '
-                                  f"({', '.join(schemes)}; expected one)")
+                raise MethodError(reason=because("an_criteria_several_schemes",
+                                                 'the criteria of "{unit}" {year} {period} name {n} schemes '
+                                                 "({schemes}; expected one)", unit=unit, year=year, period=period,
+                                                 point=(int(year), period), n=len(schemes),
+                                                 schemes=", ".join(schemes)))
             tree = _tree_of_scheme(schemes[0])
         leaves = rows[rows["leaf"].astype(bool)].set_index("criterion")
 
@@ -191,13 +197,30 @@ class UnitCriteria:
         return str(self.year) if self.period == "FY" else f"{self.year} {self.period}"
 
 
-def _by_code(values: Mapping | pd.Series | None, tree: CriteriaTree, what: str) -> tuple[dict, list[str]]:
+def allowed_points(levels: list[float] | None, maximum: float) -> Reason:
+    """The points a rule gives, in a cause: its levels (``0, 0.5, 1``; ``0; 0,5; 1`` in Vietnamese), or the range
+    0–maximum for a rule scored freely."""
+    if levels is None:
+        return because("an_points_range", "0–{maximum:g}", maximum=float(maximum))
+    return because("an_points_levels", "{levels}", levels=", ".join(f"{v:g}" for v in levels),
+                   levels_comma="; ".join(f"{v:g}".replace(".", ",") for v in levels))
+
+
+#: What each column of a unit's criterion points is, in a cause.
+GIVEN = {"points": because("an_what_points", "points"),
+         "self_points": because("an_what_self_points", "self-assessed points"),
+         "appraised_points": because("an_what_appraised_points", "appraised points"),
+         "measured": because("an_what_measured", "measured"),
+         "lead_units": because("an_what_lead_office", "lead office")}
+
+
+def _by_code(values: Mapping | pd.Series | None, tree: CriteriaTree, what: Reason) -> tuple[dict, list[Reason]]:
     """Values keyed by canonical leaf code, and what is wrong with their codes."""
     if values is None:
         return {}, []
     items = values.items() if isinstance(values, Mapping | pd.Series) else values
     out: dict[str, object] = {}
-    problems: list[str] = []
+    problems: list[Reason] = []
     for raw, value in items:
         if isinstance(raw, str) and raw in tree:
             code = raw  # already a code of the tree (the criteria table's): no need to read it again
@@ -205,14 +228,16 @@ def _by_code(values: Mapping | pd.Series | None, tree: CriteriaTree, what: str) 
             try:
                 code = normalise_code(raw)
             except ValueError as exc:
-                problems.append(f'"{raw}" {exc}')
+                problems.append(because("an_code_unreadable", '"{code}" {why}', code=raw, why=cause_of(exc)))
                 continue
         if code not in tree:
-            problems.append(f'{what} given for "{raw}", which is not a criterion of "{tree.name}"')
+            problems.append(because("an_not_a_criterion", '{what} given for "{code}", which is not a criterion of '
+                                    '"{criteria}"', what=what, code=raw, criteria=tree.name))
         elif not tree.is_leaf(code):
-            if value is not None and not (isinstance(value, float) and np.isnan(value)) and what == "points":
-                problems.append(f'{what} given for "{code}", which has sub-criteria (expected the points of its '
-                                "sub-criteria; a parent's points are their sum)")
+            if value is not None and not (isinstance(value, float) and np.isnan(value)) and what == GIVEN["points"]:
+                problems.append(because("an_points_of_parent", '{what} given for "{code}", which has sub-criteria '
+                                        "(expected the points of its sub-criteria; a parent's points are their sum)",
+                                        what=what, code=code))
         else:
             out[code] = value
     return out, problems
@@ -221,7 +246,9 @@ def _by_code(values: Mapping | pd.Series | None, tree: CriteriaTree, what: str) 
 def _tree_of_scheme(name: str) -> CriteriaTree:
     tree = load_scheme(name).criteria
     if tree is None:
-        raise MethodError(f'scheme "{name}" carries no criteria (expected a scheme with criteria:)')
+        raise MethodError(reason=because("an_scheme_without_criteria",
+                                         'scheme "{scheme}" carries no criteria (expected a scheme with criteria:)',
+                                         scheme=name))
     return tree
 
 
@@ -295,12 +322,17 @@ class Totalling:
             scale = tree.maximum
             return cls({c: m / scale for c, m in maxima.items()}, maxima, {}, scale, 0.0, tree.name)
         if not index.can_total:
-            raise MethodError(f'"{index.unit}" {index.label}: the criteria need the components of the total and a '
-                              f"scheme that totals them ({index.no_totals_reason})")
+            raise MethodError(reason=because("an_criteria_need_components",
+                                             '"{unit}" {label}: the criteria need the components of the total and '
+                                             "a scheme that totals them ({why})", unit=index.unit, label=index.label,
+                                             point=(index.year, index.period), why=index.no_totals_reason))
         outside = [c for c in maxima if c not in index.components]
         if outside:
-            raise MethodError(f'the criteria "{tree.name}" score {", ".join(outside)}, which scheme '
-                              f'"{index.scheme.name}" does not total (its components: {", ".join(index.components)})')
+            raise MethodError(reason=because("an_criteria_outside_scheme",
+                                             'the criteria "{criteria}" score {outside}, which scheme "{scheme}" does '
+                                             "not total (its components: {own})", criteria=tree.name,
+                                             outside=", ".join(outside), scheme=index.scheme.name,
+                                             own=", ".join(index.components), components=outside))
         held = {c: float(index.values[c]) for c in index.components if c not in maxima}
         scale = float(index.scheme.maximum or tree.maximum)
         scored_adjustments = {a.component for a in tree.areas if a.component in adjustments()}

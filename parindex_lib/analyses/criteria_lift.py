@@ -32,7 +32,7 @@ import pandas as pd
 from parindex_lib.analyses.criteria import Totalling, UnitCriteria, leaf_kind, roll_up
 from parindex_lib.analyses.criteria_milp import Ceilings, Leaf, StepCosts, check_ceilings, leaf_options, solve
 from parindex_lib.analyses.lift import UNREACHABLE, LiftResult
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, because
 from parindex_lib.io import json_records
 from parindex_lib.model.criteria import EPS, normalise_code
 from parindex_lib.model.index import PARIndex, met, required_value
@@ -131,7 +131,8 @@ def criteria_lift(uc: UnitCriteria, index: PARIndex | None = None, *, target: fl
     bound = bound or (index.bound if index is not None else ">=")
     bound = {"ge": ">=", "gt": ">"}.get(bound, bound)
     if bound not in (">=", ">"):
-        raise MethodError(f'bound "{bound}" is not known (expected ge or gt)')
+        raise MethodError(reason=because("an_unknown_bound", 'bound "{bound}" is not known (expected ge or gt)',
+                                         bound=bound))
     costs = costs or StepCosts()
     costs.check(tree)
     ceilings = {normalise_code(k): (None if v is None else float(v)) for k, v in (ceilings or {}).items()}

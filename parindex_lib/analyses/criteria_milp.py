@@ -21,7 +21,7 @@ import numpy as np
 from scipy import optimize
 
 from parindex_lib.analyses.criteria import Totalling, UnitCriteria, leaf_kind
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, Reason, because
 from parindex_lib.model.criteria import EPS, CriteriaTree, Criterion
 from parindex_lib.vn import fold
 
@@ -78,13 +78,14 @@ class StepCosts:
         MethodError
             Listing every fault.
         """
-        faults = [f'an effort is given for "{c}", which is not a criterion of "{tree.name}"'
-                  for c in self.by_code if c not in tree]
-        faults += [f'the effort of "{k}" is {v:g} (expected a positive number)'
+        faults = [because("an_effort_not_a_criterion", 'an effort is given for "{code}", which is not a criterion '
+                          'of "{criteria}"', code=c, criteria=tree.name) for c in self.by_code if c not in tree]
+        faults += [because("an_effort_not_positive", 'the effort of "{code}" is {effort:g} (expected a positive '
+                           "number)", code=k, effort=float(v))
                    for k, v in (*self.by_code.items(), *self.by_lead.items(), ("default", self.default))
                    if not (np.isfinite(v) and v > 0)]
         if faults:
-            raise MethodError("; ".join(faults))
+            raise MethodError(reason=_faults(faults))
 
 
 #: A ceiling: the best points a criterion can reach this year (for a penalty criterion, the fewest points
@@ -104,14 +105,23 @@ def check_ceilings(tree: CriteriaTree, ceilings: Ceilings) -> None:
     faults = []
     for code, value in ceilings.items():
         if code not in tree:
-            faults.append(f'a ceiling is given for "{code}", which is not a criterion of "{tree.name}"')
+            faults.append(because("an_ceiling_not_a_criterion", 'a ceiling is given for "{code}", which is not a '
+                                  'criterion of "{criteria}"', code=code, criteria=tree.name))
         elif value is not None and not tree.is_leaf(code):
-            faults.append(f'the ceiling of "{code}" is {value:g} points, but "{code}" has sub-criteria (expected a '
-                          "number on a criterion scored by a rule, or \"unreachable\" for a whole area)")
+            faults.append(because("an_ceiling_of_parent", 'the ceiling of "{code}" is {ceiling:g} points, but '
+                                  '"{code}" has sub-criteria (expected a number on a criterion scored by a rule, or '
+                                  '"unreachable" for a whole area)', code=code, ceiling=float(value)))
         elif value is not None and not (0 <= value <= tree[code].max_points + EPS):
-            faults.append(f'the ceiling of "{code}" is {value:g} (expected points in 0–{tree[code].max_points:g})')
+            faults.append(because("an_ceiling_out_of_range", 'the ceiling of "{code}" is {ceiling:g} (expected '
+                                  "points in 0–{maximum:g})", code=code, ceiling=float(value),
+                                  maximum=float(tree[code].max_points)))
     if faults:
-        raise MethodError("; ".join(faults))
+        raise MethodError(reason=_faults(faults))
+
+
+def _faults(faults: list[Reason]) -> Reason:
+    """Several faults of an analyst's file in one cause, said one after another."""
+    return because("an_faults", "{faults}", faults="; ".join(map(str, faults)), left=faults)
 
 
 
@@ -261,7 +271,8 @@ def solve(uc: UnitCriteria, totalling: Totalling, leaves: list[Leaf], required: 
                                                                [r[2] for r in prog.rows])],
                         options={"mip_rel_gap": 0.0})
     if res.status != 0 or res.x is None:
-        raise MethodError(f"the integer programme of the criteria failed: {res.message}")
+        raise MethodError(reason=because("an_criteria_milp_failed", "the integer programme of the criteria failed: "
+                                         "{error}", error=res.message))
     moved: dict[str, float] = {}
     for j, (code, points) in choice_of.items():
         if res.x[j] > 0.5:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, because
 from parindex_lib.io import json_records, json_value
 from parindex_lib.model.index import PARIndex, met, required_value
 
@@ -93,9 +93,13 @@ def _ceilings(index: PARIndex, ceilings: pd.Series | dict | None) -> pd.Series:
     if ceilings is not None:
         for c, v in dict(ceilings).items():
             if c not in u.index:
-                raise MethodError(f'ceiling given for "{c}", which scheme "{index.scheme.name}" does not total')
+                raise MethodError(reason=because("an_ceiling_not_totalled",
+                                                 'ceiling given for "{component}", which scheme "{scheme}" does not '
+                                                 "total", component=c, scheme=index.scheme.name))
             if not 0 <= float(v) <= 100:
-                raise MethodError(f"the ceiling of {c} is {v} (expected a percentage in 0–100)")
+                raise MethodError(reason=because("an_ceiling_not_pct",
+                                                 "the ceiling of {component} is {value} (expected a percentage in "
+                                                 "0–100)", component=c, value=v))
             u[c] = float(v)
     s = index.values.loc[index.components]
     # A ceiling below the current value cannot lower it: the component simply cannot rise.
@@ -131,7 +135,9 @@ def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict
     ['C6', 'C8']
     """
     if cost_model not in COST_MODELS:
-        raise MethodError(f'cost model "{cost_model}" is not known (expected one of {", ".join(COST_MODELS)})')
+        raise MethodError(reason=because("an_unknown_cost_model",
+                                         'cost model "{model}" is not known (expected one of {allowed})',
+                                         model=cost_model, allowed=", ".join(COST_MODELS)))
     require_components(index)
     u = _ceilings(index, ceilings)
     s = index.values.loc[index.components].astype(float)
@@ -146,16 +152,20 @@ def lift(index: PARIndex, cost_model: str = "gap", *, ceilings: pd.Series | dict
         per_cost = pd.Series(np.log(np.where(u - s > 0, (u - s) / np.maximum(u - x, 1e-300), 1.0)), index=s.index)
     elif cost_model == "linear":
         if costs is None:
-            raise MethodError("the linear cost model needs costs per percentage point (--costs FILE)")
+            raise MethodError(reason=because("an_linear_needs_costs", "the linear cost model needs costs per "
+                                             "percentage point (--costs FILE)"))
         c = pd.Series(costs, dtype=float).reindex(s.index)
         if c.isna().any():
-            raise MethodError(f"costs lack {', '.join(c.index[c.isna()])} (expected a cost for every component)")
+            raise MethodError(reason=because("an_costs_lack", "costs lack {missing} (expected a cost for every "
+                                             "component)", missing=", ".join(c.index[c.isna()]),
+                                             components=list(c.index[c.isna()])))
         x, cost, feasible, reach = _solve_linear(s, u, w, c, need)
         per_cost = c * (x - s)
         chosen = pd.DataFrame()
     else:
         if actions is None or actions.empty:
-            raise MethodError("the actions cost model needs a catalogue of actions (--actions FILE)")
+            raise MethodError(reason=because("an_actions_needs_catalogue", "the actions cost model needs a catalogue "
+                                             "of actions (--actions FILE)"))
         x, cost, feasible, reach, chosen = _solve_actions(s, u, w, actions, need)
         per_cost = chosen.groupby("component")["cost"].sum().reindex(s.index).fillna(0.0) if not chosen.empty \
             else pd.Series(0.0, index=s.index)
@@ -181,8 +191,10 @@ def require_components(index: PARIndex) -> None:
         Saying which data the analysis needs.
     """
     if not index.can_total:
-        raise MethodError(f'"{index.unit}" {index.label}: this needs the components of the total and a scheme '
-                          f"that totals them ({index.no_totals_reason})")
+        raise MethodError(reason=because("an_needs_components", '"{unit}" {label}: this needs the components of '
+                                         "the total and a scheme that totals them ({why})", unit=index.unit,
+                                         label=index.label, point=(index.year, index.period),
+                                         why=index.no_totals_reason))
 
 
 def _solve_gap(s: pd.Series, u: pd.Series, w: pd.Series, need: float) -> tuple[pd.Series, float, bool, float]:
@@ -225,7 +237,7 @@ def _solve_linear(s: pd.Series, u: pd.Series, w: pd.Series, c: pd.Series,
     res = optimize.linprog(c.to_numpy(), A_ub=-w.to_numpy()[None, :], b_ub=[-need],
                            bounds=list(zip(s, u, strict=True)), method="highs")
     if res.status != 0:
-        raise MethodError(f"the linear programme failed: {res.message}")
+        raise MethodError(reason=because("an_lp_failed", "the linear programme failed: {error}", error=res.message))
     x = pd.Series(res.x, index=s.index)
     return x, float(np.dot(c, x - s)), True, reach
 
@@ -257,7 +269,8 @@ def _solve_actions(s: pd.Series, u: pd.Series, w: pd.Series, actions: pd.DataFra
     res = optimize.milp(cost, constraints=constraints, bounds=bounds,
                         integrality=np.concatenate([np.ones(n), np.zeros(k)]))
     if res.status != 0:
-        raise MethodError(f"the integer programme failed: {res.message}")
+        raise MethodError(reason=because("an_milp_failed", "the integer programme failed: {error}",
+                                         error=res.message))
     y = res.x[:n] > 0.5
     chosen = acts[y].copy()
     rise = np.minimum(headroom, member[:, y].sum(axis=1))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from parindex_lib.errors import MethodError, because
 from parindex_lib.model.components import TOTAL, adjustments, codes
 from parindex_lib.model.index import PARIndex, met, required_value
 from parindex_lib.model.schema import PERIODS, derived, unit_rows
@@ -160,7 +161,7 @@ def project_year_end(values: pd.Series) -> Projection:
     x = np.array([int(p[1]) for p in values.index], dtype=float)
     y = values.to_numpy(dtype=float)
     if len(y) == 0:
-        raise ValueError("no quarterly values to project from")
+        raise MethodError(reason=because("an_no_quarters", "no quarterly values to project from"))
     if len(y) == 1:
         return Projection(float(y[0]), "carried", 1)
     slope, intercept, _, _ = stats.theilslopes(y, x)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from parindex_lib.errors import MethodError, SchemeError
+from parindex_lib.errors import MethodError, SchemeError, because
 from parindex_lib.io import file_version
 from parindex_lib.model.components import TOTAL
 from parindex_lib.model.index import PARIndex
@@ -150,7 +150,8 @@ def infer_weights(values: pd.DataFrame, totals: pd.Series) -> WeightInference:
     rank = int(np.linalg.matrix_rank(np.vstack([X, np.ones(k)]))) if n else 0
     identifiable = rank >= k
     if n == 0:
-        raise MethodError("no results with both components and a reported total to infer weights from")
+        raise MethodError(reason=because("an_nothing_to_infer_from", "no results with both components and a reported "
+                                         "total to infer weights from"))
 
     def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
         r = X @ w - t
@@ -163,7 +164,8 @@ def infer_weights(values: pd.DataFrame, totals: pd.Series) -> WeightInference:
         options={"ftol": 1e-14, "maxiter": 500},
     )
     if not res.success:
-        raise MethodError(f"weight inference did not converge: {res.message}")
+        raise MethodError(reason=because("an_inference_diverged", "weight inference did not converge: {error}",
+                                         error=res.message))
     w = np.clip(res.x, 0, None)
     w = w / w.sum()
     residuals = pd.Series(t - X @ w, index=values.index, name="residual")
@@ -192,7 +194,8 @@ def dirichlet_weights(weights: np.ndarray, concentration: float, draws: int,
                       rng: np.random.Generator) -> np.ndarray:
     """Draw weight vectors around ``weights`` (Dirichlet with α = concentration·w), shape (draws, k)."""
     if concentration <= 0:
-        raise MethodError("concentration must be positive (larger = weights closer to the scheme)")
+        raise MethodError(reason=because("an_concentration_not_positive", "concentration must be positive (larger = "
+                                         "weights closer to the scheme)"))
     return rng.dirichlet(concentration * np.asarray(weights) * len(weights), size=draws)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, Reason, because
 from parindex_lib.model.bands import Bands, bands_for
 from parindex_lib.model.components import TOTAL, adjustments, codes
 from parindex_lib.model.index import BOUNDS, required_value
@@ -113,7 +113,7 @@ class PeerGroup:
     scheme: Scheme | None
     bands: Bands | None
     reference: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
-    no_totals_reason: str | None = None
+    no_totals_reason: Reason | None = None
 
     @classmethod
     def from_values(cls, values: pd.DataFrame, weights: pd.Series | pd.DataFrame, *, target: float = 80.0,
@@ -130,7 +130,8 @@ class PeerGroup:
         [70.0, 90.0]
         """
         if bound not in BOUNDS:
-            raise MethodError(f'bound "{bound}" is not known (expected ge or gt)')
+            raise MethodError(reason=because("an_unknown_bound", 'bound "{bound}" is not known (expected ge or gt)',
+                                             bound=bound))
         if isinstance(weights, pd.Series):
             weights = pd.DataFrame([weights.to_numpy()] * len(values), index=values.index, columns=weights.index)
         weights = weights.reindex(index=values.index)
@@ -211,7 +212,9 @@ def _choose_weights(values: pd.DataFrame, points: pd.DataFrame, maxima: pd.DataF
             chosen.weights()  # the scheme's own message: which maxima are unknown
         missing = [c for c in chosen.components if c not in values.columns or values[c].isna().any()]
         if missing:
-            raise MethodError(f'scheme "{chosen.name}" needs {", ".join(missing)} for every unit of the group')
+            raise MethodError(reason=because("an_group_lacks_components",
+                                             'scheme "{scheme}" needs {missing} for every unit of the group',
+                                             scheme=chosen.name, missing=", ".join(missing), components=missing))
         w = chosen.weights()
         return pd.DataFrame(np.tile(w.to_numpy(), (len(values), 1)), index=values.index, columns=w.index), chosen, None
     if parts and not maxima.empty:
@@ -221,13 +224,17 @@ def _choose_weights(values: pd.DataFrame, points: pd.DataFrame, maxima: pd.DataF
             return mx.div(mx.sum(axis=1), axis=0), None, None
     chosen = default_scheme(level, year)
     if chosen is None:
-        return empty, None, f"no scheme of the {level} level is known for {year}"
+        return empty, None, because("no_scheme", "no scheme of the {level} level is known for {year}", level=level,
+                                    year=year)
     if not chosen.complete or chosen.unknown:
-        return empty, chosen, (f'scheme "{chosen.name}" does not publish the maximum points of '
-                               f'{", ".join(chosen.unknown)}, and the data gives no points with maxima')
+        return empty, chosen, because("scheme_lacks_maxima", 'scheme "{scheme}" does not publish the maximum points '
+                                      "of {unknown}, and the data gives no points with maxima", scheme=chosen.name,
+                                      unknown=", ".join(chosen.unknown), components=list(chosen.unknown))
     missing = [c for c in chosen.components if c not in values.columns or values[c].isna().any()]
     if missing:
-        return empty, chosen, f'the data lacks {", ".join(missing)} for some units, which scheme "{chosen.name}" needs'
+        return empty, chosen, because("an_group_data_lacks", 'the data lacks {missing} for some units, which scheme '
+                                      '"{scheme}" needs', missing=", ".join(missing), components=missing,
+                                      scheme=chosen.name)
     w = chosen.weights()
     return pd.DataFrame(np.tile(w.to_numpy(), (len(values), 1)), index=values.index, columns=w.index), chosen, None
 
@@ -287,13 +294,18 @@ def build_group(scores: pd.DataFrame, key: GroupKey | str, year: int, period: st
     {'Hải Phòng': 96.17, 'Long An': nan}
     """
     if bound not in BOUNDS:
-        raise MethodError(f'bound "{bound}" is not known (expected ge or gt)')
+        raise MethodError(reason=because("an_unknown_bound", 'bound "{bound}" is not known (expected ge or gt)',
+                                         bound=bound))
     if isinstance(key, str):
         key = GroupKey(key, province, group)
     rows = _group_rows(scores, key, year, period)
     if rows.empty:
         where = ", ".join(filter(None, [key.province, key.group]))
-        raise MethodError(f"no {key.level} has results in {year} {period}" + (f" in {where}" if where else ""))
+        point = {"level": key.level, "year": year, "period": period, "point": (int(year), period)}
+        raise MethodError(reason=because("an_no_group_results_in", "no {level_code} has results in {year} {period} in "
+                                         "{where}", level_code=key.level, where=where, **point) if where else
+                          because("an_no_group_results", "no {level_code} has results in {year} {period}",
+                                  level_code=key.level, **point))
     values = _wide(rows, "value_pct")
     values = values.reindex(columns=[c for c in codes(include_total=True) if c in values.columns])
     points, maxima = _wide(rows, "points").reindex_like(values), _wide(rows, "max_points").reindex_like(values)

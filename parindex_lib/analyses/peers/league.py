@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from parindex_lib.analyses.peers.groups import _TOL, PeerGroup
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, because
 from parindex_lib.model.components import TOTAL
 from parindex_lib.vn import fold
 
@@ -101,7 +101,9 @@ def losses(group: PeerGroup, threshold: float | None = None) -> pd.DataFrame:
     """
     comps = [c for c in group.components if c in group.values.columns]
     if not comps:
-        raise MethodError(f"the {group.key.level} group has totals only: where points are lost needs the components")
+        raise MethodError(reason=because("an_group_totals_only", "the {level_code} group has totals only: where "
+                                         "points are lost needs the components", level_code=group.key.level,
+                                         level=group.key.level))
     threshold = group.target if threshold is None else float(threshold)
     values = group.values[comps]
     lost_pp = (group.weights[comps] * (100.0 - values)).sum() if group.can_total else \

@@ -19,7 +19,7 @@ from parindex_lib.analyses.peers.solvers import (
     _unit_plans_linear,
     water_fill,
 )
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, because
 from parindex_lib.io import json_records, json_value
 from parindex_lib.vn import fold
 
@@ -94,10 +94,12 @@ def _matrices(group: PeerGroup, ceilings) -> tuple[np.ndarray, np.ndarray, np.nd
             row = pd.Series(dict(ceilings), dtype=float)
             unknown = [c for c in row.index if c not in comps]
             if unknown:
-                raise MethodError(f'ceiling given for {", ".join(unknown)}, which the group\'s totals are not made of')
+                raise MethodError(reason=because("an_group_ceiling_not_totalled", "ceiling given for {unknown}, "
+                                                 "which the group's totals are not made of",
+                                                 unknown=", ".join(unknown), components=unknown))
             given = np.tile(row.reindex(comps).to_numpy(dtype=float), (len(s), 1))
         if np.any((given < 0) | (given > 100)):
-            raise MethodError("ceilings must be percentages in 0–100")
+            raise MethodError(reason=because("an_ceilings_not_pct", "ceilings must be percentages in 0–100"))
         u = np.where(np.isnan(given), u, given)
     u = np.maximum(u, s)  # a ceiling below the current value cannot lower it: the component simply cannot rise
     return s, u, group.weights[comps].to_numpy(dtype=float), comps
@@ -141,12 +143,16 @@ def group_lift(group: PeerGroup, cost_model: str = "gap", *, goal: str = "units"
     (1, 2, [['A', 'C1']])
     """
     if cost_model not in COST_MODELS:
-        raise MethodError(f'cost model "{cost_model}" is not known (expected one of {", ".join(COST_MODELS)})')
+        raise MethodError(reason=because("an_unknown_cost_model",
+                                         'cost model "{model}" is not known (expected one of {allowed})',
+                                         model=cost_model, allowed=", ".join(COST_MODELS)))
     if goal not in GOALS:
-        raise MethodError(f'goal "{goal}" is not known (expected units or mean)')
+        raise MethodError(reason=because("an_unknown_goal", 'goal "{goal}" is not known (expected units or mean)',
+                                         goal=goal))
     if not group.can_total:
-        raise MethodError(f"the group's components cannot be totalled ({group.no_totals_reason}): the group lift "
-                          "needs every unit's components and a scheme that totals them")
+        raise MethodError(reason=because("an_group_cannot_total", "the group's components cannot be totalled "
+                                         "({why}): the group lift needs every unit's components and a scheme that "
+                                         "totals them", why=group.no_totals_reason))
     s, u, w, comps = _matrices(group, ceilings)
     problem = _Problem(s, u, w, comps, group.units, _prices(costs, comps, len(s)) if cost_model == "linear" else None,
                        _catalogue(actions, group.units, comps) if cost_model == "actions" else None)
@@ -204,17 +210,21 @@ class _Plan:
 def _prices(costs, comps: list[str], n: int) -> np.ndarray:
     """The linear model's price per percentage point, one row per unit."""
     if costs is None:
-        raise MethodError("the linear cost model needs costs per percentage point (--costs FILE)")
+        raise MethodError(reason=because("an_linear_needs_costs", "the linear cost model needs costs per "
+                                         "percentage point (--costs FILE)"))
     row = pd.Series(dict(costs), dtype=float).reindex(comps)
     if row.isna().any():
-        raise MethodError(f"costs lack {', '.join(row.index[row.isna()])} (expected a cost for every component)")
+        raise MethodError(reason=because("an_costs_lack", "costs lack {missing} (expected a cost for every "
+                                         "component)", missing=", ".join(row.index[row.isna()]),
+                                         components=list(row.index[row.isna()])))
     return np.tile(row.to_numpy(), (n, 1))
 
 
 def _catalogue(actions: pd.DataFrame | None, units: list[str], comps: list[str]) -> pd.DataFrame:
     """The actions model's catalogue, one row per unit an action is open to."""
     if actions is None or actions.empty:
-        raise MethodError("the actions cost model needs a catalogue of actions (--actions FILE)")
+        raise MethodError(reason=because("an_actions_needs_catalogue", "the actions cost model needs a catalogue "
+                                         "of actions (--actions FILE)"))
     return _expand_actions(actions, units, comps)
 
 
@@ -234,7 +244,8 @@ def _plan_units(p: _Problem, cost_model: str, required: np.ndarray, meets_before
     reachable = int(np.isfinite(cost).sum())
     wanted = reachable if n_units is None else int(n_units)
     if wanted < 0 or wanted > len(p.units):
-        raise MethodError(f"n_units = {n_units} is not a number of units of the group (0–{len(p.units)})")
+        raise MethodError(reason=because("an_n_units_out_of_range", "n_units = {n_units} is not a number of units "
+                                         "of the group (0–{most})", n_units=n_units, most=len(p.units)))
     if wanted > reachable:
         return _Plan(s, np.zeros(len(s)), False, float(wanted), float(reachable))
     lifted = _select_units(np.where(meets_before, np.inf, cost), wanted - int(meets_before.sum()))

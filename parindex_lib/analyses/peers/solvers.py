@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import optimize
 
 from parindex_lib.analyses.peers.groups import _TOL
-from parindex_lib.errors import MethodError
+from parindex_lib.errors import MethodError, because
 
 
 def water_fill(gaps: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -127,7 +127,8 @@ def _solve_actions_block(s: np.ndarray, u: np.ndarray, w: np.ndarray, acts: pd.D
     if res.status == 2:  # infeasible
         return None, None
     if res.status != 0:
-        raise MethodError(f"the integer programme failed: {res.message}")
+        raise MethodError(reason=because("an_milp_failed", "the integer programme failed: {error}",
+                                         error=res.message))
     y = res.x[:n_act] > 0.5
     rise = np.zeros_like(s)
     gains = link[:, y].sum(axis=1)
@@ -171,6 +172,7 @@ def _select_units(cost: np.ndarray, more: int) -> np.ndarray:
     res = optimize.milp(c, constraints=[optimize.LinearConstraint(np.ones((1, len(can))), more, np.inf)],
                         bounds=optimize.Bounds(0, 1), integrality=np.ones(len(can)))
     if res.status != 0:
-        raise MethodError(f"the integer programme failed: {res.message}")
+        raise MethodError(reason=because("an_milp_failed", "the integer programme failed: {error}",
+                                         error=res.message))
     chosen[can[res.x > 0.5]] = True
     return chosen
