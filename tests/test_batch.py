@@ -209,7 +209,7 @@ def test_a_failing_notebook_never_replaces_a_good_report(tmp_path, fixture_raw):
 
 def test_cli_run_exits_non_zero_on_failure(tmp_path, fixture_raw, capsys):
     code = main(["run", "--raw", str(fixture_raw), "--out", str(tmp_path / "r"), "--year", "2025",
-                 "--unit", "Xã Thiếu", "--processed", str(tmp_path / "p")])
+                 "--unit", "Xã Thiếu", "--processed", str(tmp_path / "p"), "--lang", "en"])
     assert code == 2  # asked for by name, and its data cannot give a report: said before any work
     assert "Xã Thiếu (district) cannot be reported" in capsys.readouterr().err
     assert main(["run", "--set", "targett=81", "--out", str(tmp_path / "r")]) == 2

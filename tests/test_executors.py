@@ -81,7 +81,7 @@ def test_executor_options_are_checked_before_any_work(tmp_path, capsys, args, me
     out = tmp_path / "reports"
     try:
         code = main(["run", "--params", str(ROOT / "params" / "2024-FY.yaml"), "--out", str(out),
-                     "--processed", str(tmp_path / "p"), *args])
+                     "--processed", str(tmp_path / "p"), "--lang", "en", *args])
     except SystemExit as exc:  # argparse's own errors
         code = exc.code
     assert code == 2

@@ -470,8 +470,9 @@ def run_files(tmp_path):
     (tmp_path / "a_file").write_text("người dùng", encoding="utf-8")
     paths["a_file"] = str(tmp_path / "a_file")
     foreign = tmp_path / "foreign"
-    (foreign / "2024-FY").mkdir(parents=True)
-    (foreign / "2024-FY" / "bao-cao-cua-toi.docx").write_bytes(b"user's own report")
+    for run in ("2024-FY", "2024-FY-en"):  # the run in Vietnamese, and in English
+        (foreign / run).mkdir(parents=True)
+        (foreign / run / "bao-cao-cua-toi.docx").write_bytes(b"user's own report")
     paths["foreign"] = str(foreign)
     raw = tmp_path / "raw"
     shutil.copytree(RAW_DIR, raw)
@@ -487,6 +488,8 @@ def test_run_hostile_fails_before_any_work(tmp_path, capsys, run_files, name, ar
         argv += ["--out", str(out)]
     if "--processed" not in argv:
         argv += ["--processed", str(tmp_path / "processed")]
+    if "--lang" not in argv and fragment.isascii():
+        argv += ["--lang", "en"]  # an English fragment: the run said in English
     before = snapshot(RAW_DIR) | snapshot(tmp_path)
     code, _, err = run_cli(argv, capsys)
     assert code == 2, err
@@ -501,7 +504,8 @@ def test_a_second_run_on_the_same_reports_fails_clearly(tmp_path, capsys):
     out.mkdir()
     with open(out / ".parindex.lock", "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
-        code, _, err = run_cli(["run", "--out", str(out), "--processed", str(tmp_path / "p")], capsys)
+        code, _, err = run_cli(["run", "--out", str(out), "--processed", str(tmp_path / "p"), "--lang", "en"],
+                               capsys)
     assert code == 2 and "another parindex run is writing" in err
     one_clear_line(err)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from parindex_lib.batch.kernels import CELL_TIMEOUT, RECYCLE_AFTER, kernel_folder, kernel_for_this_thread, kill_all
-from parindex_lib.errors import ParindexError, Reason
+from parindex_lib.errors import ParindexError, Reason, because
 from parindex_lib.present.html import exporter, render_html
 
 EXECUTORS = ("local", "dask")
@@ -168,8 +168,10 @@ def check_scheduler(address: str) -> None:
             pass
     except (OSError, TimeoutError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ParindexError(f"--scheduler {address}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
-                            f"({reason}); start one with `dask scheduler` and workers with `dask worker`") from None
+        raise ParindexError(reason=because("run_no_scheduler", "--scheduler {address}: no Dask scheduler answered "
+                                           "within {seconds} s ({error}); start one with `dask scheduler` and "
+                                           "workers with `dask worker`", address=address, seconds=CONNECT_TIMEOUT,
+                                           error=reason)) from None
 
 
 def run_dask(jobs: list[PageJob], workers: int, on_result: Callable[[PageResult], None],

@@ -22,7 +22,7 @@ import nbformat
 import papermill
 import yaml
 
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, Reason, because, os_reason
 from parindex_lib.model.schema import PERIODS
 from parindex_lib.model.schemes import Scheme, load_scheme
 from parindex_lib.present.i18n import check_lang
@@ -99,16 +99,30 @@ def check_notebook_parameters(notebook: Path) -> None:
     extra = [name for name in declared if name not in DECLARED]
     retyped = [name for name, p in DECLARED.items() if name in declared
                and (declared[name].get("inferred_type_name") or "").split("[")[0] != p.kind.__name__]
-    problems = [f"{what} {', '.join(names)}" for what, names in
-                (("lacks", missing), ("adds", extra), ("gives another type to", retyped)) if names]
+    problems = [why for why, names in
+                ((because("run_cell_lacks", "lacks {names}", names=", ".join(missing)), missing),
+                 (because("run_cell_adds", "adds {names}", names=", ".join(extra)), extra),
+                 (because("run_cell_retypes", "gives another type to {names}", names=", ".join(retyped)), retyped))
+                if names]
     if problems:
-        raise ParindexError(f"{notebook}: its parameters cell {'; '.join(problems)} (every report notebook "
-                            "declares the same parameters, in the cell tagged parameters)")
+        raise ParindexError(reason=because("run_parameters_cell", "{notebook}: its parameters cell {problems} (every "
+                                           "report notebook declares the same parameters, in the cell tagged "
+                                           "parameters)", notebook=notebook, problems="; ".join(map(str, problems)),
+                                           left=problems))
 
 
-def _cast(name: str, value: object, kind: str, origin: str) -> object:
-    what = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text"}.get(kind, kind)
-    bad = ParindexError(f'{origin}: parameter {name} = "{value}" is not {what}')
+#: Where parameters come from, when not a params file.
+FROM_PARAMETERS = because("run_from_parameters", "parameters")
+FROM_COMMAND_LINE = because("run_from_command_line", "command line")
+#: What a parameter of each type must be, in a cause.
+KINDS = {"int": because("run_kind_int", "a whole number"), "float": because("run_kind_float", "a number"),
+         "bool": because("run_kind_bool", "true or false"), "str": because("run_kind_str", "text")}
+
+
+def _cast(name: str, value: object, kind: str, origin: str | Reason) -> object:
+    what = KINDS.get(kind, kind)
+    bad = ParindexError(reason=because("run_parameter_not_of_kind", '{origin}: parameter {name} = "{value}" is not '
+                                       "{what}", origin=origin, name=name, value=value, what=what))
     if isinstance(value, bool) and kind != "bool":
         raise bad
     if kind == "int":
@@ -124,7 +138,9 @@ def _cast(name: str, value: object, kind: str, origin: str) -> object:
             except ValueError:
                 raise bad from None
             if not math.isfinite(number):
-                raise ParindexError(f'{origin}: parameter {name} = "{value}" is not a finite number')
+                raise ParindexError(reason=because("run_parameter_not_finite", '{origin}: parameter {name} = '
+                                                   '"{value}" is not a finite number', origin=origin, name=name,
+                                                   value=value))
             return number
         raise bad
     if kind == "bool":
@@ -138,7 +154,7 @@ def _cast(name: str, value: object, kind: str, origin: str) -> object:
     return value
 
 
-def coerce_parameters(given: dict, origin: str) -> dict:
+def coerce_parameters(given: dict, origin: str | Reason) -> dict:
     """Check names against :data:`PARAMETERS` and cast values to the declared types.
 
     Raises
@@ -149,14 +165,18 @@ def coerce_parameters(given: dict, origin: str) -> dict:
     """
     reserved = sorted(set(given) & set(BATCH_SET))
     if reserved:
-        raise ParindexError(f"{origin}: parameter(s) {', '.join(reserved)} are set by the batch for every unit "
-                            "(choose units with --unit, data with --raw and --processed)")
+        raise ParindexError(reason=because("run_parameter_reserved", "{origin}: parameter(s) {names} are set by the "
+                                           "batch for every unit (choose units with --unit, data with --raw and "
+                                           "--processed)", origin=origin, names=", ".join(reserved)))
     unknown = sorted(set(given) - set(DECLARED))
     if unknown:
-        hints = [f'"{u}"' + (f' (did you mean "{m[0]}"?)' if (m := difflib.get_close_matches(u, DECLARED, 1)) else "")
+        hints = [because("run_did_you_mean", '"{name}" (did you mean "{hint}"?)', name=u, hint=m[0])
+                 if (m := difflib.get_close_matches(u, DECLARED, 1)) else because("run_quoted", '"{name}"', name=u)
                  for u in unknown]
-        raise ParindexError(f"{origin}: unknown parameter(s) {', '.join(hints)}; the notebooks take: "
-                            f"{', '.join(k for k in DECLARED if k not in BATCH_SET)}")
+        raise ParindexError(reason=because("run_unknown_parameters", "{origin}: unknown parameter(s) {names}; the "
+                                           "notebooks take: {taken}", origin=origin,
+                                           names=", ".join(map(str, hints)), left=hints,
+                                           taken=", ".join(k for k in DECLARED if k not in BATCH_SET)))
     return {name: _cast(name, value, DECLARED[name].kind.__name__, origin) for name, value in given.items()}
 
 
@@ -172,26 +192,33 @@ def load_params(path: Path | None) -> dict:
         return {}
     path = Path(path)
     if not path.exists():
-        raise ParindexError(f"{path}: parameter file does not exist")
+        raise ParindexError(reason=because("run_params_missing", "{file}: parameter file does not exist", file=path))
     if path.is_dir():
-        raise ParindexError(f"{path}: is a folder (expected a params/*.yaml file)")
+        raise ParindexError(reason=because("run_params_folder", "{file}: is a folder (expected a params/*.yaml file)",
+                                           file=path))
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except UnicodeDecodeError:
-        raise ParindexError(f"{path}: is not UTF-8 text (save the parameter file as UTF-8)") from None
+        raise ParindexError(reason=because("run_params_not_utf8", "{file}: is not UTF-8 text (save the parameter "
+                                           "file as UTF-8)", file=path)) from None
     except yaml.YAMLError as exc:
-        raise ParindexError(f"{path}: not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        raise ParindexError(reason=because("run_params_not_yaml", "{file}: not valid YAML ({error})", file=path,
+                                           error=exc, line=mark.line + 1 if mark else "?")) from None
     except OSError as exc:
-        raise ParindexError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ParindexError(reason=because("run_params_unreadable", "{file}: cannot be read ({error})", file=path,
+                                           error=exc.strerror or exc, why=os_reason(exc))) from None
     if not isinstance(spec, dict):
-        raise ParindexError(f"{path}: expected a mapping of parameter names to values")
+        raise ParindexError(reason=because("run_params_not_mapping", "{file}: expected a mapping of parameter names "
+                                           "to values", file=path))
     units = spec.get("units")
     if units is not None and not (isinstance(units, list) and all(isinstance(u, str) for u in units)):
-        raise ParindexError(f'{path}: units = "{units}" is not a list of unit names')
+        raise ParindexError(reason=because("run_params_units", '{file}: units = "{units}" is not a list of unit '
+                                           "names", file=path, units=units))
     return spec
 
 
-def check_values(params: dict, origin: str) -> Scheme | None:
+def check_values(params: dict, origin: str | Reason) -> Scheme | None:
     """Reject values every page would fail on (language, period, bound, scheme, target) before anything runs.
 
     Returns the scheme asked for, loaded and checked once for the whole run (None: each unit's own).
@@ -199,14 +226,17 @@ def check_values(params: dict, origin: str) -> Scheme | None:
     if "lang" in params:
         check_lang(params["lang"])
     if "period" in params and params["period"] not in PERIODS:
-        raise ParindexError(f'{origin}: period "{params["period"]}" is not one of {", ".join(PERIODS)}')
+        raise ParindexError(reason=because("run_unknown_period", '{origin}: period "{period}" is not one of '
+                                           "{periods}", origin=origin, period=params["period"],
+                                           periods=", ".join(PERIODS)))
     if "bound" in params and params["bound"] not in ("ge", "gt"):
-        raise ParindexError(f'{origin}: bound "{params["bound"]}" is not ge or gt')
+        raise ParindexError(reason=because("run_unknown_bound", '{origin}: bound "{bound}" is not ge or gt',
+                                           origin=origin, bound=params["bound"]))
     scheme = None
     if params.get("scheme"):
         scheme = load_scheme(params["scheme"])
         scheme.weights()  # unknown or incomplete: the scheme's own message
     if "target" in params and not 0 < params["target"] <= 100:
-        raise ParindexError(f'{origin}: target = {params["target"]} is not a percentage in (0, 100] '
-                            "(expected e.g. 80)")
+        raise ParindexError(reason=because("run_target_not_pct", "{origin}: target = {target} is not a percentage in "
+                                           "(0, 100] (expected e.g. 80)", origin=origin, target=params["target"]))
     return scheme

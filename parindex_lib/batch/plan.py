@@ -23,6 +23,8 @@ from parindex_lib.batch.executors import EXECUTORS, check_scheduler
 from parindex_lib.batch.kernels import CELL_TIMEOUT, MAX_CELL_TIMEOUT, RECYCLE_AFTER
 from parindex_lib.batch.params import (
     DEFAULTS,
+    FROM_COMMAND_LINE,
+    FROM_PARAMETERS,
     check_notebook_parameters,
     check_values,
     coerce_parameters,
@@ -30,7 +32,7 @@ from parindex_lib.batch.params import (
 )
 from parindex_lib.batch.publish import OWNER_MARK
 from parindex_lib.config import NOTEBOOKS_DIR, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
-from parindex_lib.errors import ParindexError, Reason
+from parindex_lib.errors import ParindexError, Reason, because
 from parindex_lib.model.components import match_level
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.index_store import INDICES_FILE, IndexKey
@@ -142,16 +144,20 @@ class Plan:
 def check_execution(execution: Execution) -> None:
     """Refuse executor options that cannot work, before any work (a scheduler must answer)."""
     if execution.executor not in EXECUTORS:
-        raise ParindexError(f'--executor "{execution.executor}" is not one of {", ".join(EXECUTORS)}')
+        raise ParindexError(reason=because("run_unknown_executor", '--executor "{executor}" is not one of {allowed}',
+                                           executor=execution.executor, allowed=", ".join(EXECUTORS)))
     if execution.scheduler and execution.executor != "dask":
-        raise ParindexError("--scheduler needs --executor dask")
+        raise ParindexError(reason=because("run_scheduler_needs_dask", "--scheduler needs --executor dask"))
     if not (math.isfinite(execution.cell_timeout) and 0 < execution.cell_timeout <= MAX_CELL_TIMEOUT):
-        raise ParindexError(f"--cell-timeout {execution.cell_timeout:g}: expected a number of seconds above 0 and "
-                            f"at most {MAX_CELL_TIMEOUT} (a week)")
+        raise ParindexError(reason=because("run_bad_cell_timeout", "--cell-timeout {timeout:g}: expected a number of "
+                                           "seconds above 0 and at most {most} (a week)",
+                                           timeout=float(execution.cell_timeout), most=MAX_CELL_TIMEOUT))
     if execution.workers is not None and (isinstance(execution.workers, bool) or execution.workers < 1):
-        raise ParindexError(f"--workers {execution.workers}: expected at least 1")
+        raise ParindexError(reason=because("run_bad_workers", "--workers {workers}: expected at least 1",
+                                           workers=execution.workers))
     if execution.recycle_after < 1:
-        raise ParindexError(f"recycle_after {execution.recycle_after}: expected at least 1 notebook per kernel")
+        raise ParindexError(reason=because("run_bad_recycle", "recycle_after {recycle}: expected at least 1 "
+                                           "notebook per kernel", recycle=execution.recycle_after))
     if execution.scheduler:
         check_scheduler(execution.scheduler)
 
@@ -205,8 +211,8 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     file_units = spec.pop("units", None)
     level = level or spec.pop("level", None)
     spec.pop("level", None)
-    origin = str(params_file or "parameters")
-    params = coerce_parameters(spec, origin) | coerce_parameters(overrides or {}, "command line")
+    origin = str(params_file) if params_file else FROM_PARAMETERS
+    params = coerce_parameters(spec, origin) | coerce_parameters(overrides or {}, FROM_COMMAND_LINE)
     scheme = check_values(params, origin)
     speak(str(params.get("lang", DEFAULTS["lang"])))  # a refusal, a stop or a failed write: said in it
     _check_folders(raw_dir, out_dir, processed_dir)
@@ -219,8 +225,9 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     lang = str(params.get("lang", DEFAULTS["lang"]))
     years = result.scores["year"]
     if not years.empty and not years.min() <= year <= years.max():
-        raise ParindexError(f"year {year} is outside the data's years {years.min()}–{years.max()} "
-                            f"(in {raw_dir})")
+        raise ParindexError(reason=because("run_year_outside", "year {year} is outside the data's years "
+                                           "{first}–{last} (in {folder})", year=year, first=years.min(),
+                                           last=years.max(), folder=raw_dir))
     named = units or file_units
     chosen = choose_units(result.scores, named, level, raw_dir)
     indices, unreportable = reportable(chosen, result, params, year, period, scheme, named=bool(named))
@@ -262,7 +269,8 @@ def _notebooks(folder: Path, pages: dict[str, str] = PAGES) -> dict[str, Path]:
     notebooks = {page: folder / f"{name}.ipynb" for page, name in pages.items()}
     missing = [str(p) for p in notebooks.values() if not p.exists()]
     if missing:
-        raise ParindexError(f"notebook(s) not found: {', '.join(missing)}")
+        raise ParindexError(reason=because("run_notebooks_missing", "notebook(s) not found: {files}",
+                                           files=", ".join(missing)))
     for notebook in notebooks.values():
         check_notebook_parameters(notebook)
     return notebooks
@@ -273,11 +281,14 @@ def _check_folders(raw_dir: Path, out_dir: Path, processed_dir: Path) -> None:
     check_output_dir(out_dir, FOR_REPORTS)
     check_output_dir(processed_dir, FOR_TABLES)
     if not raw_dir.is_dir():
-        raise ParindexError(f"{raw_dir}: the raw folder does not exist (expected data/raw or --raw FOLDER)")
+        raise ParindexError(reason=because("run_no_raw_folder", "{folder}: the raw folder does not exist (expected "
+                                           "data/raw or --raw FOLDER)", folder=raw_dir))
     for folder, what in ((out_dir, "--out"), (processed_dir, "--processed")):
         if folder == raw_dir or folder.is_relative_to(raw_dir):
-            raise ParindexError(f"{what} {folder}: is inside the raw folder {raw_dir}, which is never written "
-                                "(expected a folder outside it, e.g. reports/ or data/processed/)")
+            raise ParindexError(reason=because("run_output_in_raw", "{option} {folder}: is inside the raw folder "
+                                               "{raw}, which is never written (expected a folder outside it, e.g. "
+                                               "reports/ or data/processed/)", option=what, folder=folder,
+                                               raw=raw_dir))
 
 
 def _folders(units: list[Unit], run_dir: Path, force: bool) -> dict[Unit, str]:
@@ -285,15 +296,16 @@ def _folders(units: list[Unit], run_dir: Path, force: bool) -> dict[Unit, str]:
     the run would write into holds files parindex did not write."""
     slugs = {(unit, lv): slugify(unit, lv) for unit, lv in units}
     if len(set(slugs.values())) != len(slugs):
-        raise ParindexError("two units would share a report folder: " + ", ".join(
-            u for u, _ in slugs if list(slugs.values()).count(slugs[(u, _)]) > 1))
+        raise ParindexError(reason=because("run_shared_folder", "two units would share a report folder: {units}",
+                                           units=", ".join(u for u, _ in slugs
+                                                           if list(slugs.values()).count(slugs[(u, _)]) > 1)))
     if not force:
         foreign = [p for p in (run_dir, *(run_dir / s for s in slugs.values()))
                    if p.is_dir() and any(p.iterdir()) and not (p / OWNER_MARK).exists()]
         if foreign:
-            raise ParindexError(f"{foreign[0]}: this folder was not written by parindex; its files are left "
-                                "alone (choose another --out, or add --force to write into it — its files are "
-                                "kept)")
+            raise ParindexError(reason=because("run_foreign_folder", "{folder}: this folder was not written by "
+                                               "parindex; its files are left alone (choose another --out, or add "
+                                               "--force to write into it — its files are kept)", folder=foreign[0]))
     return slugs
 
 
@@ -307,7 +319,8 @@ def choose_units(scores: pd.DataFrame, names: list[str] | None, level: str | Non
         For an unknown level, a name with no results, or a name found at two levels.
     """
     if level is not None and match_level(level) not in UNIT_LEVELS:
-        raise ParindexError(f'--level "{level}" is not a level of units (expected one of {", ".join(UNIT_LEVELS)})')
+        raise ParindexError(reason=because("run_unknown_level", '--level "{given}" is not a level of units '
+                                           "(expected one of {levels})", given=level, levels=", ".join(UNIT_LEVELS)))
     wanted = match_level(level)
     actual = scores[(scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)]
     if wanted:
@@ -315,16 +328,19 @@ def choose_units(scores: pd.DataFrame, names: list[str] | None, level: str | Non
     if not names:
         pairs = actual[["unit", "level"]].drop_duplicates().sort_values(["level", "unit"])
         if pairs.empty:
-            raise ParindexError(f"no unit{' of level ' + wanted if wanted else ''} has results in {raw_dir}")
+            raise ParindexError(reason=because("run_no_unit_of_level", "no unit of level {level} has results in "
+                                               "{folder}", level=wanted, folder=raw_dir) if wanted else
+                                because("run_no_unit", "no unit has results in {folder}", folder=raw_dir))
         return list(pairs.itertuples(index=False, name=None))
     chosen, problems = [], []
     for name in dict.fromkeys(names):
         try:
             chosen.append(resolve_unit(scores[scores["kind"] == "actual"], name, wanted))
         except ParindexError as exc:
-            problems.append(str(exc))
+            problems.append(exc.reason or str(exc))
     if problems:
-        raise ParindexError(f"in {raw_dir}: " + "; ".join(problems))
+        raise ParindexError(reason=because("run_units_not_found", "in {folder}: {problems}", folder=raw_dir,
+                                           problems="; ".join(map(str, problems)), left=problems))
     return list(dict.fromkeys(chosen))
 
 
@@ -352,11 +368,15 @@ def reportable(chosen: list[Unit], tables: Standardised, params: dict, year: int
                                          target=float(params.get("target", DEFAULTS["target"])), tasks=tables.tasks)
         except ParindexError as exc:
             if named:
-                raise ParindexError(f"{unit} ({level}) cannot be reported: {exc}") from None
+                raise ParindexError(reason=because("run_unit_cannot_be_reported", "{unit} ({level_code}) cannot be "
+                                                   "reported: {why}", unit=unit, level_code=level, level=level,
+                                                   why=exc.reason or str(exc))) from None
             skipped.append((unit, level, exc.reason or str(exc)))
             continue
         ok[(unit, level)] = index
     if not ok:
-        reasons = "; ".join(f"{u}: {why}" for u, _, why in skipped[:3])
-        raise ParindexError(f"no unit can be reported for {year} {period} ({reasons})")
+        reasons = [because("run_unit_why", "{unit}: {why}", unit=u, why=why) for u, _, why in skipped[:3]]
+        raise ParindexError(reason=because("run_nothing_reportable", "no unit can be reported for {year} {period} "
+                                           "({reasons})", year=year, period=period, point=(year, period),
+                                           reasons="; ".join(map(str, reasons)), left=reasons))
     return ok, skipped

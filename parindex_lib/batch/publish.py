@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from parindex_lib.errors import ParindexError, Reason, os_reason
+from parindex_lib.errors import ParindexError, Reason, because, os_reason
 from parindex_lib.present.pages import GROUP_PAGES, PAGES
 
 OWNER_MARK = ".parindex-owned"
@@ -40,8 +40,9 @@ class ReportsLock:
             fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self.fh.close()
-            raise ParindexError(f"{self.path.parent}: another parindex run is writing these reports; wait for it "
-                                "to finish, or choose another --out") from None
+            raise ParindexError(reason=because("run_reports_locked", "{folder}: another parindex run is writing "
+                                               "these reports; wait for it to finish, or choose another --out",
+                                               folder=self.path.parent)) from None
         return self
 
     def __exit__(self, *exc) -> None:
