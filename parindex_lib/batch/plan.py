@@ -320,7 +320,9 @@ def choose_units(scores: pd.DataFrame, names: list[str] | None, level: str | Non
     """
     if level is not None and match_level(level) not in UNIT_LEVELS:
         raise ParindexError(reason=because("run_unknown_level", '--level "{given}" is not a level of units '
-                                           "(expected one of {levels})", given=level, levels=", ".join(UNIT_LEVELS)))
+                                           "(expected one of {levels})", given=level, levels=", ".join(UNIT_LEVELS),
+                                           left=[because("run_level_name", "{code}", code=lv, level=lv)
+                                                 for lv in UNIT_LEVELS]))
     wanted = match_level(level)
     actual = scores[(scores["kind"] == "actual") & scores["level"].isin(UNIT_LEVELS)]
     if wanted:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from parindex_lib.analyses import peers
 from parindex_lib.config import RAW_DIR, SCORES_CSV, TASKS_CSV
-from parindex_lib.errors import MethodError, SchemeError
+from parindex_lib.errors import MethodError, SchemeError, because
 from parindex_lib.model import lineage as lineage_model
 from parindex_lib.model.criteria_scores import load_criteria_table
 from parindex_lib.model.index import resolve_basis, resolve_unit
@@ -346,6 +346,9 @@ def footer(ctx: GroupContext) -> HTML:
 def require_group(ctx: GroupContext) -> None:
     """Refuse a page for a group without any total (nothing to rank)."""
     if ctx.league.empty:
-        raise MethodError(f"no unit of {group_label(ctx.group.key, 'en')} has a total in {ctx.group.label}")
+        raise MethodError(reason=because("pg_group_without_total", "no unit of {group_en} has a total in {label}",
+                                         group_en=group_label(ctx.group.key, "en"), label=ctx.group.label,
+                                         group_vi=group_label(ctx.group.key, "vi"),
+                                         point=(ctx.group.year, ctx.group.period)))
 
 

@@ -22,12 +22,12 @@ from pathlib import Path
 import pandas as pd
 from babel.numbers import format_decimal
 
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, because, os_reason
 from parindex_lib.io import write_atomic
 from parindex_lib.model.components import TOTAL, codes
 from parindex_lib.model.index import BOUNDS, PARIndex, met, required_value
 from parindex_lib.model.schema import PERIODS, UNIT_LEVELS
-from parindex_lib.present.i18n import component_name, point_label, say, t
+from parindex_lib.present.i18n import component_name, point_label, say, say_error, t
 from parindex_lib.vn import LOCALES, fold, format_pct, format_points, parse_number, round_half_up
 
 #: Text a spreadsheet program would run as a formula when it opens the CSV: written with a leading ``'``
@@ -85,7 +85,8 @@ class Choices:
         """
         have = self.available(unit, level)
         if not have:
-            raise ParindexError(f'no actual results for unit "{unit}" at the {level} level')
+            raise ParindexError(reason=because("pg_no_results_at_level", 'no actual results for unit "{unit}" at the '
+                                               "{level_code} level", unit=unit, level_code=level, level=level))
         finals = [yp for yp in have if yp[1] == "FY"]
         return (finals or have)[0]
 
@@ -176,7 +177,13 @@ def load_unit(scores: pd.DataFrame, unit: str, level: str, year: int, period: st
 
 
 def reason_text(reason: object, lang: str) -> str:
-    """A reason (an error or its text) in ``lang``: the catalogue's words when the reason carries a code."""
+    """A reason (an error of the library, a file that cannot be read or written, or a cause) in ``lang``: the
+    catalogue's words when it carries a cause as data."""
+    if isinstance(reason, ParindexError):
+        return say_error(reason, lang).rstrip(".")
+    if isinstance(reason, OSError):
+        reason = because("pg_os_error", "{file}: {why}", file=reason.filename, why=os_reason(reason)) \
+            if reason.filename else os_reason(reason)
     return str(say(getattr(reason, "reason", None) or reason, lang)).rstrip(".")
 
 
@@ -367,7 +374,8 @@ def write_scenarios(path: str | Path, scenarios: list[SavedScenario]) -> tuple[P
     try:
         return write_atomic(path, buffer.getvalue()), len(merged)
     except OSError as exc:
-        raise ParindexError(f"{path}: cannot write the scenarios ({exc.strerror or exc})") from None
+        raise ParindexError(reason=because("pg_cannot_write_scenarios", "{file}: cannot write the scenarios ({error})",
+                                           file=path, error=exc.strerror or exc, why=os_reason(exc))) from None
 
 
 def read_scenarios(path: str | Path) -> list[SavedScenario]:
@@ -383,7 +391,8 @@ def read_scenarios(path: str | Path) -> list[SavedScenario]:
         reader = csv.DictReader(fh)
         missing = [c for c in SCENARIO_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ParindexError(f"{path}: not a scenarios file (it lacks the column(s) {', '.join(missing)})")
+            raise ParindexError(reason=because("pg_not_scenarios", "{file}: not a scenarios file (it lacks the "
+                                               "column(s) {columns})", file=path, columns=", ".join(missing)))
         components = [c for c in reader.fieldnames if c not in SCENARIO_COLUMNS]
         out = []
         for number, row in enumerate(reader, start=2):
@@ -394,7 +403,8 @@ def read_scenarios(path: str | Path) -> list[SavedScenario]:
                     text["period"], float(text["target"]), text["bound"], text["cost_model"], float(text["total"]),
                     text["met"] == "True", {c: float(text[c]) for c in components if text.get(c) not in (None, "")}))
             except (TypeError, ValueError) as exc:
-                raise ParindexError(f"{path}, row {number}: cannot be read as a scenario ({exc})") from None
+                raise ParindexError(reason=because("pg_bad_scenario_row", "{file}, row {row}: cannot be read as a "
+                                                   "scenario ({error})", file=path, row=number, error=exc)) from None
     return out
 
 
