@@ -200,3 +200,15 @@ def test_the_explorer_says_a_refused_scenario_in_vietnamese(shipped, tmp_path, e
     for text in (said, reason_text(caught.value, "vi")):
         names = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", f"{tmp_path} {' '.join(SCENARIO_COLUMNS)}")}
         assert english_in(text, english, names) == set(), text  # the file's columns as they are written
+
+
+def test_a_run_refused_says_it_in_the_language_its_parameters_ask_for(tmp_path, capsys):
+    params = tmp_path / "2024-FY.yaml"
+    params.write_text("lang: en\ntarget: 0\n", encoding="utf-8")
+    argv = ["run", "--params", str(params), "--out", str(tmp_path / "r"), "--processed", str(tmp_path / "p")]
+    code, _, err = run_cli(argv, capsys)
+    assert code == 2 and err.strip() == \
+        f"parindex: error: {params}: target = 0.0 is not a percentage in (0, 100] (expected e.g. 80)"
+    code, _, err = run_cli([*argv, "--lang", "vi"], capsys)  # the command line has the last word
+    assert code == 2 and err.strip() == f"parindex: lỗi: {params}: mục tiêu (target) = 0 không phải là tỷ lệ phần " \
+                                        "trăm trong khoảng (0, 100] (cần ví dụ 80)"

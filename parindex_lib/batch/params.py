@@ -25,7 +25,7 @@ import yaml
 from parindex_lib.errors import ParindexError, Reason, because, os_reason
 from parindex_lib.model.schema import PERIODS
 from parindex_lib.model.schemes import Scheme, load_scheme
-from parindex_lib.present.i18n import check_lang
+from parindex_lib.present.i18n import LANGS
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,9 @@ def check_values(params: dict, origin: str | Reason) -> Scheme | None:
 
     Returns the scheme asked for, loaded and checked once for the whole run (None: each unit's own).
     """
-    if "lang" in params:
-        check_lang(params["lang"])
+    if "lang" in params and params["lang"] not in LANGS:
+        raise ParindexError(reason=because("run_unknown_lang", 'language "{lang}" is not supported (expected one of '
+                                           "{langs})", lang=params["lang"], langs=", ".join(LANGS)))
     if "period" in params and params["period"] not in PERIODS:
         raise ParindexError(reason=because("run_unknown_period", '{origin}: period "{period}" is not one of '
                                            "{periods}", origin=origin, period=params["period"],

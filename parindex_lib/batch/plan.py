@@ -38,6 +38,7 @@ from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.index_store import INDICES_FILE, IndexKey
 from parindex_lib.model.schema import UNIT_LEVELS
 from parindex_lib.model.schemes import Scheme, check_level
+from parindex_lib.present.i18n import LANGS
 from parindex_lib.present.pages import GROUP_PAGES, PAGES
 from parindex_lib.present.peer_groups import page_groups
 from parindex_lib.readers.raw_folder import check_not_reading, raw_files
@@ -211,6 +212,9 @@ def make_plan(params_file: Path | None = None, units: list[str] | None = None, o
     file_units = spec.pop("units", None)
     level = level or spec.pop("level", None)
     spec.pop("level", None)
+    asked = (overrides or {}).get("lang", spec.get("lang"))
+    if asked in LANGS:  # the run's refusals are said in the language it asks for
+        speak(asked)
     origin = str(params_file) if params_file else FROM_PARAMETERS
     params = coerce_parameters(spec, origin) | coerce_parameters(overrides or {}, FROM_COMMAND_LINE)
     scheme = check_values(params, origin)
