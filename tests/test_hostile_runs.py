@@ -101,7 +101,7 @@ def test_a_run_stopped_by_a_signal_leaves_the_earlier_reports(earlier, tmp_path,
     tables = digests(processed)
     code, _, err = run_cli(["run", "--raw", str(raw), "--out", str(out), "--processed", str(processed),
                             "--year", "2024"], capsys)
-    assert code == 2 and "another parindex run is writing these reports" in first_line(err)
+    assert code == 2 and "một lượt chạy parindex khác đang ghi các báo cáo này" in first_line(err)  # in vi
     assert digests(processed) == tables  # not even the standardised tables the first run's pages read
     os.killpg(proc.pid, signum) if to_group else os.kill(proc.pid, signum)
     _, err = proc.communicate(timeout=60)
