@@ -266,7 +266,7 @@ def test_a_name_at_two_levels_is_an_ambiguity_that_level_answers(two_lai_chau, t
                  scores_csv, "--lang", "en"]) == 2
     assert "this needs the components" in capsys.readouterr().err
     assert main(["run", "--raw", str(two_lai_chau), "--unit", "Lai Châu", "--out", str(tmp_path / "r"),
-                 "--processed", str(tmp_path / "p2"), "--year", "2023"]) == 2
+                 "--processed", str(tmp_path / "p2"), "--year", "2023", "--lang", "en"]) == 2
     assert "ambiguous" in capsys.readouterr().err
     assert main(["run", "--raw", str(two_lai_chau), "--level", "moon", "--out", str(tmp_path / "r"),
                  "--processed", str(tmp_path / "p2"), "--year", "2023"]) == 2
