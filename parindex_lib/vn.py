@@ -1,7 +1,8 @@
 """Vietnamese text and numbers: NFC normalisation, diacritic-free keys, parsing and formatting.
 
-Parsing is strict: a value either reads exactly as written or raises ``ValueError`` with the reason;
-the readers turn that into a located :class:`~parindex_lib.errors.Problem`. Formatting uses Babel,
+Parsing is strict: a value either reads exactly as written or raises
+:class:`~parindex_lib.errors.BadValue` (a ``ValueError``) with its cause as data; the readers turn that into a
+located :class:`~parindex_lib.errors.Problem`, said in the command's language. Formatting uses Babel,
 so ``76.17`` shows as ``76,17%`` in Vietnamese and ``76.17%`` in English.
 """
 
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
+
+from parindex_lib.errors import BadValue, because
 
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
@@ -75,9 +78,16 @@ _AT_LEAST_TAIL = {"tro len", "or more", "or above"}
 _MARK = re.compile(r"[*†‡§#'\"^°¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\s*(?:[0-9]{1,2}|\*+)\s*\)|\[\s*[0-9*]{1,2}\s*\]")
 _SPACES = "\u00a0\u202f\u2007\u2009"
 
-SPACE_INSIDE = "has a space inside the number (expected e.g. 70,52: is a digit missing, or one too many?)"
-TWO_MARKS = ("has both \".\" and \",\" in it, as a thousands separator would: it is not a percentage or a number "
-             "of points as written, which never need one (expected one decimal mark, e.g. 70,52)")
+SPACE_INSIDE = because("read_space_inside", "has a space inside the number (expected e.g. 70,52: is a digit "
+                       "missing, or one too many?)")
+TWO_MARKS = because("read_two_marks", "has both \".\" and \",\" in it, as a thousands separator would: it is not a "
+                    "percentage or a number of points as written, which never need one (expected one decimal mark, "
+                    "e.g. 70,52)")
+#: Causes a number's parser gives that say more than "not a percentage" or "not points": kept by their callers.
+NUMBER_FAULTS = (SPACE_INSIDE, TWO_MARKS)
+NOT_POINTS = because("read_not_points", "is not points (expected e.g. 67,41/97,5 điểm)")
+PERCENT_EMPTY = because("read_percent_empty", "is empty (expected a percentage such as 70,52%)")
+POINTS_NEGATIVE = because("read_points_negative", "is negative (expected points from 0 to the maximum)")
 
 
 def parse_number(text: str) -> tuple[float, int]:
@@ -99,12 +109,12 @@ def parse_number(text: str) -> tuple[float, int]:
     for space in _SPACES:
         s = s.replace(space, " ")
     if re.search(r"[0-9.,]\s+[0-9]|[0-9]\s+[.,]", s):
-        raise ValueError(SPACE_INSIDE)
+        raise BadValue(SPACE_INSIDE)
     s = re.sub(r"\s+", "", s)
     if "." in s and "," in s and re.fullmatch(r"[+-]?[0-9.,]+", s):
-        raise ValueError(TWO_MARKS)
+        raise BadValue(TWO_MARKS)
     if not re.fullmatch(_NUMBER, s):
-        raise ValueError("is not a number (expected e.g. 70,52)")
+        raise BadValue(because("read_not_a_number", "is not a number (expected e.g. 70,52)"))
     decimals = len(re.split(r"[.,]", s)[1]) if re.search(r"[.,]", s) else 0
     return float(s.replace(",", ".")), decimals
 
@@ -143,8 +153,8 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
 
     Raises
     ------
-    ValueError
-        With the reason, when the text is not a percentage in 0–100.
+    BadValue
+        A ``ValueError`` with its cause, when the text is not a percentage in 0–100.
 
     Examples
     --------
@@ -153,7 +163,7 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
     """
     raw = halfwidth(nfc(text))
     if not raw:
-        raise ValueError("is empty (expected a percentage such as 70,52%)")
+        raise BadValue(PERCENT_EMPTY)
     _refuse_marks(raw)
     bound = "="
     s = raw
@@ -171,32 +181,34 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
                     not words and tail in _AT_LEAST_TAIL:
                 bound = ">="
             else:
-                raise ValueError("is not a percentage or a target such as \"Trên 75%\" or \"từ 80% trở lên\"")
+                raise BadValue(because("read_not_a_percent_or_target",
+                                       "is not a percentage or a target such as \"Trên 75%\" or \"từ 80% trở lên\""))
             s = m.group("num")
     if bound != "=" and not allow_bound:
-        raise ValueError("has a bound, but an actual result must be a single value (e.g. 70,52%)")
+        raise BadValue(because("read_bound_on_a_result",
+                               "has a bound, but an actual result must be a single value (e.g. 70,52%)"))
     s = re.sub(r"\s*(%|phan tram|phần trăm|điểm %)\s*$", "", s.strip(), flags=re.IGNORECASE)
     s = s.replace("%", "")
     try:
         value, decimals = parse_number(s)
-    except ValueError as exc:
-        if str(exc) in (SPACE_INSIDE, TWO_MARKS):
+    except BadValue as exc:
+        if exc.reason in NUMBER_FAULTS:
             raise
-        raise ValueError("is not a percentage (expected e.g. 70,52%)") from None
+        raise BadValue(because("read_not_a_percent", "is not a percentage (expected e.g. 70,52%)")) from None
     if not 0 <= value <= 100:
-        raise ValueError("is outside 0–100% (expected a percentage such as 70,52%)")
+        raise BadValue(because("read_outside_0_100", "is outside 0–100% (expected a percentage such as 70,52%)"))
     return Percent(value, bound, decimals)
 
 
 def _refuse_marks(raw: str) -> None:
     """A value in parentheses, or with a footnote mark beside it, is refused by what it is."""
     if re.fullmatch(r"\(\s*[+\-\u2212]?[0-9][0-9.,\s]*%?\s*\)", raw):
-        raise ValueError("is in parentheses (expected the value alone, e.g. 70,52%: parentheses mark a "
-                         "negative amount in accounts, and a result is never negative)")
+        raise BadValue(because("read_in_parentheses", "is in parentheses (expected the value alone, e.g. 70,52%: "
+                               "parentheses mark a negative amount in accounts, and a result is never negative)"))
     mark = value_mark(raw)
     if mark:
-        raise ValueError(f'has the mark "{mark}" beside the value (expected the value alone, e.g. 70,52%: '
-                         "a footnote belongs in the note column, Ghi chú)")
+        raise BadValue(because("read_mark_beside", 'has the mark "{mark}" beside the value (expected the value '
+                               "alone, e.g. 70,52%: a footnote belongs in the note column, Ghi chú)", mark=mark))
 
 
 @dataclass(frozen=True)
@@ -224,20 +236,22 @@ def parse_points(text: str) -> Points:
     s = re.sub(r"\s*(điểm|diem|points?|pts)\s*$", "", halfwidth(nfc(text)), flags=re.IGNORECASE)
     parts = s.split("/")
     if len(parts) != 2:
-        raise ValueError("is not points (expected e.g. 67,41/97,5 điểm)")
+        raise BadValue(NOT_POINTS)
     try:
         points, decimals = parse_number(parts[0])
         maximum, _ = parse_number(parts[1])
-    except ValueError as exc:
-        if str(exc) in (SPACE_INSIDE, TWO_MARKS):
+    except BadValue as exc:
+        if exc.reason in NUMBER_FAULTS:
             raise
-        raise ValueError("is not points (expected e.g. 67,41/97,5 điểm)") from None
+        raise BadValue(NOT_POINTS) from None
     if maximum <= 0:
-        raise ValueError("has a maximum of zero or less (expected e.g. 67,41/97,5 điểm)")
+        raise BadValue(because("read_maximum_not_positive",
+                               "has a maximum of zero or less (expected e.g. 67,41/97,5 điểm)"))
     if points < 0:
-        raise ValueError("is negative (expected points from 0 to the maximum)")
+        raise BadValue(POINTS_NEGATIVE)
     if points > maximum:
-        raise ValueError(f"is more than its maximum {parts[1].strip()} (expected points ≤ maximum)")
+        raise BadValue(because("read_points_over_maximum", "is more than its maximum {maximum} (expected points ≤ "
+                               "maximum)", maximum=parts[1].strip()))
     return Points(points, maximum, decimals)
 
 
@@ -257,14 +271,14 @@ def parse_rank(text: str) -> tuple[int, int | None]:
     """
     s = halfwidth(nfc(text))
     if re.search(r"[0-9]\s+[0-9]", s):
-        raise ValueError("has a space inside the number (expected e.g. 4 or 59/63)")
+        raise BadValue(because("read_rank_space_inside", "has a space inside the number (expected e.g. 4 or 59/63)"))
     s = s.replace(" ", "")
     m = re.fullmatch(r"([0-9]+)(?:/([0-9]+))?", s)
     if not m:
-        raise ValueError("is not a rank (expected e.g. 4 or 59/63)")
+        raise BadValue(because("read_not_a_rank", "is not a rank (expected e.g. 4 or 59/63)"))
     rank, of = int(m.group(1)), (int(m.group(2)) if m.group(2) else None)
     if rank < 1 or (of is not None and rank > of):
-        raise ValueError("is not a valid rank (expected 1 ≤ rank ≤ number ranked)")
+        raise BadValue(because("read_rank_out_of_range", "is not a valid rank (expected 1 ≤ rank ≤ number ranked)"))
     return rank, of
 
 

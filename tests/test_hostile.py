@@ -231,7 +231,7 @@ def test_bad_manifests(tmp_path, capsys, name, text, fragment):
     shutil.copy(PLAN_TSV, raw / "plan.tsv")
     (raw / "manifest.yaml").write_text(text, encoding="utf-8")
     before = snapshot(raw)
-    code, _, err = run_cli(["standardise", str(raw), "--out", str(tmp_path / "o")], capsys)
+    code, _, err = run_cli(["standardise", str(raw), "--out", str(tmp_path / "o"), "--lang", "en"], capsys)
     assert code == 2 and fragment in err and "manifest.yaml" in err
     one_clear_line(err)
     assert snapshot(raw) == before
@@ -267,7 +267,7 @@ def test_standardise_bad_arguments(tmp_path, capsys, name, args, fragment):
     (tmp_path / "empty").mkdir()
     (tmp_path / "a_file").write_text("do not touch", encoding="utf-8")
     before = snapshot(raw) | snapshot(tmp_path / "a_file")
-    argv = ["standardise"] + [a.format(tmp=tmp_path, raw=raw) for a in args]
+    argv = ["standardise", "--lang", "en"] + [a.format(tmp=tmp_path, raw=raw) for a in args]
     code, _, err = run_cli(argv, capsys)
     assert code == 2 and fragment in err, err
     one_clear_line(err)

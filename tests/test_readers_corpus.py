@@ -104,7 +104,7 @@ def test_unclosed_quote_is_refused_not_swallowed(tmp_path):
     path = tmp_path / "quote.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = read_file(path).problems
-    assert problems and "closing quote" in problems[0].expected and problems[0].row == 4
+    assert problems and "closing quote" in str(problems[0].expected) and problems[0].row == 4
 
 
 def test_extra_cells_beyond_the_header_are_an_error(tmp_path):
@@ -112,7 +112,7 @@ def test_extra_cells_beyond_the_header_are_an_error(tmp_path):
     rows[4] = [*rows[4], "", "lạc"]
     problems = read_file(write_csv(tmp_path / "extra.csv", [HEADER, *rows])).problems
     assert len(problems) == 1
-    assert problems[0].row == 6 and problems[0].value == "lạc" and "beyond the header" in problems[0].expected
+    assert problems[0].row == 6 and problems[0].value == "lạc" and "beyond the header" in str(problems[0].expected)
 
 
 def test_vietnamese_headers_as_offices_write_them(tmp_path):
@@ -130,8 +130,8 @@ def test_vietnamese_headers_as_offices_write_them(tmp_path):
 def test_missing_columns_are_named_in_the_headers_language(tmp_path):
     vi = read_file(write_csv(tmp_path / "vi.csv", [["Đơn vị", "Năm", "Chỉ số thành phần"], ["Xã A", "2024", "C1"]]))
     en = read_file(write_csv(tmp_path / "en.csv", [["unit", "year", "component"], ["Xã A", "2024", "C1"]]))
-    assert "Cấp" in vi.problems[0].expected and "Giá trị" in vi.problems[0].expected
-    assert "level" in en.problems[0].expected and "value_pct" in en.problems[0].expected
+    assert "Cấp" in str(vi.problems[0].expected) and "Giá trị" in str(vi.problems[0].expected)
+    assert "level" in str(en.problems[0].expected) and "value_pct" in str(en.problems[0].expected)
 
 
 def test_repeated_faults_fold_into_one_line(tmp_path):
@@ -166,7 +166,7 @@ def test_fractions_are_caught_per_column_and_kind(tmp_path):
     rows += [["Xã A", "commune", "2025", "FY", c, "target", f"Trên 0,{70 + i}"] for i, c in enumerate(CODES)]
     problems = read_file(write_csv(tmp_path / "f.csv", [HEADER, *rows])).problems
     assert len(problems) == 1
-    assert problems[0].row == 11 and "fractions" in problems[0].expected and "target" in problems[0].expected
+    assert problems[0].row == 11 and "fractions" in str(problems[0].expected) and "target" in str(problems[0].expected)
 
 
 def test_analyst_can_use_wide_tables(tmp_path):
@@ -219,7 +219,7 @@ def test_excel_fractions_without_percent_format_are_refused(tmp_path):
     rows = [HEADER] + [["Xã A", "commune", 2024, "FY", c, "actual", 0.7 + i / 100] for i, c in enumerate(CODES)]
     _book({"Kết quả": rows}).save(tmp_path / "f.xlsx")
     problems = read_file(tmp_path / "f.xlsx").problems
-    assert len(problems) == 1 and problems[0].sheet == "Kết quả" and "fractions" in problems[0].expected
+    assert len(problems) == 1 and problems[0].sheet == "Kết quả" and "fractions" in str(problems[0].expected)
 
 
 def test_a_continuation_sheet_is_read_and_a_wider_one_is_refused(tmp_path):
@@ -236,7 +236,7 @@ def test_a_continuation_sheet_is_read_and_a_wider_one_is_refused(tmp_path):
     wider = [[*r, "x"] for r in rows[18:]]
     _book({"Trang 1": [HEADER, *rows[:18]], "Ghi chú": wider}).save(tmp_path / "w.xlsx")
     problems = read_file(tmp_path / "w.xlsx").problems
-    assert len(problems) == 1 and problems[0].sheet == "Ghi chú" and "continuation" in problems[0].expected
+    assert len(problems) == 1 and problems[0].sheet == "Ghi chú" and "continuation" in str(problems[0].expected)
 
 
 def test_blank_rows_in_a_sheet_lose_nothing(tmp_path):
@@ -331,7 +331,7 @@ def test_ceilings_with_blank_lines_are_read_to_the_end(tmp_path):
 def test_bad_ceilings(tmp_path, rows, row, fragment):
     with pytest.raises(InputError) as err:
         read_ceilings(write_csv(tmp_path / "c.csv", [["component", "ceiling"], *rows]))
-    assert err.value.problems[0].row == row and fragment in err.value.problems[0].expected
+    assert err.value.problems[0].row == row and fragment in str(err.value.problems[0].expected)
 
 
 def test_an_action_listed_twice_is_refused(tmp_path):
@@ -341,7 +341,7 @@ def test_an_action_listed_twice_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         read_actions(write_csv(tmp_path / "a.csv", [header, *rows], blank_after={0}))
     p = err.value.problems[0]
-    assert p.row == 5 and "repeats the action of row 3" in p.expected
+    assert p.row == 5 and "repeats the action of row 3" in str(p.expected)
 
 
 def test_actions_from_a_semicolon_csv_with_blank_lines(tmp_path):
@@ -363,13 +363,13 @@ def test_limits_refuse_quickly(tmp_path, monkeypatch):
     monkeypatch.setenv("PARINDEX_MAX_FILE_MB", "0.0005")
     start = time.perf_counter()
     p = read_file(tmp_path / "t.csv").problems[0]
-    assert "larger than the limit" in p.expected and "PARINDEX_MAX_FILE_MB" in p.expected
+    assert "larger than the limit" in str(p.expected) and "PARINDEX_MAX_FILE_MB" in str(p.expected)
     monkeypatch.setenv("PARINDEX_MAX_FILE_MB", "200")
     monkeypatch.setenv("PARINDEX_MAX_UNZIPPED_MB", "0.001")
-    assert "would expand" in read_file(tmp_path / "t.xlsx").problems[0].expected
+    assert "would expand" in str(read_file(tmp_path / "t.xlsx").problems[0].expected)
     monkeypatch.setenv("PARINDEX_MAX_UNZIPPED_MB", "100")
     monkeypatch.setenv("PARINDEX_MAX_ROWS", "10")
-    assert "more rows than the limit" in read_file(tmp_path / "t.csv").problems[0].expected
+    assert "more rows than the limit" in str(read_file(tmp_path / "t.csv").problems[0].expected)
     assert time.perf_counter() - start < 1.0
 
 

@@ -42,6 +42,7 @@ from parindex_lib.vn import fold, nfc
 
 #: What a file of scores should hold, in the causes that say a file holds nothing to read.
 SCORES_TABLE = because("what_scores_table", "a table of scores")
+IS_A_FOLDER = because("read_is_a_folder", "is a folder (expected a file)")
 TEXT_SUFFIXES = {".tsv", ".txt", ".csv"}
 SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".docx"}
 
@@ -94,13 +95,15 @@ def read_tables(path: str | Path, display_name: str | None = None, limits: Limit
     file = display_name or str(path)
     limits = limits or Limits.from_env()
     if not path.exists():
-        raise InputError(Problem(file, None, None, "", "does not exist (expected a score table file)"))
+        raise InputError(Problem(file, None, None, "", because("read_does_not_exist",
+                                                               "does not exist (expected a score table file)")))
     if path.is_dir():
-        raise InputError(Problem(file, None, None, "", "is a folder (expected a file)"))
+        raise InputError(Problem(file, None, None, "", IS_A_FOLDER))
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(Problem(file, None, None, suffix,
-                                 f"is not a supported file type (expected one of {', '.join(sorted(SUFFIXES))})"))
+        raise InputError(Problem(file, None, None, suffix, because(
+            "read_unsupported_type", "is not a supported file type (expected one of {types})",
+            types=", ".join(sorted(SUFFIXES)))))
     try:
         if path.stat().st_size == 0:
             raise InputError(Problem(file, None, None, "", because("empty_expected", "is empty (expected {what})",
@@ -112,9 +115,10 @@ def read_tables(path: str | Path, display_name: str | None = None, limits: Limit
             return docx_tables(path, file, limits)
         return text_tables(path, file, limits)
     except PermissionError:
-        raise InputError(Problem(file, None, None, "", "cannot be read (permission denied)")) from None
+        raise InputError(Problem(file, None, None, "", because("read_permission_denied",
+                                                               "cannot be read (permission denied)"))) from None
     except IsADirectoryError:
-        raise InputError(Problem(file, None, None, "", "is a folder (expected a file)")) from None
+        raise InputError(Problem(file, None, None, "", IS_A_FOLDER)) from None
 
 
 def is_illustrative(path: Path) -> bool:
@@ -215,8 +219,9 @@ def _read_blocks(tables: list[Table], context: dict, ledger: Ledger, result: Rea
 
 def no_rows(ledger: Ledger) -> Problem:
     """The problem of a file whose table has a header and not one row."""
-    return Problem(ledger.file, None, None, None, "holds a table header but no rows (expected at least one row "
-                                                  "of scores under the header)")
+    return Problem(ledger.file, None, None, None, because(
+        "read_header_without_rows", "holds a table header but no rows (expected at least one row of scores under the "
+        "header)"))
 
 
 def to_frame(frames: list[pd.DataFrame] | pd.DataFrame, reading: bool = False) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, because
 from parindex_lib.readers.table import Limits, Table, check_zip
 from parindex_lib.vn import nfc
 
@@ -26,8 +26,10 @@ def docx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
                 (rows.append((r, cells)) if cells else blank.append(r))
             tables.append(Table(file, rows, f"bảng {t}", blank))
     except Exception as exc:  # malformed XML or a missing part: unreadable, said once
-        raise InputError(Problem(file, None, None, "", f"is not a readable .docx document "
-                                                       f"({type(exc).__name__}: {str(exc)[:120]})")) from None
+        raise InputError(Problem(file, None, None, "", because(
+            "read_not_a_docx", "is not a readable .docx document ({error})",
+            error=f"{type(exc).__name__}: {str(exc)[:120]}"))) from None
     if not any(t.rows for t in tables):
-        raise InputError(Problem(file, None, None, "", "has no table (expected the score table of the plan)"))
+        raise InputError(Problem(file, None, None, "", because(
+            "read_no_table", "has no table (expected the score table of the plan)")))
     return tables

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from parindex_lib.errors import Problem, Reason
+from parindex_lib.errors import Problem, Reason, because
 from parindex_lib.model.components import match_component
 from parindex_lib.readers.table import Table
+from parindex_lib.readers.text import DELIMITER_NAMES
 from parindex_lib.vn import fold
 
 Row = tuple[int, list[str]]
@@ -248,23 +249,16 @@ def find_blocks(tables: list[Table], ledger: Ledger) -> tuple[list[Block], list[
                     "columns": current.header_width}, f'{_where(table)} has no header: read as a continuation of '
                     f'{_where(current.table)} ({current.header_width} columns)'))
             elif table.rows:
-                cont = f" or a continuation of {_where(current.table)} with at most {current.header_width} " \
-                       "columns" if current is not None else ""
-                problems.append(table.problem(table.rows[0][0], None, " | ".join(c for c in table.rows[0][1] if c)[:80],
-                                              "is not a recognised table header (expected "
-                                              "the plan's layout \"STT | Chỉ số thành phần | Năm 2023 | Mục tiêu "
-                                              "năm 2024 | Đơn vị thực hiện\", tidy columns such as "
-                                              f"{expected_columns(header_language(table.rows[0][1]))}{cont}"
-                                              + _delimiter_note(table) + ")"))
+                problems.append(_not_a_header(table, current))
                 ledger.errors |= {(table.sheet, r) for r, _ in table.rows}
             continue
         for number, cells in table.rows[: starts[0][0]]:
             if sum(1 for c in cells if c) <= 2:
                 ledger.skipped.append((table.sheet, number, "title above the table"))
             else:
-                problems.append(table.problem(number, None, " | ".join(c for c in cells if c)[:80],
-                                              "comes before the table's header (expected a title of at most "
-                                              "two cells, or the header row first)"))
+                problems.append(table.problem(number, None, " | ".join(c for c in cells if c)[:80], because(
+                    "read_before_header", "comes before the table's header (expected a title of at most two cells, "
+                    "or the header row first)")))
                 ledger.errors.add((table.sheet, number))
         for k, (i, n, kind) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else len(table.rows)
@@ -274,8 +268,21 @@ def find_blocks(tables: list[Table], ledger: Ledger) -> tuple[list[Block], list[
     return blocks, problems
 
 
-def _where(table: Table) -> str:
-    return f'sheet "{table.sheet}"' if table.sheet else "the table above"
+def _not_a_header(table: Table, current: Block | None) -> Problem:
+    """A sheet or table that starts with no header and cannot continue the previous one."""
+    cont = because("read_or_continuation", " or a continuation of {previous} with at most {columns} columns",
+                   previous=_where(current.table), columns=current.header_width) if current is not None else ""
+    cells = table.rows[0][1]
+    return table.problem(table.rows[0][0], None, " | ".join(c for c in cells if c)[:80], because(
+        "read_not_a_header", "is not a recognised table header (expected the plan's layout \"STT | Chỉ số thành phần "
+        "| Năm 2023 | Mục tiêu năm 2024 | Đơn vị thực hiện\", tidy columns such as {columns}{continuation}"
+        "{delimiter})", columns=expected_columns(header_language(cells)), continuation=cont,
+        delimiter=_delimiter_note(table)))
+
+
+def _where(table: Table) -> str | Reason:
+    return because("where_sheet", 'sheet "{sheet}"', sheet=table.sheet) if table.sheet else \
+        because("read_the_table_above", "the table above")
 
 
 def where(table: Table) -> str:
@@ -283,12 +290,22 @@ def where(table: Table) -> str:
     return f'{table.file}, sheet "{table.sheet}"' if table.sheet else table.file
 
 
-def _delimiter_note(table: Table) -> str:
+def _delimiter_note(table: Table) -> str | Reason:
     if table.delimiter is None:
         return ""
-    from parindex_lib.readers.text import DELIMITER_NAMES
+    return because("read_as_separated", "; read as {separator}-separated",
+                   separator=DELIMITER_NAMES[table.delimiter])
 
-    return f"; read as {DELIMITER_NAMES[table.delimiter]}-separated"
+
+def column_number(number: int) -> Reason:
+    """A column without a header, by its number (``column 7``)."""
+    return because("read_column_number", "column {number}", number=number)
+
+
+def beyond_header(header_width: int) -> Reason:
+    """The cause of a value in a row beyond its header's last column."""
+    return because("read_beyond_header", "lies beyond the header's last column {last} (expected no value there: add "
+                   "a header for it, or move it into its column)", last=header_width)
 
 
 def cell(cells: list[str], i: int | None) -> str:
@@ -300,9 +317,7 @@ def extra_cells(table: Table, number: int, cells: list[str], header_width: int) 
     """A located problem when a row has values beyond the header's last column (never ignored)."""
     if len(cells) > header_width and any(cells[header_width:]):
         j = next(k for k in range(header_width, len(cells)) if cells[k])
-        return table.problem(number, f"column {j + 1}", cells[j],
-                             f"lies beyond the header's last column {header_width} (expected no value there: "
-                             "add a header for it, or move it into its column)")
+        return table.problem(number, column_number(j + 1), cells[j], beyond_header(header_width))
     return None
 
 
@@ -340,18 +355,19 @@ def map_header(block: Block, context: dict) -> tuple[Columns, list[Problem]]:
         if i in wide:
             continue
         if col is None:
-            problems.append(table.problem(header_row, h or f"column {i + 1}", h,
-                                          f"is not a known column (expected: {expected_columns(lang)})"))
+            problems.append(table.problem(header_row, h or column_number(i + 1), h, because(
+                "read_unknown_column", "is not a known column (expected: {columns})", columns=expected_columns(lang))))
         elif col in index:
-            problems.append(table.problem(header_row, h, h, "repeats a column already given"))
+            problems.append(table.problem(header_row, h, h, because("read_repeated_column",
+                                                                    "repeats a column already given")))
         else:
             index[col] = i
     missing = _missing_fields(index, wide, context)
     if missing:
         names = {"vi": {c: spec[1] for c, spec in TIDY_COLUMNS.items()}, "en": {c: c for c in TIDY_COLUMNS}}[lang]
-        problems.append(table.problem(header_row, None, " | ".join(header),
-                                      f"lacks the column(s) {', '.join(names.get(m, m) for m in missing)} "
-                                      f"(expected: {expected_columns(lang)})"))
+        problems.append(table.problem(header_row, None, " | ".join(header), because(
+            "read_lacks_columns", "lacks the column(s) {missing} (expected: {columns})",
+            missing=", ".join(names.get(m, m) for m in missing), columns=expected_columns(lang))))
     return Columns(header, index, wide, lang), problems
 
 

@@ -14,12 +14,15 @@ from pathlib import Path
 import yaml
 
 from parindex_lib.config import PROJECT_ROOT
-from parindex_lib.errors import Problem
+from parindex_lib.errors import Problem, Reason, because
 from parindex_lib.model import schema
 from parindex_lib.model.components import match_level
 from parindex_lib.readers.criteria import manifest_problems as criteria_manifest_problems
 
 MANIFEST = "manifest.yaml"
+#: A manifest's entry as an example in its faults (YAML, as written in the file).
+ENTRY_EXAMPLE = "{unit: Tam Đường, level: district}"
+EXAMPLE = f"plan.tsv: {ENTRY_EXAMPLE}"
 
 
 def display(path: Path) -> str:
@@ -60,26 +63,29 @@ def read_manifest(folder: Path) -> Manifest:
         return Manifest({})
     name = display(path)
 
-    def unreadable(value: object, expected: str) -> Manifest:
+    def unreadable(value: object, expected: Reason) -> Manifest:
         return Manifest({}, (Problem(name, None, None, value, expected),), unreadable=True)
 
     data = path.read_bytes()
     try:
         spec = yaml.safe_load(data.decode("utf-8")) or {}
     except UnicodeDecodeError:
-        kind = "UTF-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200] else "another encoding"
-        return unreadable(None, f"is not UTF-8 text: it is saved in {kind} (expected a UTF-8 manifest: in the "
-                                "editor, save it with the UTF-8 encoding)")
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]
+        kind = "UTF-16" if utf16 else because("read_another_encoding", "another encoding")
+        return unreadable(None, because("read_manifest_not_utf8", "is not UTF-8 text: it is saved in {encoding} "
+                                        "(expected a UTF-8 manifest: in the editor, save it with the UTF-8 encoding)",
+                                        encoding=kind))
     except yaml.YAMLError as exc:
-        return unreadable(None, f"is not valid YAML ({' '.join(str(exc).split())})")
+        return unreadable(None, _not_yaml(exc))
     if not isinstance(spec, dict):
-        return unreadable(type(spec).__name__, "is not a mapping (expected \"files:\" followed by one entry per "
-                                               "file name, e.g. \"plan.tsv: {unit: Tam Đường, level: district}\")")
+        return unreadable(type(spec).__name__, because(
+            "read_manifest_not_a_mapping", 'is not a mapping (expected "files:" followed by one entry per file name, '
+            'e.g. "{example}")', example=EXAMPLE))
     files = spec.get("files", {})
     if not isinstance(files, dict):
-        return Manifest({}, (Problem(name, None, "files", type(files).__name__,
-                                     "is not a mapping of file name → unit, level (expected e.g. "
-                                     "\"plan.tsv: {unit: Tam Đường, level: district}\")"),), unreadable=True)
+        return Manifest({}, (Problem(name, None, "files", type(files).__name__, because(
+            "read_manifest_files_not_a_mapping", 'is not a mapping of file name → unit, level (expected e.g. '
+            '"{example}")', example=EXAMPLE)),), unreadable=True)
     problems, out, faulty = [], {}, set()
     for key, entry in files.items():
         found = _entry_problems(name, str(key), entry)
@@ -97,18 +103,29 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest(out, tuple(problems), faulty=frozenset(faulty))
 
 
+def _not_yaml(exc: yaml.YAMLError) -> Reason:
+    """Where YAML stops reading, by line and column (the parser's own words are English)."""
+    text = " ".join(str(exc).split())
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return because("read_manifest_not_yaml", "is not valid YAML ({error})", error=text)
+    return because("read_manifest_not_yaml_at", "is not valid YAML ({error})", error=text, line=mark.line + 1,
+                   column=mark.column + 1)
+
+
 def _entry_problems(name: str, key: str, entry: object) -> list[Problem]:
     where = f"files / {key}"
     if entry is not None and not isinstance(entry, dict):
-        return [Problem(name, None, where, entry, "is not a mapping: the entry is written as plain text (expected "
-                                                  f"e.g. \"{key}: {{unit: Tam Đường, level: district}}\")")]
+        return [Problem(name, None, where, entry, because(
+            "read_manifest_entry_as_text", 'is not a mapping: the entry is written as plain text (expected e.g. '
+            '"{file}: {example}")', file=key, example=ENTRY_EXAMPLE))]
     problems = []
     for field_name in ("unit", "level", "province"):
         if field_name in (entry or {}) and not isinstance(entry[field_name], str):
             problems.append(Problem(name, None, f"{where} / {field_name}", entry[field_name],
-                                    "is not text (expected a name)"))
+                                    because("read_manifest_not_text", "is not text (expected a name)")))
     level = (entry or {}).get("level")
     if isinstance(level, str) and match_level(level) is None:
-        problems.append(Problem(name, None, f"{where} / level", level,
-                                f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
+        problems.append(Problem(name, None, f"{where} / level", level, because(
+            "read_manifest_not_a_level", "is not a level (expected one of {levels})", levels=", ".join(schema.LEVELS))))
     return problems

@@ -12,9 +12,15 @@ import os
 from pathlib import Path
 
 from parindex_lib.config import RAW_DIR
-from parindex_lib.errors import InputError, Problem, Reason
+from parindex_lib.errors import InputError, Problem, Reason, because
 from parindex_lib.readers import SUFFIXES
 from parindex_lib.readers.manifest import display
+
+#: The output folders a command names when it refuses an input inside one (by their English words, or as causes).
+OUTPUT_FOLDERS = {reason.text: reason for reason in (
+    because("read_the_output_folder", "the output folder"),
+    because("read_the_reports_folder", "the reports folder"),
+    because("read_the_processed_folder", "the standardised tables' folder"))}
 
 
 def _is_input(path: Path) -> bool:
@@ -66,16 +72,19 @@ def _link_problem(path: Path) -> Problem | None:
     except OSError as exc:
         if not _is_input(path):
             return None
-        why = "leads back to itself" if exc.errno == errno.ELOOP else "points to nothing"
-        return Problem(_link_name(path), None, None, target, f"is a link that {why} (expected a table file: copy "
-                                                           "the file into the raw folder, or mend the link)")
+        why = because("read_link_loops", "leads back to itself") if exc.errno == errno.ELOOP else \
+            because("read_link_dangles", "points to nothing")
+        return Problem(_link_name(path), None, None, target, because(
+            "read_link_unreadable", "is a link that {why} (expected a table file: copy the file into the raw folder, "
+            "or mend the link)", why=why))
     if resolved is None:
-        return Problem(_link_name(path), None, None, target, "is a link that leads back to itself (expected a table "
-                                                           "file: copy the file into the raw folder)")
+        return Problem(_link_name(path), None, None, target, because(
+            "read_link_loop", "is a link that leads back to itself (expected a table file: copy the file into the "
+            "raw folder)"))
     if resolved.is_dir() and any(_is_input(p) for p in resolved.rglob("*") if p.is_file()):
-        return Problem(_link_name(path), None, None, target, "is a link to a folder of tables, which is not read "
-                                                           "(expected the tables themselves: copy the folder into "
-                                                           "the raw folder, or link each file)")
+        return Problem(_link_name(path), None, None, target, because(
+            "read_link_to_folder", "is a link to a folder of tables, which is not read (expected the tables "
+            "themselves: copy the folder into the raw folder, or link each file)"))
     return None
 
 
@@ -93,8 +102,11 @@ def raw_links(files: list[Path] | tuple[Path, ...], raw_dir: str | Path = RAW_DI
     return notes
 
 
-def check_not_reading(files: list[Path] | tuple[Path, ...], outputs: dict[str, Path]) -> None:
+def check_not_reading(files: list[Path] | tuple[Path, ...], outputs: dict[str | Reason, Path]) -> None:
     """Refuse an input that is (or links to) a file of an output folder: the command would read what it writes.
+
+    ``outputs`` names each output folder by what it is (a cause, or the English words of one of
+    :data:`OUTPUT_FOLDERS`).
 
     Raises
     ------
@@ -106,9 +118,10 @@ def check_not_reading(files: list[Path] | tuple[Path, ...], outputs: dict[str, P
         where = path.resolve()
         for what, folder in outputs.items():
             if where.is_relative_to(Path(folder).resolve()):
-                problems.append(Problem(_link_name(path), None, None, str(where), f"is in {what} {folder}, which "
-                                        "this command writes (expected an input outside it: it would read its own "
-                                        "output)"))
+                problems.append(Problem(_link_name(path), None, None, str(where), because(
+                    "read_input_in_output", "is in {what} {folder}, which this command writes (expected an input "
+                    "outside it: it would read its own output)", what=OUTPUT_FOLDERS.get(what, what),
+                    folder=str(folder))))
                 break
     if problems:
         raise InputError(problems)

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parindex_lib.errors import InputError, Problem, Reason
+from parindex_lib.errors import InputError, Problem, Reason, because
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Table:
     delimiter: str | None = None
     notes: list[Reason | str] = field(default_factory=list)
 
-    def problem(self, row: int | None, column: str | None, value: object, expected: str) -> Problem:
+    def problem(self, row: int | None, column: str | Reason | None, value: object, expected: Reason | str) -> Problem:
         return Problem(self.file, row, column, value, expected, self.sheet)
 
     def source(self, row: int) -> str:
@@ -72,9 +72,9 @@ def check_size(path: Path, file: str, limits: Limits) -> None:
     """Refuse a file larger than the limit, before reading it."""
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise InputError(Problem(file, None, None, _mb(size),
-                                 f"is larger than the limit of {_mb(limits.max_bytes)} (expected a score table; "
-                                 "raise PARINDEX_MAX_FILE_MB to read it anyway)"))
+        raise InputError(Problem(file, None, None, _mb(size), because(
+            "read_file_too_large", "is larger than the limit of {limit:.1f} MB (expected a score table; raise "
+            "PARINDEX_MAX_FILE_MB to read it anyway)", limit=limits.max_bytes / 2**20)))
 
 
 def check_zip(path: Path, file: str, limits: Limits, kind: str) -> None:
@@ -83,16 +83,18 @@ def check_zip(path: Path, file: str, limits: Limits, kind: str) -> None:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(Problem(file, None, None, "", f"is not a readable {kind} file ({exc})")) from None
+        raise InputError(Problem(file, None, None, "", because(
+            "read_not_a_zip", "is not a readable {kind} file ({error})", kind=kind, error=str(exc)))) from None
     if expanded > limits.max_unzipped:
-        raise InputError(Problem(file, None, None, _mb(expanded),
-                                 f"would expand to more than the limit of {_mb(limits.max_unzipped)} "
-                                 f"(expected a {kind} score table; raise PARINDEX_MAX_UNZIPPED_MB to read it anyway)"))
+        raise InputError(Problem(file, None, None, _mb(expanded), because(
+            "read_would_expand", "would expand to more than the limit of {limit:.1f} MB (expected a {kind} score "
+            "table; raise PARINDEX_MAX_UNZIPPED_MB to read it anyway)", limit=limits.max_unzipped / 2**20,
+            kind=kind)))
 
 
 def check_rows(count: int, file: str, limits: Limits, sheet: str | None = None) -> None:
     """Refuse a table with more rows than the limit."""
     if count > limits.max_rows:
-        raise InputError(Problem(file, None, None, f"{count}+ rows",
-                                 f"has more rows than the limit of {limits.max_rows} "
-                                 "(raise PARINDEX_MAX_ROWS to read it anyway)", sheet))
+        raise InputError(Problem(file, None, None, f"{count}+ rows", because(
+            "read_too_many_rows", "has more rows than the limit of {limit} (raise PARINDEX_MAX_ROWS to read it "
+            "anyway)", limit=limits.max_rows), sheet))

@@ -13,13 +13,15 @@ import io
 from itertools import islice
 from pathlib import Path
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, because
 from parindex_lib.readers.table import Limits, Table, check_rows
 from parindex_lib.vn import nfc
 
 DELIMITERS = ("\t", ";", ",")
 DELIMITER_NAMES = {"\t": "TAB", ";": '";"', ",": '","'}
 _SNIFF_LINES = 200
+#: What an empty file should have held.
+EMPTY = because("empty_expected", "is empty (expected {what})", what=because("what_scores_table", "a table of scores"))
 #: A record longer than this is an unclosed quote, not a wrapped cell (which would swallow the rows after it).
 MAX_RECORD_LINES = 30
 
@@ -32,15 +34,15 @@ def decode(data: bytes, file: str) -> str:
         try:
             return data.decode("utf-16")  # Excel's "Unicode text" export
         except UnicodeDecodeError:
-            raise InputError(Problem(file, None, None, "", "is not valid UTF-16 text")) from None
+            raise InputError(Problem(file, None, None, "", because("read_not_utf16", "is not valid UTF-16 text"))) \
+                from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(Problem(
-            file, line, None, data[exc.start: exc.start + 4].hex(" "),
-            "is not UTF-8 text (expected a UTF-8 file: in Excel, save as \"CSV UTF-8\"; "
-            "in a text editor, choose the UTF-8 encoding)")) from None
+        raise InputError(Problem(file, line, None, data[exc.start: exc.start + 4].hex(" "), because(
+            "read_not_utf8", "is not UTF-8 text (expected a UTF-8 file: in Excel, save as \"CSV UTF-8\"; in a text "
+            "editor, choose the UTF-8 encoding)"))) from None
 
 
 def sniff_delimiter(text: str, suffix: str) -> str:
@@ -95,7 +97,7 @@ def text_tables(path: Path, file: str, limits: Limits) -> list[Table]:
         with open(path, encoding=encoding, newline="") as fh:  # read-only, never written
             sample = "".join(islice(fh, _SNIFF_LINES))
             if not sample.strip() and not fh.read().strip():
-                raise InputError(Problem(file, None, None, "", "is empty (expected a table of scores)"))
+                raise InputError(Problem(file, None, None, "", EMPTY))
         delimiter = sniff_delimiter(sample, path.suffix.lower())
         with open(path, encoding=encoding, newline="") as fh:
             return [_read_records(csv.reader(fh, delimiter=delimiter, strict=True), file, delimiter, limits)]
@@ -112,9 +114,9 @@ def _read_records(reader, file: str, delimiter: str, limits: Limits) -> Table:
         got = cache.get(cell)
         if got is None:
             if "\x00" in cell:
-                raise InputError(Problem(file, start, None, cell.replace("\x00", "\\0")[:40],
-                                         "contains NUL bytes (expected text: is this a binary file, or UTF-16 "
-                                         "saved without its byte-order mark?)"))
+                raise InputError(Problem(file, start, None, cell.replace("\x00", "\\0")[:40], because(
+                    "read_nul_bytes", "contains NUL bytes (expected text: is this a binary file, or UTF-16 saved "
+                    "without its byte-order mark?)")))
             got = cache[cell] = nfc(cell) if cell else ""
         return got
 
@@ -125,9 +127,9 @@ def _read_records(reader, file: str, delimiter: str, limits: Limits) -> Table:
         for record in reader:
             span = reader.line_num - start + 1
             if span > MAX_RECORD_LINES:
-                raise InputError(Problem(
-                    file, start, None, record[-1][:40] if record else "",
-                    f"opens a quoted cell that runs over {span} lines (expected its closing quote \")"))
+                raise InputError(Problem(file, start, None, record[-1][:40] if record else "", because(
+                    "read_quote_runs_over", "opens a quoted cell that runs over {lines} lines (expected its closing "
+                    "quote \")", lines=span)))
             cells = [clean(c) for c in record]
             if any(cells):
                 rows.append((start, cells))
@@ -137,9 +139,9 @@ def _read_records(reader, file: str, delimiter: str, limits: Limits) -> Table:
                 blank.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        why = ("opens a quoted cell that is never closed (expected its closing quote \")"
-               if "end of data" in str(exc) else
-               f"is not a valid {DELIMITER_NAMES[delimiter]}-separated row ({exc}; a cell that starts with a "
-               "quote must end with one)")
+        why = because("read_quote_never_closed", "opens a quoted cell that is never closed (expected its closing "
+                      "quote \")") if "end of data" in str(exc) else \
+            because("read_bad_row", "is not a valid {separator}-separated row ({error}; a cell that starts with a "
+                    "quote must end with one)", separator=DELIMITER_NAMES[delimiter], error=str(exc))
         raise InputError(Problem(file, start, None, "", why)) from None
     return Table(file, rows, None, blank, delimiter)

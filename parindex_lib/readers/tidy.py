@@ -20,20 +20,33 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import Problem, Reason
+from parindex_lib.errors import BadValue, Problem, Reason, because
 from parindex_lib.model import schema
 from parindex_lib.model.components import component_of, match_bound, match_kind, match_level, match_period
-from parindex_lib.readers.layout import TIDY_HEADERS, Block, Columns, Ledger, map_header, where
+from parindex_lib.readers.layout import (
+    TIDY_HEADERS,
+    Block,
+    Columns,
+    Ledger,
+    beyond_header,
+    column_number,
+    map_header,
+    where,
+)
 from parindex_lib.readers.tidy_frame import assemble
 from parindex_lib.readers.tidy_points import BARE, long_values, shown, value_beside_points
 from parindex_lib.readers.values import FractionCheck, Parsed, parse_bare_points, parse_value
-from parindex_lib.vn import fold, parse_rank
+from parindex_lib.vn import PERCENT_EMPTY, fold, parse_rank
 
 _YES = {"true", "1", "yes", "co", "x"}
-LEVEL_EXPECTED = ("is not a level (expected province/tỉnh, department/sở, district/huyện, commune/xã, national "
-                  "or region)")
-PERIOD_EXPECTED = "is not a period (expected FY/Cả năm, Q1…Q4 or Quý 1…Quý 4)"
-KIND_EXPECTED = "is not a kind (expected actual/thực tế or target/mục tiêu)"
+LEVEL_EXPECTED = because("read_not_a_level", "is not a level (expected province/tỉnh, department/sở, district/huyện, "
+                         "commune/xã, national or region)")
+PERIOD_EXPECTED = because("read_not_a_period", "is not a period (expected FY/Cả năm, Q1…Q4 or Quý 1…Quý 4)")
+KIND_EXPECTED = because("read_not_a_kind", "is not a kind (expected actual/thực tế or target/mục tiêu)")
+BOUND_EXPECTED = because("read_not_a_bound", "is not a bound (expected =, > or >=, or bằng/trên/trở lên)")
+BOUND_ON_ACTUAL = because("read_bound_on_actual", "is a bound on an actual result (expected =)")
+UNIT_EMPTY = because("read_unit_empty", "is empty (expected the unit's name)")
+NO_VALUE = because("read_no_component_value", "has no value in any component column (expected at least one value)")
 
 
 # -- parsers of one cell ------------------------------------------------------------------------------------
@@ -41,22 +54,23 @@ KIND_EXPECTED = "is not a kind (expected actual/thực tế or target/mục tiê
 def _year(text: str) -> int:
     m = re.fullmatch(r"(?:nam\s*)?(\d{4})", fold(text))
     if not m:
-        raise ValueError("is not a year (expected e.g. 2024)" if text else "is empty (expected a year, e.g. 2024)")
+        raise BadValue(because("read_not_a_year", "is not a year (expected e.g. 2024)") if text else
+                       because("read_year_empty", "is empty (expected a year, e.g. 2024)"))
     return int(m.group(1))
 
 
-def _word(match, expected: str):
+def _word(match, expected: Reason):
     def parse(text: str) -> str:
         found = match(text)
         if found is None:
-            raise ValueError(expected)
+            raise BadValue(expected)
         return found
     return parse
 
 
 def _component(text: str) -> str:
     if not text:
-        raise ValueError("is empty (expected a component name or code)")
+        raise BadValue(because("read_component_empty", "is empty (expected a component name or code)"))
     return component_of(text)
 
 
@@ -68,7 +82,8 @@ def _rank_of(text: str) -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"\d+", text):
-        raise ValueError("is not a whole number (expected how many units were ranked, e.g. 63)")
+        raise BadValue(because("read_rank_of_not_whole",
+                               "is not a whole number (expected how many units were ranked, e.g. 63)"))
     return int(text)
 
 
@@ -76,7 +91,7 @@ def _value(text: str, kind: str) -> dict:
     if text.startswith(BARE):
         return parse_bare_points(text[1:])
     if not text:
-        raise ValueError("is empty (expected a percentage such as 70,52%)")
+        raise BadValue(PERCENT_EMPTY)
     return parse_value(text, kind)
 
 
@@ -98,7 +113,7 @@ class Sheet:
     def keys(self, ks) -> set[tuple[str | None, int]]:
         return {self.key(int(k)) for k in ks}
 
-    def problem(self, k: int, column: str, value: object, expected: str) -> Problem:
+    def problem(self, k: int, column: str | Reason, value: object, expected: Reason | str) -> Problem:
         return self.tables[self.table_of[k]].problem(int(self.numbers[k]), column, value, expected)
 
     def column(self, i: int | None) -> pd.Series:
@@ -173,9 +188,7 @@ class _Rows:
         for k, (_, cells) in enumerate(self.sheet.rows):
             if len(cells) > header_width and any(cells[header_width:]):
                 j = next(m for m in range(header_width, len(cells)) if cells[m])
-                self.problems.append(self.sheet.problem(
-                    k, f"column {j + 1}", cells[j], f"lies beyond the header's last column {header_width} (expected "
-                    "no value there: add a header for it, or move it into its column)"))
+                self.problems.append(self.sheet.problem(k, column_number(j + 1), cells[j], beyond_header(header_width)))
                 self.bad[k] = True
 
     def fields(self) -> dict:
@@ -183,7 +196,7 @@ class _Rows:
         n, context = self.n, self.context
         if "unit" in self.columns.index:
             unit = self.text("unit")
-            empty = np.where(unit == "", "is empty (expected the unit's name)", None)
+            empty = np.where(unit == "", UNIT_EMPTY, None)
             self.fail(empty, self.columns.head("unit"), unit)
         else:
             unit = pd.Series([context["unit"]] * n, dtype=object)
@@ -215,10 +228,9 @@ class _Rows:
         if "bound" in self.columns.index:
             head = self.columns.head("bound")
             wrong = ~text.isin(["", *schema.BOUNDS]).to_numpy()
-            expected = "is not a bound (expected =, > or >=, or bằng/trên/trở lên)"
-            self.fail(np.where(wrong, expected, None), head, text)
+            self.fail(np.where(wrong, BOUND_EXPECTED, None), head, text)
             on_actual = (text.isin([">", ">="]) & (kind == "actual")).to_numpy()
-            self.fail(np.where(on_actual, "is a bound on an actual result (expected =)", None), head, text)
+            self.fail(np.where(on_actual, BOUND_ON_ACTUAL, None), head, text)
         return text
 
     def _ranks(self) -> Parsed:
@@ -256,8 +268,7 @@ class _Rows:
         produced = np.logical_or.reduce([v.present for v in values]) if values else np.zeros(self.n, dtype=bool)
         empty = ~produced & ~self.bad
         heads = ", ".join(self.columns.header[i] for i in self.columns.wide)
-        self.fail(np.where(empty, "has no value in any component column (expected at least one value)", None),
-                  heads, pd.Series([""] * self.n, dtype=object))
+        self.fail(np.where(empty, NO_VALUE, None), heads, pd.Series([""] * self.n, dtype=object))
 
     def one_column_per_component(self, values: list[Values]) -> None:
         """Two columns of one component are read as one where both agree, and refused where they differ;
@@ -273,10 +284,10 @@ class _Rows:
             differ[both] = ~np.all((a == b) | (np.isnan(a) & np.isnan(b)), axis=1)
             v.differs = int(differ.sum())
             for r in np.flatnonzero(differ):
-                self.problems.append(self.sheet.problem(
-                    int(r), v.head, v.text.iloc[r], f'differs from "{first.text.iloc[r]}" in column "{first.head}", '
-                    f"which names the same component, {v.code} (expected one column per component, or "
-                    "the same value in both)"))
+                self.problems.append(self.sheet.problem(int(r), v.head, v.text.iloc[r], because(
+                    "read_columns_differ", 'differs from "{other}" in column "{column}", which names the same '
+                    "component, {code} (expected one column per component, or the same value in both)",
+                    other=first.text.iloc[r], column=first.head, code=v.code)))
             self.bad |= differ
             v.present = v.present & ~first.present
 
@@ -289,9 +300,9 @@ class _Rows:
             rank = v.ranks.field(lambda r: np.nan if r is None else r[0], np.ones(self.n, dtype=bool))
             over = (rank > of) & v.present & ~self.bad
             for k in np.flatnonzero(over):
-                self.problems.append(self.sheet.problem(
-                    int(k), v.rank_head, f"{int(rank[k])}", f'is above the number of units ranked, {int(of[k])}, in '
-                    f'column "{self.columns.head("rank_of")}" (expected a rank from 1 to {int(of[k])})'))
+                self.problems.append(self.sheet.problem(int(k), v.rank_head, f"{int(rank[k])}", because(
+                    "read_rank_above_ranked", 'is above the number of units ranked, {ranked}, in column "{column}" '
+                    "(expected a rank from 1 to {ranked})", ranked=int(of[k]), column=self.columns.head("rank_of"))))
             self.bad |= over
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from parindex_lib.errors import because, cause_of
 from parindex_lib.readers.layout import Columns
 from parindex_lib.readers.values import parse_value
 
@@ -66,8 +67,9 @@ def value_beside_points(rows, fields: dict) -> None:
         try:
             given = parse_value(values.iloc[k], kind)
         except ValueError as exc:
-            rows.problems.append(rows.sheet.problem(int(k), head, values.iloc[k], f"{exc}; columns {points_heads} "
-                                                    f"give {pts.iloc[k]}"))
+            rows.problems.append(rows.sheet.problem(int(k), head, values.iloc[k], because(
+                "read_value_beside_points", "{why}; columns {columns} give {points}", why=cause_of(exc),
+                columns=points_heads, points=pts.iloc[k])))
             rows.bad[k] = True
             continue
         try:
@@ -76,10 +78,11 @@ def value_beside_points(rows, fields: dict) -> None:
             continue  # said where the points are read
         tolerance = 0.5 * 10.0 ** -int(given["decimals"]) + 1e-9
         if abs(given["value_pct"] - from_points["value_pct"]) > tolerance:
-            rows.problems.append(rows.sheet.problem(
-                int(k), head, values.iloc[k], f"and columns {points_heads} {pts.iloc[k]} = "
-                f"{_pct(from_points['value_pct'])} disagree (expected the same value within the rounding of "
-                f"{values.iloc[k]}: correct one of them, or leave \"{head}\" empty)"))
+            rows.problems.append(rows.sheet.problem(int(k), head, values.iloc[k], because(
+                "read_value_disagrees_with_points", "and columns {columns} {points} = {percent} disagree (expected "
+                "the same value within the rounding of {value}: correct one of them, or leave \"{column}\" empty)",
+                columns=points_heads, points=pts.iloc[k], percent=_pct(from_points["value_pct"]),
+                value=values.iloc[k], column=head)))
             rows.bad[k] = True
 
 

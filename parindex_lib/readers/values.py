@@ -8,9 +8,18 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import BadValue, Problem, because, cause_of
 from parindex_lib.model.components import is_missing_mark
-from parindex_lib.vn import halfwidth, looks_like_points, nfc, parse_number, parse_percent, parse_points
+from parindex_lib.vn import (
+    NUMBER_FAULTS,
+    POINTS_NEGATIVE,
+    halfwidth,
+    looks_like_points,
+    nfc,
+    parse_number,
+    parse_percent,
+    parse_points,
+)
 
 #: Decimals are derived from how a value was printed; more than this is float noise.
 MAX_DECIMALS = 10
@@ -18,8 +27,10 @@ MAX_DECIMALS = 10
 #: a percentage (``70,52%``), a number without a sign (``70,52``), points with their maximum (``12,75/13``),
 #: or points whose maximum is not written (a "Điểm" column alone).
 WRITTEN = ("percent", "plain", "points", "bare_points")
-MISSING = ("is written for a missing value (expected a value such as 70,52%; where there is none, leave the row "
-           "out, or the cell empty in a table with one column per component)")
+MISSING = because("read_missing_mark", "is written for a missing value (expected a value such as 70,52%; where "
+                  "there is none, leave the row out, or the cell empty in a table with one column per component)")
+#: What a column of fractions holds, by the kind of its values.
+FRACTIONS_OF = {"target": because("read_what_target", "target"), "actual": because("read_what_result", "result")}
 
 
 def parse_value(text: str, kind: str) -> dict:
@@ -27,8 +38,8 @@ def parse_value(text: str, kind: str) -> dict:
 
     Raises
     ------
-    ValueError
-        With what was expected, when the text is not a percentage, a target or points.
+    BadValue
+        A ``ValueError`` with its cause, when the text is not a percentage, a target or points.
 
     Examples
     --------
@@ -38,7 +49,7 @@ def parse_value(text: str, kind: str) -> dict:
     98.07692307692308
     """
     if is_missing_mark(text):
-        raise ValueError(MISSING)
+        raise BadValue(MISSING)
     if looks_like_points(text):
         pts = parse_points(text)
         return {"value_pct": pts.percent, "bound": "=", "points": pts.points, "max_points": pts.max_points,
@@ -56,8 +67,8 @@ def parse_bare_points(text: str) -> dict:
 
     Raises
     ------
-    ValueError
-        When the text is not a number of points ≥ 0.
+    BadValue
+        A ``ValueError`` with its cause, when the text is not a number of points ≥ 0.
 
     Examples
     --------
@@ -65,17 +76,17 @@ def parse_bare_points(text: str) -> dict:
     9.56
     """
     if is_missing_mark(text):
-        raise ValueError(MISSING)
+        raise BadValue(MISSING)
     raw = nfc(text)
     try:
         points, decimals = parse_number(raw)
-    except ValueError as exc:
-        if "space" in str(exc) or "thousands" in str(exc):
+    except BadValue as exc:
+        if exc.reason in NUMBER_FAULTS:
             raise
-        raise ValueError("is not points (expected a number such as 9,56, or points with their maximum, "
-                         "e.g. 12,75/13)") from None
+        raise BadValue(because("read_not_bare_points", "is not points (expected a number such as 9,56, or points "
+                               "with their maximum, e.g. 12,75/13)")) from None
     if points < 0:
-        raise ValueError("is negative (expected points from 0 to the maximum)")
+        raise BadValue(POINTS_NEGATIVE)
     return {"value_pct": float("nan"), "bound": "=", "points": points, "max_points": float("nan"),
             "decimals": min(decimals, MAX_DECIMALS), "written": "bare_points"}
 
@@ -110,11 +121,11 @@ class FractionCheck:
         out = []
         for (file, sheet, column, kind), (count, maximum, first) in self._columns.items():
             if count >= 3 and 0 < maximum <= 1.0:
-                what = "target" if kind == "target" else "result"
-                out.append(Problem(file, first[0], column, first[1],
-                                   f"and every other {what} in this column ({count} values) lie between 0 and 1: "
-                                   "they look like fractions (expected percentages such as 70,52%; multiply by "
-                                   "100, or format the Excel cells as percent)", sheet))
+                what = FRACTIONS_OF["target" if kind == "target" else "actual"]
+                out.append(Problem(file, first[0], column, first[1], because(
+                    "read_fractions", "and every other {what} in this column ({count} values) lie between 0 and 1: "
+                    "they look like fractions (expected percentages such as 70,52%; multiply by 100, or format the "
+                    "Excel cells as percent)", what=what, count=count), sheet))
         return out
 
 
@@ -150,7 +161,7 @@ class Parsed:
         return self.values[self.codes]
 
     def errors(self) -> np.ndarray:
-        """The error message of every row, or None."""
+        """The cause of every row's fault (a :class:`~parindex_lib.errors.Reason`), or None."""
         return self.errors_u[self.codes]
 
     def field(self, get, mask: np.ndarray, dtype=float) -> np.ndarray:
@@ -167,5 +178,5 @@ def _parse_each(uniques, parse) -> tuple[list, list]:
             errors.append(None)
         except ValueError as exc:
             values.append(None)
-            errors.append(str(exc))
+            errors.append(cause_of(exc))
     return values, errors

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from parindex_lib.errors import InputError, Problem, Reason
+from parindex_lib.errors import InputError, Problem, Reason, because
 from parindex_lib.readers.table import Limits, Table, check_rows, check_zip
 from parindex_lib.vn import nfc
 
@@ -106,6 +106,11 @@ class _Rounded:
                        f"hold (e.g. {ref} shows {shown}); each is read as stored ({ref}: {text}), not as displayed")]
 
 
+def _unreadable(exc: Exception) -> Reason:
+    return because("read_not_an_xlsx", "is not a readable .xlsx workbook ({error})",
+                   error=f"{type(exc).__name__}: {str(exc)[:120]}")
+
+
 def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
     """Read every sheet of a workbook (values as last calculated by Excel) into tables."""
     from openpyxl import load_workbook
@@ -114,8 +119,7 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # malformed XML, missing parts, encrypted workbooks: all unreadable here
-        raise InputError(Problem(file, None, None, "", f"is not a readable .xlsx workbook "
-                                                       f"({type(exc).__name__}: {str(exc)[:120]})")) from None
+        raise InputError(Problem(file, None, None, "", _unreadable(exc))) from None
     tables = []
     # A workbook written by `parindex run` names its scores sheet; its other sheets are results, not inputs.
     keywords = str(getattr(book.properties, "keywords", "") or "")
@@ -123,9 +127,10 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
     if own is not None and own not in book.sheetnames:  # renamed or deleted by hand: never guessed
         names = ", ".join(f'"{n}"' for n in book.sheetnames)
         book.close()
-        raise InputError(Problem(file, None, None, own, f"is the scores sheet this workbook of parindex names, and "
-                                                        f"it is missing — renamed or deleted? (sheets: {names}; "
-                                                        f'expected the sheet "{own}": rename it back)'))
+        raise InputError(Problem(file, None, None, own, because(
+            "read_scores_sheet_missing", "is the scores sheet this workbook of parindex names, and it is missing — "
+            'renamed or deleted? (sheets: {sheets}; expected the sheet "{sheet}": rename it back)', sheets=names,
+            sheet=own)))
     try:
         for sheet in book.worksheets:
             if own is not None and sheet.title != own:
@@ -145,12 +150,12 @@ def xlsx_tables(path: Path, file: str, limits: Limits) -> list[Table]:
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(Problem(file, None, None, "", f"is not a readable .xlsx workbook "
-                                                       f"({type(exc).__name__}: {str(exc)[:120]})")) from None
+        raise InputError(Problem(file, None, None, "", _unreadable(exc))) from None
     finally:
         book.close()
     if not any(t.rows for t in tables):
-        raise InputError(Problem(file, None, None, "", "has no filled sheet (expected a table of scores)"))
+        raise InputError(Problem(file, None, None, "", because(
+            "read_no_filled_sheet", "has no filled sheet (expected a table of scores)")))
     uncalculated = _formulas_without_values(path, file, [t.sheet for t in tables])
     if uncalculated:
         raise InputError(uncalculated)
@@ -177,10 +182,10 @@ def _formulas_without_values(path: Path, file: str, sheets: list[str]) -> list[P
                 for a, b in zip(cached, written, strict=False):
                     text = getattr(b, "value", None)
                     if getattr(a, "value", None) is None and isinstance(text, str) and text.startswith("="):
-                        problems.append(Problem(file, b.row, b.column_letter, text,
-                                                f"is a formula whose value was never calculated in cell "
-                                                f"{b.coordinate} (expected a value: open the file in Excel or "
-                                                "LibreOffice and save it)", name))
+                        problems.append(Problem(file, b.row, b.column_letter, text, because(
+                            "read_formula_not_calculated", "is a formula whose value was never calculated in cell "
+                            "{cell} (expected a value: open the file in Excel or LibreOffice and save it)",
+                            cell=b.coordinate), name))
     finally:
         values.close()
         formulas.close()
