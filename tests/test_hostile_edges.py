@@ -162,7 +162,7 @@ def test_a_run_refuses_a_link_into_its_reports_before_any_work(linked, tmp_path,
     (raw / "old.csv").symlink_to(reports / "2024-FY" / "old.csv")
     before = digests(raw, reports)
     code, _, err = run_cli(["run", "--raw", str(raw), "--out", str(reports), "--processed", str(tmp_path / "p"),
-                            "--year", "2024"], capsys)
+                            "--year", "2024", "--lang", "en"], capsys)
     assert code == 2
     assert f"{raw / 'old.csv'}: " in first_line(err) and "is in the reports folder" in first_line(err)
     assert digests(raw, reports) == before and not (tmp_path / "p").exists()
