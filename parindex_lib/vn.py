@@ -165,25 +165,7 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
     if not raw:
         raise BadValue(PERCENT_EMPTY)
     _refuse_marks(raw)
-    bound = "="
-    s = raw
-    for symbol, b in (("≥", ">="), (">=", ">="), (">", ">")):
-        if s.startswith(symbol):
-            bound, s = b, s[len(symbol):].strip()
-            break
-    else:
-        m = re.fullmatch(r"(?P<words>[^\d+\-\u2212]*?)\s*(?P<num>[+\-\u2212]?[\d.,\s]*\d\s*%?)\s*(?P<tail>.*)", s)
-        if m and (m.group("words") or m.group("tail")):
-            words, tail = fold(m.group("words")), fold(m.group("tail"))
-            if words in _ABOVE and not tail:
-                bound = ">"
-            elif words and (words in _AT_LEAST) and (tail in _AT_LEAST_TAIL or not tail) or \
-                    not words and tail in _AT_LEAST_TAIL:
-                bound = ">="
-            else:
-                raise BadValue(because("read_not_a_percent_or_target",
-                                       "is not a percentage or a target such as \"Trên 75%\" or \"từ 80% trở lên\""))
-            s = m.group("num")
+    bound, s = _bound(raw)
     if bound != "=" and not allow_bound:
         raise BadValue(because("read_bound_on_a_result",
                                "has a bound, but an actual result must be a single value (e.g. 70,52%)"))
@@ -198,6 +180,25 @@ def parse_percent(text: str, *, allow_bound: bool = False) -> Percent:
     if not 0 <= value <= 100:
         raise BadValue(because("read_outside_0_100", "is outside 0–100% (expected a percentage such as 70,52%)"))
     return Percent(value, bound, decimals)
+
+
+def _bound(raw: str) -> tuple[str, str]:
+    """A target's bound (``>``, ``>=``, or ``=`` for none), from a symbol or words around the number, and the
+    number's text."""
+    for symbol, bound in (("≥", ">="), (">=", ">="), (">", ">")):
+        if raw.startswith(symbol):
+            return bound, raw[len(symbol):].strip()
+    m = re.fullmatch(r"(?P<words>[^\d+\-\u2212]*?)\s*(?P<num>[+\-\u2212]?[\d.,\s]*\d\s*%?)\s*(?P<tail>.*)", raw)
+    if not m or not (m.group("words") or m.group("tail")):
+        return "=", raw
+    words, tail = fold(m.group("words")), fold(m.group("tail"))
+    if words in _ABOVE and not tail:
+        return ">", m.group("num")
+    if words and (words in _AT_LEAST) and (tail in _AT_LEAST_TAIL or not tail) or \
+            not words and tail in _AT_LEAST_TAIL:
+        return ">=", m.group("num")
+    raise BadValue(because("read_not_a_percent_or_target",
+                           "is not a percentage or a target such as \"Trên 75%\" or \"từ 80% trở lên\""))
 
 
 def _refuse_marks(raw: str) -> None:

@@ -180,3 +180,25 @@ def test_the_library_says_a_files_faults_in_the_language_asked(tmp_path, english
     with pytest.raises(InputError) as caught:
         read_scores(tmp_path / "nope.xlsx")
     assert say_error(caught.value, "vi") == f"{tmp_path / 'nope.xlsx'}: không tồn tại (cần một tệp bảng điểm)"
+
+
+def test_a_sheet_that_is_not_a_table_is_said_in_vietnamese_with_the_columns_it_could_have(tmp_path, english):
+    """A header in no language lists the columns in the message's; a sheet too wide to continue the one before is
+    said with that sheet's name."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Kết quả"
+    book.active.append(HEADER)
+    book.active.append(rows_of()[0])
+    book.create_sheet("Ghi chú").append(list("abcdefg"))
+    book.save(tmp_path / "w.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_scores(tmp_path / "w.xlsx")
+    said = say_error(caught.value, "vi")
+    assert said.startswith(f'{tmp_path / "w.xlsx"}, trang tính "Ghi chú", dòng 1: "a | b | c | d | e | f | g" không '
+                           "phải là dòng tiêu đề bảng nhận biết được (cần bố cục của kế hoạch")
+    assert "các cột như Đơn vị, Cấp, Năm, Kỳ, Chỉ số thành phần" in said
+    assert said.endswith('hoặc phần tiếp theo của trang tính "Kết quả" với tối đa 5 cột)')
+    assert english_in(said, english) == set(), said
+    assert "tidy columns such as unit, level, year" in str(caught.value)

@@ -65,6 +65,11 @@ TIDY_COLUMNS: dict[str, tuple[list[str], str, str]] = {
     "group": (["group", "peer group", "khoi", "khoi xep hang", "khoi danh gia"], "Khối", "group"),
 }
 TIDY_HEADERS = {alias: col for col, (aliases, _, _) in TIDY_COLUMNS.items() for alias in aliases}
+#: Folded headers that say a header is written in English, or in Vietnamese.
+_ENGLISH = {"unit", "level", "year", "period", "component", "kind", "value pct", "value", "bound", "points",
+            "max points", "rank", "rank of", "lead units", "lead unit", "lead office", "illustrative", "note", "notes",
+            "source", "code", "percent", "province", "group", "peer group"}
+_VIETNAMESE = set(TIDY_HEADERS) - _ENGLISH
 
 #: Lineage columns (which units became which in a reorganisation): folded aliases, and names for messages.
 LINEAGE_COLUMNS: dict[str, tuple[list[str], str, str]] = {
@@ -100,11 +105,15 @@ def header_language(cells: list[str]) -> str:
     words = [fold(c) for c in cells if c]
     if any(not c.isascii() for c in cells if c):
         return "vi"
-    english = {"unit", "level", "year", "period", "component", "kind", "value pct", "value", "bound", "points",
-               "max points", "rank", "rank of", "lead units", "lead unit", "lead office", "illustrative", "note",
-               "notes", "source", "code", "percent", "province", "group", "peer group"}
-    vietnamese = {a for aliases, _, _ in TIDY_COLUMNS.values() for a in aliases} - english
-    return "vi" if sum(w in vietnamese for w in words) > sum(w in english for w in words) else "en"
+    return "vi" if sum(w in _VIETNAMESE for w in words) > sum(w in _ENGLISH for w in words) else "en"
+
+
+def columns_expected(cells: list[str]) -> str | Reason:
+    """The tidy columns an error lists: in the language a header is written in, or, when nothing in it says, in
+    the language of the message (a cause whose English lists the English names, its Vietnamese the Vietnamese)."""
+    if any(not c.isascii() for c in cells if c) or any(fold(c) in TIDY_HEADERS for c in cells if c):
+        return expected_columns(header_language(cells))
+    return because("read_tidy_columns", "{en}", en=expected_columns("en"), vi=expected_columns("vi"))
 
 
 @cache
@@ -276,7 +285,7 @@ def _not_a_header(table: Table, current: Block | None) -> Problem:
     return table.problem(table.rows[0][0], None, " | ".join(c for c in cells if c)[:80], because(
         "read_not_a_header", "is not a recognised table header (expected the plan's layout \"STT | Chỉ số thành phần "
         "| Năm 2023 | Mục tiêu năm 2024 | Đơn vị thực hiện\", tidy columns such as {columns}{continuation}"
-        "{delimiter})", columns=expected_columns(header_language(cells)), continuation=cont,
+        "{delimiter})", columns=columns_expected(cells), continuation=cont,
         delimiter=_delimiter_note(table)))
 
 

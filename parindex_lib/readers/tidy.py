@@ -287,7 +287,7 @@ class _Rows:
                 self.problems.append(self.sheet.problem(int(r), v.head, v.text.iloc[r], because(
                     "read_columns_differ", 'differs from "{other}" in column "{column}", which names the same '
                     "component, {code} (expected one column per component, or the same value in both)",
-                    other=first.text.iloc[r], column=first.head, code=v.code)))
+                    other=first.text.iloc[r], column=first.head, code=v.code, components=[v.code])))
             self.bad |= differ
             v.present = v.present & ~first.present
 
