@@ -13,6 +13,10 @@ import pytest
 from hostile_kit import run_cli
 from test_hostile import MANIFESTS as HOSTILE_MANIFESTS
 from test_hostile import STANDARDISE
+from test_hostile_edges import (
+    EDITS,
+    workbook_bytes,  # noqa: F401  (a fixture: the workbook a run writes)
+)
 from test_language import COMMON_ENGLISH, english_in
 from test_readers_true_causes import HEADER, VALUES, rows_of, write_csv
 
@@ -27,6 +31,7 @@ from parindex_lib.vn import parse_percent, parse_points, parse_rank
 #: catalogue, a plan's unit): their wording is that part's.
 NOT_THE_READERS = {"year 1800", "duplicate rows", "unknown component", "plan without unit"}
 FAULTS = [c for c in STANDARDISE if c[3] == 2 and c[0] not in NOT_THE_READERS]
+WORKBOOK_FAULTS = [e for e in EDITS if e[2] == 2]
 #: The columns of a tidy table as a header written in English names them (an error lists them so).
 ENGLISH_COLUMNS = {w for _, _, name in TIDY_COLUMNS.values() for w in name.split("_")}
 
@@ -202,3 +207,19 @@ def test_a_sheet_that_is_not_a_table_is_said_in_vietnamese_with_the_columns_it_c
     assert said.endswith('hoặc phần tiếp theo của trang tính "Kết quả" với tối đa 5 cột)')
     assert english_in(said, english) == set(), said
     assert "tidy columns such as unit, level, year" in str(caught.value)
+
+
+@pytest.mark.parametrize("case, edit, code, expected", WORKBOOK_FAULTS, ids=[e[0] for e in WORKBOOK_FAULTS])
+def test_the_workbook_read_back_after_hand_edits_is_refused_in_vietnamese(request, tmp_path, capsys, english, case,
+                                                                          edit, code, expected):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "parindex-2024-FY.xlsx"
+    path.write_bytes(request.getfixturevalue("workbook_bytes"))
+    book = load_workbook(path)
+    edit(book)
+    book.save(path)
+    got, _, err = run_cli(["standardise", str(path), "--out", str(tmp_path / "p")], capsys)
+    line = _vietnamese(err, tmp_path)[0]
+    assert got == 2 and line.startswith("parindex: lỗi: TMP/parindex-2024-FY.xlsx")
+    assert english_in(line, english) == set(), line
