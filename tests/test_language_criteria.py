@@ -26,7 +26,7 @@ NAMES = {"hand", "phúc", "khoa"}
 #: The keys, kinds and codes a file writes, shown as they are to be typed (capped, steps, {unit, year, period}…).
 KEYS = {"capped", "incomplete", "lead", "max", "note", "parent", "rule", "binary", "steps", "bands", "free", "above",
         "from", "below", "appraisal", "bonus", "penalty", "survey", "external", "assessment", "self", "kind", "code",
-        "component", "name", "points", "unit", "year", "period", "true", "false", "files"}
+        "component", "name", "points", "unit", "year", "period", "true", "false", "files", "sheets"}
 
 
 @pytest.fixture()
