@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parindex_lib.errors import InputError, Problem
+from parindex_lib.errors import InputError, Problem, Reason, because, cause_of
 from parindex_lib.model.components import PERIOD_WORDS, match_component
 from parindex_lib.model.criteria import normalise_code
 from parindex_lib.readers import read_tables
@@ -22,6 +22,31 @@ from parindex_lib.readers.table import Table
 from parindex_lib.vn import fold, parse_number
 
 COMPONENT = ("component", "chi so thanh phan", "chi so", "ma chi so", "linh vuc", "noi dung")
+
+#: Each column of the analyst files by the name its header may have, said in the command's language.
+COLUMN_NAMES = {
+    "component": because("tab_col_component", "component"),
+    "ceiling": because("tab_col_ceiling", "ceiling"),
+    "cost_per_pp": because("tab_col_cost_per_pp", "cost_per_pp"),
+    "action": because("tab_col_action", "action"),
+    "gain": because("tab_col_gain", "gain"),
+    "cost": because("tab_col_cost", "cost"),
+    "lead_units": because("tab_col_lead_units", "lead_units"),
+    "deadline": because("tab_col_deadline", "deadline"),
+    "criterion": because("tab_col_criterion", "criterion"),
+    "effort": because("tab_col_effort", "effort"),
+    "to_points": because("tab_col_to_points", "to_points"),
+    "due": because("tab_col_due", "due"),
+}
+
+
+def _columns(names: list[str]) -> Reason:
+    """Columns named one after another ("component, gain" in English), in the command's language."""
+    said = [COLUMN_NAMES[name] for name in names]
+    listed = said[-1]
+    for name in reversed(said[:-1]):
+        listed = because("tab_list", "{first}, {rest}", first=name, rest=listed)
+    return listed
 
 
 def _rows(path: str | Path, spec: dict[str, tuple[str, ...]], optional: tuple[str, ...] = ()
@@ -46,11 +71,13 @@ def _rows(path: str | Path, spec: dict[str, tuple[str, ...]], optional: tuple[st
                     missing = [c for c in spec if c not in columns and c not in optional]
                     if missing:
                         raise InputError(table.problem(table.rows[k][0], None, " | ".join(cells),
-                                                       f"lacks the column(s) {', '.join(missing)}"))
+                                                       because("tab_lacks_columns", "lacks the column(s) {columns}",
+                                                               columns=_columns(missing))))
                     for number, title in table.rows[:k]:
                         if sum(1 for c in title if c) > 2:
                             problems.append(table.problem(number, None, " | ".join(c for c in title if c)[:80],
-                                                          "comes before the header (expected the header first)"))
+                                                          because("tab_before_header", "comes before the header "
+                                                                  "(expected the header first)")))
                     break
             if header is None:
                 continue
@@ -62,13 +89,15 @@ def _rows(path: str | Path, spec: dict[str, tuple[str, ...]], optional: tuple[st
         first = tables[0]
         raise InputError(first.problem(first.rows[0][0] if first.rows else None, None,
                                        " | ".join(first.rows[0][1]) if first.rows else "",
-                                       f"is not the header of this file (expected columns {', '.join(spec)})"))
+                                       because("tab_not_header", "is not the header of this file (expected "
+                                               "columns {columns})", columns=_columns(list(spec)))))
     w = width(header)
     for table, number, cells in rows:
         if len(cells) > w and any(cells[w:]):
             j = next(m for m in range(w, len(cells)) if cells[m])
-            problems.append(table.problem(number, f"column {j + 1}", cells[j],
-                                          f"lies beyond the header's last column {w} (expected no value there)"))
+            problems.append(table.problem(number, because("tab_column_n", "column {n}", n=j + 1), cells[j],
+                                          because("tab_beyond_header", "lies beyond the header's last column "
+                                                  "{width} (expected no value there)", width=w)))
     return rows, columns, header, problems
 
 
@@ -79,29 +108,35 @@ def _cell(cells: list[str], i: int | None) -> str:
 def _number(table: Table, number: int, header: str, text: str, problems: list[Problem], *,
             minimum: float = 0.0, maximum: float | None = None, strict_min: bool = False) -> float:
     if not text:
-        problems.append(table.problem(number, header, "", "is empty (expected a number)"))
+        problems.append(table.problem(number, header, "", because("tab_empty_number", "is empty (expected a "
+                                                                          "number)")))
         return np.nan
     try:
         value, _ = parse_number(text.replace("%", ""))
     except ValueError:
-        problems.append(table.problem(number, header, text, "is not a number (expected e.g. 1,5)"))
+        problems.append(table.problem(number, header, text, because("tab_not_number", "is not a number "
+                                                                            "(expected e.g. 1,5)")))
         return np.nan
     if value < minimum or (strict_min and value <= minimum):
         sign = ">" if strict_min else "≥"
-        problems.append(table.problem(number, header, text, f"is out of range (expected a number {sign} {minimum:g})"))
+        problems.append(table.problem(number, header, text, because(
+            "tab_out_of_range", "is out of range (expected a number {sign} {minimum:g})", sign=sign,
+            minimum=float(minimum))))
     elif maximum is not None and value > maximum:
-        problems.append(table.problem(number, header, text, f"is above {maximum:g} (expected at most {maximum:g})"))
+        problems.append(table.problem(number, header, text, because(
+            "tab_above_maximum", "is above {maximum:g} (expected at most {maximum:g})", maximum=float(maximum))))
     return value
 
 
 def _component(table: Table, number: int, header: str, text: str, problems: list[Problem]) -> str | None:
     if not text:
-        problems.append(table.problem(number, header, "", "is empty (expected a component, e.g. C6)"))
+        problems.append(table.problem(number, header, "", because("tab_empty_component", "is empty (expected a "
+                                                                          "component, e.g. C6)")))
         return None
     code = match_component(text)
     if code is None:
-        problems.append(table.problem(number, header, text, "is not a known component (expected e.g. C6 or "
-                                                             "\"Cải cách tài chính công\")"))
+        problems.append(table.problem(number, header, text, because(
+            "tab_unknown_component", 'is not a known component (expected e.g. C6 or "Cải cách tài chính công")')))
     return code
 
 
@@ -116,8 +151,9 @@ def read_component_values(path: str | Path, value_column: tuple[str, ...], what:
         value = _number(table, number, header[cols[what]], _cell(cells, cols[what]), problems, maximum=maximum)
         if code and code in out:
             problems.append(table.problem(number, header[cols["component"]], code,
-                                          f"repeats a component already given in row {first_row[code]} "
-                                          "(expected one row per component)"))
+                                          because("tab_repeated_component", "repeats a component already given "
+                                                  "in row {row} (expected one row per component)",
+                                                  row=first_row[code])))
         elif code:
             out[code], first_row[code] = value, number
     if problems:
@@ -164,7 +200,8 @@ def read_actions(path: str | Path) -> pd.DataFrame:
     for table, number, cells in rows:
         action = _cell(cells, cols["action"])
         if not action:
-            problems.append(table.problem(number, header[cols["action"]], "", "is empty (expected the action)"))
+            problems.append(table.problem(number, header[cols["action"]], "",
+                                          because("tab_empty_action", "is empty (expected the action)")))
         code = _component(table, number, header[cols["component"]], _cell(cells, cols["component"]), problems)
         gain = _number(table, number, header[cols["gain"]], _cell(cells, cols["gain"]), problems, strict_min=True,
                        maximum=100.0)
@@ -172,8 +209,8 @@ def read_actions(path: str | Path) -> pd.DataFrame:
         key = (fold(action), code or "")
         if action and code and key in seen:
             problems.append(table.problem(number, header[cols["action"]], action,
-                                          f"repeats the action of row {seen[key]} for {code} (expected each action "
-                                          "once)"))
+                                          because("tab_repeated_action", "repeats the action of row {row} for "
+                                                  "{code} (expected each action once)", row=seen[key], code=code)))
             continue
         seen[key] = number
         rec = {"action": action, "component": code, "gain": gain, "cost": cost}
@@ -199,11 +236,12 @@ def _criterion_code(table: Table, number: int, header: str, text: str, tree, pro
     try:
         code = normalise_code(text)
     except ValueError as exc:
-        problems.append(table.problem(number, header, text, str(exc)))
+        problems.append(table.problem(number, header, text, cause_of(exc)))
         return None
     if tree is not None and code not in tree:
-        problems.append(table.problem(number, header, text, f'is not a criterion of "{tree.name}" (expected a code '
-                                                            f"of its criteria, e.g. {tree.leaves()[0].code})"))
+        problems.append(table.problem(number, header, text, because(
+            "tab_not_a_criterion", 'is not a criterion of "{tree}" (expected a code of its criteria, e.g. {example})',
+            tree=tree.name, example=tree.leaves()[0].code)))
         return None
     return code
 
@@ -235,17 +273,19 @@ def read_criterion_efforts(path: str | Path, tree=None) -> tuple[dict[str, float
                          strict_min=True)
         if bool(code_text) == bool(lead):
             column = header[cols["criterion"]] if "criterion" in cols else header[cols["lead_units"]]
-            problems.append(table.problem(number, column, code_text or lead, "gives both a criterion and a lead "
-                                          "office (expected one of them per row)" if code_text else "is empty "
-                                          "(expected a criterion code or a lead office)"))
+            problems.append(table.problem(number, column, code_text or lead, because(
+                "tab_code_and_lead", "gives both a criterion and a lead office (expected one of them per row)")
+                if code_text else because("tab_no_code_nor_lead", "is empty (expected a criterion code or a lead "
+                                                                  "office)")))
             continue
         key = _criterion_code(table, number, header[cols["criterion"]], code_text, tree, problems) if code_text \
             else "lead:" + fold(lead)
         if key is None:
             continue
         if key in first:
-            problems.append(table.problem(number, None, code_text or lead, f"is given again (first in row "
-                                          f"{first[key]}; expected one effort each)"))
+            problems.append(table.problem(number, None, code_text or lead, because(
+                "tab_effort_again", "is given again (first in row {row}; expected one effort each)",
+                row=first[key])))
             continue
         first[key] = number
         if code_text:
@@ -285,14 +325,15 @@ def read_criterion_ceilings(path: str | Path, tree=None) -> dict[str, float | No
             top = tree[code].max_points if tree is not None and code is not None else None
             value = _number(table, number, column, text, problems, maximum=top)
             if text and tree is not None and code is not None and not tree.is_leaf(code):
-                problems.append(table.problem(number, column, text, f'is a number of points for "{code}", which has '
-                                              'sub-criteria (expected "không thể" for all of them, or a row per '
-                                              "criterion)"))
+                problems.append(table.problem(number, column, text, because(
+                    "tab_points_for_parent", 'is a number of points for "{code}", which has sub-criteria (expected '
+                    '"không thể" for all of them, or a row per criterion)', code=code)))
         if code is None:
             continue
         if code in first:
-            problems.append(table.problem(number, header[cols["criterion"]], code, f"is given again (first in row "
-                                          f"{first[code]}; expected one ceiling per criterion)"))
+            problems.append(table.problem(number, header[cols["criterion"]], code, because(
+                "tab_ceiling_again", "is given again (first in row {row}; expected one ceiling per criterion)",
+                row=first[code])))
             continue
         first[code] = number
         out[code] = value
@@ -332,13 +373,14 @@ def read_criterion_plan(path: str | Path, tree=None) -> pd.DataFrame:
         due_text = _cell(cells, cols.get("due"))
         due = PERIOD_WORDS.get(fold(due_text)) if due_text else None
         if due_text and due is None:
-            problems.append(table.problem(number, header[cols["due"]], due_text, "is not a period (expected Quý 1…"
-                                                                                 "Quý 4, Q1…Q4 or Cả năm)"))
+            problems.append(table.problem(number, header[cols["due"]], due_text, because(
+                "tab_not_a_period", "is not a period (expected Quý 1…Quý 4, Q1…Q4 or Cả năm)")))
         if code is None:
             continue
         if code in first:
-            problems.append(table.problem(number, header[cols["criterion"]], code, f"is given again (first in row "
-                                          f"{first[code]}; expected one planned change per criterion)"))
+            problems.append(table.problem(number, header[cols["criterion"]], code, because(
+                "tab_plan_again", "is given again (first in row {row}; expected one planned change per criterion)",
+                row=first[code])))
             continue
         first[code] = number
         records.append({"code": code, "to_points": points, "due": due,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import BadValue, Problem, because, cause_of
 from parindex_lib.model.components import LEVEL_WORDS
 from parindex_lib.readers.layout import LINEAGE_COLUMNS, LINEAGE_HEADERS, Block, Ledger, header_language, width
 from parindex_lib.readers.table import Table
@@ -43,8 +43,9 @@ def parse_date(text: str) -> str:
     except ValueError:
         pass
     if not s:
-        raise ValueError("is empty (expected the date the reorganisation took effect, e.g. 01/07/2025)")
-    raise ValueError("is not a date (expected e.g. 01/07/2025)")
+        raise BadValue(because("tab_empty_date", "is empty (expected the date the reorganisation took effect, e.g. "
+                               "01/07/2025)"))
+    raise BadValue(because("tab_not_a_date", "is not a date (expected e.g. 01/07/2025)"))
 
 
 def read_lineage(block: Block, context: dict, ledger: Ledger) -> tuple[list[dict], list[Problem]]:
@@ -81,10 +82,12 @@ def _map_header(block: Block, context: dict) -> tuple[dict[str, int], list[Probl
         if col is None and fold(h) in {"stt", "tt", "so tt", "no"}:
             continue  # a running number
         if col is None:
-            problems.append(table.problem(header_row, h or f"column {i + 1}", h,
-                                          f"is not a known column of a lineage table (expected: {_expected(lang)})"))
+            problems.append(table.problem(header_row, h or because("tab_column_n", "column {n}", n=i + 1), h,
+                                          because("tab_not_a_lineage_column", "is not a known column of a lineage "
+                                                  "table (expected: {columns})", columns=_expected(lang))))
         elif col in columns:
-            problems.append(table.problem(header_row, h, h, "repeats a column already given"))
+            problems.append(table.problem(header_row, h, h, because("tab_repeated_column",
+                                                                    "repeats a column already given")))
         else:
             columns[col] = i
     missing = [c for c in _REQUIRED if c not in columns]
@@ -94,13 +97,15 @@ def _map_header(block: Block, context: dict) -> tuple[dict[str, int], list[Probl
         if not levels_given:
             names.append("Cấp trước sắp xếp, Cấp sau sắp xếp" if lang == "vi" else "predecessor_level, "
                                                                                    "successor_level")
-        problems.append(table.problem(header_row, None, " | ".join(header), f"lacks the column(s) {', '.join(names)} "
-                                                                            f"(expected: {_expected(lang)})"))
+        problems.append(table.problem(header_row, None, " | ".join(header), because(
+            "tab_lineage_lacks_columns", "lacks the column(s) {missing} (expected: {columns})",
+            missing=", ".join(names), columns=_expected(lang))))
     return columns, problems
 
 
-_WHAT = {"predecessor": "the unit before the reorganisation", "successor": "the unit it became",
-         "decision": "the decision that made it (e.g. Nghị quyết 202/2025/QH15)"}
+_WHAT = {"predecessor": because("tab_what_predecessor", "the unit before the reorganisation"),
+         "successor": because("tab_what_successor", "the unit it became"),
+         "decision": because("tab_what_decision", "the decision that made it (e.g. Nghị quyết 202/2025/QH15)")}
 
 
 class _LineageRow:
@@ -118,18 +123,21 @@ class _LineageRow:
         w = self.width
         if len(cells) > w and any(cells[w:]):
             j = next(m for m in range(w, len(cells)) if cells[m])
-            bad.append(t.problem(number, f"column {j + 1}", cells[j], f"lies beyond the header's last column {w}"))
+            bad.append(t.problem(number, because("tab_column_n", "column {n}", n=j + 1), cells[j],
+                                 because("tab_beyond_last_column", "lies beyond the header's last column {width}",
+                                         width=w)))
         row = {c: self.cell(cells, c) or None for c in ("predecessor", "successor", "province", "decision", "note")}
         for col in ("predecessor", "successor", "decision"):
             if not row[col]:
-                bad.append(t.problem(number, self.header[self.columns[col]], "", f"is empty (expected {_WHAT[col]})"))
+                bad.append(t.problem(number, self.header[self.columns[col]], "",
+                                     because("empty_expected", "is empty (expected {what})", what=_WHAT[col])))
         row["predecessor_level"] = self.level(cells, "predecessor_level", t, number, bad)
         row["successor_level"] = self.level(cells, "successor_level", t, number, bad)
         try:
             row["effective"] = parse_date(self.cell(cells, "effective"))
         except ValueError as exc:
             bad.append(t.problem(number, self.header[self.columns["effective"]], self.cell(cells, "effective"),
-                                 str(exc)))
+                                 cause_of(exc)))
         row["weight"] = self.weight(cells, t, number, bad)
         cited = self.cell(cells, "source")
         row["source"] = t.source(number) + (f"; {cited}" if cited else "")
@@ -140,7 +148,8 @@ class _LineageRow:
         level = LEVEL_WORDS.get(fold(text))
         if level is None:
             head = self.header[self.columns[col]] if col in self.columns else col
-            bad.append(t.problem(number, head, text, "is not a level (expected tỉnh, huyện, xã, phường, sở …)"))
+            bad.append(t.problem(number, head, text, because("tab_not_a_level", "is not a level (expected tỉnh, "
+                                                             "huyện, xã, phường, sở …)")))
         return level
 
     def weight(self, cells: list[str], t: Table, number: int, bad: list[Problem]) -> float | None:
@@ -153,6 +162,7 @@ class _LineageRow:
             value = None
         if value is None or value < 0:
             bad.append(t.problem(number, self.header[self.columns["weight"]], text,
-                                 "is not a weight (expected a number ≥ 0, e.g. a population such as 125430)"))
+                                 because("tab_not_a_weight", "is not a weight (expected a number ≥ 0, e.g. a "
+                                         "population such as 125430)")))
             return None
         return value

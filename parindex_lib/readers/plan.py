@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parindex_lib.errors import Problem, Reason
+from parindex_lib.errors import Problem, Reason, because, cause_of
 from parindex_lib.model.components import component_of
 from parindex_lib.readers.layout import (
     ACTUAL_GROUP,
@@ -137,13 +137,14 @@ def read_plan(block: Block, context: dict, ledger: Ledger,
         ledger.errors |= every_row
         if context.get("faulty_manifest"):  # the manifest's own fault is the one cause, said once
             return [], []
-        return [], [table.problem(header_row, None, None, "is a plan table, which does not name its unit "
-                                  "(expected unit and level from data/raw/manifest.yaml, or `parindex standardise "
-                                  "FILE --unit U --level L`)")]
+        return [], [table.problem(header_row, None, None, because(
+            "tab_plan_without_unit", "is a plan table, which does not name its unit (expected unit and level from "
+            "data/raw/manifest.yaml, or `parindex standardise FILE --unit U --level L`)"))]
     layout = _Layout.of(block)
     ledger.groups_found += len(layout.groups)
-    problems = [table.problem(header_row, g.label, g.label, "has no value column under it (expected \"Chỉ số\" and "
-                              "\"Thứ hạng\" below the year)") for g in layout.groups if g.value is None]
+    no_value = because("tab_no_value_column", 'has no value column under it (expected "Chỉ số" and "Thứ hạng" '
+                       "below the year)")
+    problems = [table.problem(header_row, g.label, g.label, no_value) for g in layout.groups if g.value is None]
     if problems:
         ledger.errors |= every_row
         ledger.groups += [(table.sheet, g.label, "refused with its header") for g in layout.groups]
@@ -174,9 +175,10 @@ def _read_row(layout: _Layout, t: Table, number: int, cells: list[str], header_w
     if ROMAN.match(first) and not any(values):
         return "section heading", [], []
     try:
-        code, why = (component_of(label), None) if label else (None, "is empty (expected a component name)")
+        code, why = (component_of(label), None) if label else \
+            (None, because("tab_empty_component_name", "is empty (expected a component name)"))
     except ValueError as exc:
-        code, why = None, str(exc)
+        code, why = None, cause_of(exc)
     if code is None and sum(1 for c in cells if c) == 1 and not any(values):
         return "text between tables", [], []
     problems = [p for p in [extra_cells(t, number, cells, header_width)] if p]
@@ -202,13 +204,13 @@ def _group_value(layout: _Layout, g: Group, t: Table, number: int, text: str, ra
     try:
         row = parse_value(text, g.kind)
     except ValueError as exc:
-        problems.append(t.problem(number, layout.label(g, g.value), text, str(exc)))
+        problems.append(t.problem(number, layout.label(g, g.value), text, cause_of(exc)))
         return None
     if rank_text:
         try:
             row["rank"], row["rank_of"] = parse_rank(rank_text)
         except ValueError as exc:
-            problems.append(t.problem(number, layout.label(g, g.rank), rank_text, str(exc)))
+            problems.append(t.problem(number, layout.label(g, g.rank), rank_text, cause_of(exc)))
             return None
     return row
 
@@ -230,11 +232,23 @@ def _one_per_year(layout: _Layout, t: Table, number: int, parsed: dict[int, dict
             rows.append(row)
         elif twin is not None and any(row.get(k) != twin.get(k) for k in _COMPARED):
             layout.differs[id(g)] = layout.differs.get(id(g), 0) + 1
-            problems.append(t.problem(
-                number, layout.label(g, g.value), _text(row), f'differs from "{_text(twin)}" in column '
-                f'"{layout.label(g.same_as, g.same_as.value)}", which gives the same {g.kind} of {g.year} '
-                "(expected one group per year, or the same values in both)"))
+            problems.append(t.problem(number, layout.label(g, g.value), _text(row), because(
+                "tab_groups_differ", 'differs from "{twin}" in column "{column}", which gives the same {kind} of '
+                "{year} (expected one group per year, or the same values in both)", twin=_said(twin),
+                column=layout.label(g.same_as, g.same_as.value), kind=KIND_WORDS[g.kind], year=g.year)))
     return rows
+
+
+#: The kinds of value a year group gives, in a cause.
+KIND_WORDS = {"actual": because("tab_kind_actual", "actual"), "target": because("tab_kind_target", "target")}
+
+
+def _said(row: dict) -> Reason | str:
+    """A group's value and rank as :func:`_text` writes them, in the command's language."""
+    value = _text({**row, "rank": None})
+    if row.get("rank") is None:
+        return value
+    return because("tab_value_and_rank", "{value}, rank {rank}", value=value, rank=row["rank"])
 
 
 def _text(row: dict) -> str:

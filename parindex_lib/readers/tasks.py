@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parindex_lib.errors import Problem
+from parindex_lib.errors import Problem, because
 from parindex_lib.model.components import TOTAL, find_components
 from parindex_lib.readers.layout import NUMBER_HEADERS, Block, Ledger, cell, extra_cells
 from parindex_lib.readers.plan import ROMAN
@@ -35,14 +35,16 @@ def read_tasks(block: Block, context: dict, ledger: Ledger) -> tuple[list[dict],
                 row_problems.append(extra)
             components = [c for c in find_components(task) if c != TOTAL]
             if not task:
-                row_problems.append(t.problem(number, header[task_col], "", "is empty (expected a task)"))
+                row_problems.append(t.problem(number, header[task_col], "",
+                                              because("tab_empty_task", "is empty (expected a task)")))
             elif not components:
-                row_problems.append(t.problem(number, header[task_col], task[:80],
-                                              "names no component (expected a task that mentions one, "
-                                              "e.g. \"… Chỉ số thành phần cải cách thể chế\")"))
+                row_problems.append(t.problem(number, header[task_col], task[:80], because(
+                    "tab_task_without_component", 'names no component (expected a task that mentions one, e.g. '
+                    '"… Chỉ số thành phần cải cách thể chế")')))
             lead = cell(cells, lead_col)
             if not lead:
-                row_problems.append(t.problem(number, header[lead_col], "", "is empty (expected the lead office)"))
+                row_problems.append(t.problem(number, header[lead_col], "",
+                                              because("tab_empty_lead", "is empty (expected the lead office)")))
             if row_problems:
                 problems += row_problems
                 ledger.errors.add((t.sheet, number))
