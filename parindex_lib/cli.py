@@ -17,12 +17,12 @@ from pathlib import Path
 
 from parindex_lib.cli_args import _parser
 from parindex_lib.config import ROOT_ENV, Project, find_project
-from parindex_lib.errors import ParindexError, Reason, os_reason
+from parindex_lib.errors import ParindexError, Reason, because, os_reason
 from parindex_lib.model.criteria import load_criteria
 from parindex_lib.model.index import PARIndex, resolve_unit
 from parindex_lib.model.schemes import check_schemes, scheme_folders
 from parindex_lib.present.criteria_tree import describe_tree, tree_summary
-from parindex_lib.present.i18n import say, say_error, t
+from parindex_lib.present.i18n import LANGS, say, say_error, t
 from parindex_lib.present.summary import summary_lines, warning_lines
 from parindex_lib.project import init_project
 from parindex_lib.readers import analyst
@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "init":
-            return _init(args)
+            with stoppable(args.lang):  # its refusals are said in its language
+                return _init(args)
         project = find_project()
         # Ctrl-C, kill or a closed terminal stop the command cleanly (staging removed, workers stopped).
         with stoppable(getattr(args, "lang", None) or "vi"), _project_env(project), scheme_folders(args.schemes):
@@ -131,15 +132,17 @@ def _init(args: argparse.Namespace) -> int:
 
 def _standardise(args: argparse.Namespace, project: Project | None) -> int:
     if (args.unit is None) != (args.level is None):
-        raise ParindexError("--unit and --level go together (the unit of a plan table and its level)")
+        raise ParindexError(reason=because("cmd_unit_with_level", "--unit and --level go together (the unit of a "
+                                           "plan table and its level)"))
     raw_default = None if args.raw else _need(project, args).raw
     out_arg = args.out or _need(project, args).processed
     folders = [p.resolve() for p in (args.raw or [raw_default]) if p.is_dir()]
     out = out_arg.resolve()
     inside = next((f for f in folders if out == f or out.is_relative_to(f)), None)
     if inside is not None:
-        raise ParindexError(f"--out {out_arg}: is inside the input folder {inside}, which is never written "
-                            "(expected a folder outside it, e.g. data/processed)")
+        raise ParindexError(reason=because("cmd_out_inside_input", "--out {out}: is inside the input folder "
+                                           "{folder}, which is never written (expected a folder outside it, e.g. "
+                                           "data/processed)", out=out_arg, folder=inside))
     # An input in the output folder (a link into it) would be read as its own output: refused before reading.
     check_not_reading(expand_inputs(args.raw) if args.raw else raw_files(raw_default), {"the output folder": out})
     options = {"unit": args.unit, "level": args.level, "scheme": args.scheme,
@@ -163,20 +166,21 @@ def _criteria(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fresh_scores(scores_path: Path, project: Project | None, keep: bool = False) -> Path:
-    """The scores to use: re-standardised first when the raw folder they came from has changed, keeping what the
-    standardise before kept at the user's asking (or, with ``keep``, every inconsistency)."""
+def _fresh_scores(scores_path: Path, project: Project | None, lang: str, keep: bool = False) -> Path:
+    """The scores to use: re-standardised first when the raw folder they came from has changed (said in
+    ``lang``), keeping what the standardise before kept at the user's asking (or, with ``keep``, every
+    inconsistency)."""
     folder = scores_path.parent
     if project is not None and scores_path == project.scores_csv and not scores_path.exists() \
             and project.raw.is_dir():
-        reasons = ["it does not exist yet"]
+        reasons = [because("cmd_stale_not_yet", "it does not exist yet")]
         raw = project.raw
     else:
         reasons = stale_reasons(folder)
         raw = raw_dir_of(folder)
     if reasons and raw is not None:
-        print(f"parindex: {scores_path} is out of date ({'; '.join(reasons)}): standardising {raw} again",
-              file=sys.stderr)
+        print(t("cli_out_of_date", lang, file=scores_path, reasons="; ".join(say(r, lang) for r in reasons),
+                folder=raw), file=sys.stderr)
         write_processed(standardise(None, raw, keep_inconsistent=keep or kept_files(folder)), folder, raw_dir=raw)
     return scores_path
 
@@ -187,14 +191,16 @@ def _lift(args: argparse.Namespace, project: Project | None) -> int:
     from parindex_lib.present.report import lift_text
 
     scores_path = args.scores or _need(project, args).scores_csv
-    scores = load_scores(_fresh_scores(scores_path, project, args.keep_inconsistent))
+    scores = load_scores(_fresh_scores(scores_path, project, args.lang, args.keep_inconsistent))
     tasks = load_tasks(scores_path.parent / "tasks.csv")
     unit, level = resolve_unit(scores, args.unit, args.level)
     own = scores[(scores["unit"] == unit) & (scores["level"] == level) & (scores["kind"] == "actual")]
     if not ((own["year"] == args.year) & (own["period"] == args.period)).any():
         have = ", ".join(f"{y} {p}" for y, p in sorted(set(zip(own["year"], own["period"], strict=True))))
-        raise ParindexError(f'--year {args.year} --period {args.period}: "{unit}" has no actual results '
-                            f"there (available: {have})")
+        raise ParindexError(reason=because(
+            "cmd_no_actual_results", '--year {year} --period {period}: "{unit}" has no actual results there '
+            "(available: {have})", year=args.year, period=args.period, unit=unit, have=have,
+            available=sorted(set(zip(own["year"], own["period"], strict=True)))))
     index = PARIndex.from_scores(scores, unit, args.year, args.period, scheme=args.scheme, level=level,
                                  target=args.target, bound=args.bound, tasks=tasks)
     if args.criteria:
@@ -248,19 +254,22 @@ def _lift_criteria(args: argparse.Namespace, index, scores_path: Path) -> int:
 
     if args.cost_model or args.actions:
         given = "--cost-model" if args.cost_model else "--actions"
-        raise ParindexError(f"{given} does not apply with --criteria (criteria move by the steps of their rules; "
-                            "give --costs FILE of efforts per criterion or lead office instead)")
+        raise ParindexError(reason=because(
+            "cmd_not_with_criteria", "{option} does not apply with --criteria (criteria move by the steps of their "
+            "rules; give --costs FILE of efforts per criterion or lead office instead)", option=given))
     if args.ceilings == "peers":
-        raise ParindexError("--ceilings peers does not apply with --criteria (expected a file of criterion, "
-                            "ceiling)")
+        raise ParindexError(reason=because("cmd_peers_not_with_criteria", "--ceilings peers does not apply with "
+                                           "--criteria (expected a file of criterion, ceiling)"))
     path = criteria_beside(scores_path)
     table = criteria_table(path)
     uc = UnitCriteria.from_table(table, index.unit, index.year, index.period, index.level)
     if uc is None:
         scored = sorted(set(table["unit"])) if not table.empty else []
-        raise ParindexError(f'--criteria: "{index.unit}" {index.label} is not scored by criteria in {path} (units '
-                            f"scored by criteria: {', '.join(scored) or 'none'}; a self-assessment of criteria in "
-                            "data/raw is read by parindex standardise)")
+        raise ParindexError(reason=because(
+            "cmd_not_scored_by_criteria", '--criteria: "{unit}" {label} is not scored by criteria in {file} (units '
+            "scored by criteria: {units}; a self-assessment of criteria in data/raw is read by parindex "
+            "standardise)", unit=index.unit, label=index.label, point=(index.year, index.period), file=path,
+            units=", ".join(scored) or because("cmd_no_units", "none")))
     costs = StepCosts(*analyst.read_criterion_efforts(args.costs, uc.tree)) if args.costs else None
     ceilings = analyst.read_criterion_ceilings(args.ceilings, uc.tree) if args.ceilings else None
     result = criteria_lift(uc, index, costs=costs, ceilings=ceilings)
@@ -279,9 +288,14 @@ def _run(args: argparse.Namespace, project: Project | None) -> int:
     overrides = {}
     for item in args.set:
         if "=" not in item:
-            raise ParindexError(f'--set "{item}" is not NAME=VALUE')
+            raise ParindexError(reason=because("cmd_set_not_name_value", '--set "{item}" is not NAME=VALUE',
+                                               item=item))
         name, value = item.split("=", 1)
         overrides[name.strip()] = value
+    if overrides.get("lang", LANGS[0]) not in LANGS:  # said here: the batch would not know it came from --set
+        raise ParindexError(reason=because(
+            "cmd_set_lang", '--set lang={language}: "{language}" is not a language of the reports (expected one of '
+            "{languages}; given on the command line)", language=overrides["lang"], languages=", ".join(LANGS)))
     for name in ("year", "period", "lang"):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
@@ -312,7 +326,8 @@ def _explore(args: argparse.Namespace, project: Project | None) -> int:
     from parindex_lib.present.serve import check_port, serve
 
     check_port(args.ip, args.port)  # before standardising: a taken port is said at once
-    scores = _fresh_scores(args.scores or _need(project, args).scores_csv, project, args.keep_inconsistent)
+    scores = _fresh_scores(args.scores or _need(project, args).scores_csv, project, args.lang,
+                           args.keep_inconsistent)
     ensure_kernelspec()
     serve(scores, args.lang, args.port, args.ip, open_browser=not args.no_browser)
     return 0

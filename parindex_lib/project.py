@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parindex_lib.config import PACKAGE_DIR, STARTER_DIR, Project
-from parindex_lib.errors import ParindexError
+from parindex_lib.errors import ParindexError, because, os_reason
 
 #: Folders every project has, even when the starter gives them no file (outputs are written there).
 EMPTY_FOLDERS = ("data/processed", "data/schemes", "reports")
@@ -71,12 +71,15 @@ def init_project(folder: str | Path, *, force: bool = False) -> Created:
     """
     root = Path(folder).expanduser().resolve()
     if root.exists() and not root.is_dir():
-        raise ParindexError(f"{folder}: is a file (expected a folder for the new project)")
+        raise ParindexError(reason=because("cmd_project_is_a_file", "{folder}: is a file (expected a folder for the "
+                                           "new project)", folder=folder))
     if root.is_relative_to(PACKAGE_DIR):
-        raise ParindexError(f"{folder}: is inside the installed parindex package (choose a folder of your own)")
+        raise ParindexError(reason=because("cmd_project_in_package", "{folder}: is inside the installed parindex "
+                                           "package (choose a folder of your own)", folder=folder))
     if root.is_dir() and any(root.iterdir()) and not force:
-        raise ParindexError(f"{folder}: is not empty; its files are left alone (choose a new or empty folder, or "
-                            "add --force to add the project's files beside them — none is overwritten)")
+        raise ParindexError(reason=because(
+            "cmd_project_not_empty", "{folder}: is not empty; its files are left alone (choose a new or empty "
+            "folder, or add --force to add the project's files beside them — none is overwritten)", folder=folder))
     written, kept = [], []
     try:
         for rel in starter_files():
@@ -92,6 +95,7 @@ def init_project(folder: str | Path, *, force: bool = False) -> Created:
         for name in EMPTY_FOLDERS:
             (root / name).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ParindexError(f"{exc.filename or folder}: cannot be written ({exc.strerror or exc}; expected a "
-                            "writable folder)") from None
+        raise ParindexError(reason=because("cmd_project_not_writable", "{file}: cannot be written ({why}; expected a "
+                                           "writable folder)", file=exc.filename or folder, why=os_reason(exc))
+                            ) from None
     return Created(Project(root), tuple(written), tuple(kept))

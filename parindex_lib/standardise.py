@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from parindex_lib.config import PROCESSED_DIR, RAW_DIR, SCORES_CSV, TASKS_CSV
-from parindex_lib.errors import InputError, ParindexError, Problem, Reason, os_reason, sheet_rows_text
+from parindex_lib.errors import InputError, ParindexError, Problem, Reason, because, os_reason, sheet_rows_text
 from parindex_lib.io import file_version, sha256, write_atomic_many
 from parindex_lib.model import criteria_assembly, criteria_scores, criteria_sheets, schema
 from parindex_lib.model.components import match_level
@@ -31,6 +31,8 @@ TASK_COLUMNS = ["unit", "component", "task", "lead_units", "supporting_units", "
 
 
 INPUTS_JSON = "inputs.json"
+#: A folder given (or the raw folder) that holds no file the readers take.
+NO_SCORE_TABLE = because("cmd_no_score_table", "holds no score table (expected .tsv, .csv, .txt, .xlsx or .docx files)")
 
 
 @dataclass(frozen=True)
@@ -88,14 +90,13 @@ def expand_inputs(paths: list[str | Path]) -> list[Path]:
         if p.is_dir():
             found = raw_files(p)
             if not found:
-                problems.append(Problem(str(p), None, None, "", "holds no score table (expected .tsv, .csv, "
-                                                                ".txt, .xlsx or .docx files)"))
+                problems.append(Problem(str(p), None, None, "", NO_SCORE_TABLE))
             files += found
         elif p.exists():
             files.append(p)
         else:
-            problems.append(Problem(str(p), None, None, "", "does not exist (expected a score table file or a "
-                                                            "folder of them)"))
+            problems.append(Problem(str(p), None, None, "", because("cmd_no_such_input", "does not exist (expected "
+                                                                    "a score table file or a folder of them)")))
     if problems:
         raise InputError(problems)
     return files
@@ -135,11 +136,10 @@ def standardise(paths: list[str | Path] | None = None, raw_dir: str | Path = RAW
     """
     files = expand_inputs(paths) if paths else raw_files(raw_dir)
     if not files:
-        raise InputError(Problem(str(raw_dir), None, None, None, "holds no score table (expected .tsv, .csv, "
-                                                                    ".txt, .xlsx or .docx files)"))
+        raise InputError(Problem(str(raw_dir), None, None, None, NO_SCORE_TABLE))
     if level is not None and match_level(level) is None:
-        raise InputError(Problem("--level", None, None, level,
-                                 f"is not a level (expected one of {', '.join(schema.LEVELS)})"))
+        raise InputError(Problem("--level", None, None, level, because(
+            "cmd_not_a_level", "is not a level (expected one of {levels})", levels=", ".join(schema.LEVELS))))
     keep = True if keep_inconsistent is True else frozenset(str(Path(p).resolve()) for p in keep_inconsistent or ())
     inputs = _read_all(files, unit, match_level(level), scheme, keep)
     applied = apply_methodology(to_frame(inputs.frames, reading=True), True if keep is True else
@@ -255,7 +255,8 @@ def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise ParindexError(f"{out_dir}: is a file (expected a folder for the standardised tables)")
+        raise ParindexError(reason=because("cmd_tables_folder_is_a_file", "{folder}: is a file (expected a folder "
+                                           "for the standardised tables)", folder=out_dir))
     record = {"raw_dir": str(Path(raw_dir).resolve()) if raw_dir else None, "files": _fingerprint(result.files),
               "keep_inconsistent": list(result.kept)}
     try:
@@ -273,8 +274,9 @@ def write_processed(result: Standardised, out_dir: str | Path = PROCESSED_DIR,
                             reason=Reason("cannot_write_tables", {"folder": out_dir, "why": why})) from None
 
 
-def stale_reasons(processed_dir: str | Path = PROCESSED_DIR) -> list[str]:
-    """Why ``processed_dir`` no longer matches the raw folder it was made from (empty when it does).
+def stale_reasons(processed_dir: str | Path = PROCESSED_DIR) -> list[Reason]:
+    """Why ``processed_dir`` no longer matches the raw folder it was made from (empty when it does), each a
+    :class:`~parindex_lib.errors.Reason` (said in the command's language; ``str()`` is its English).
 
     Only a table standardised from a raw folder (``parindex standardise`` with no file arguments, or
     ``parindex run``) can be checked; files added, changed or deleted since are named.
@@ -286,19 +288,20 @@ def stale_reasons(processed_dir: str | Path = PROCESSED_DIR) -> list[str]:
         record = json.loads(path.read_text(encoding="utf-8"))
         raw_dir, before = record.get("raw_dir"), record.get("files", {})
     except (ValueError, AttributeError, OSError):
-        return [f"{path} is unreadable"]
+        return [because("cmd_stale_unreadable", "{file} is unreadable", file=path)]
     if not raw_dir or not Path(raw_dir).is_dir():
         return []
     now = {str(p.resolve()): p for p in raw_files(raw_dir)}
-    reasons = [f"{display(Path(p))} was removed" for p in before if p not in now]
+    reasons = [because("cmd_stale_removed", "{file} was removed", file=display(Path(p))) for p in before
+               if p not in now]
     for key, p in now.items():
         if key not in before:
-            reasons.append(f"{display(p)} is new")
+            reasons.append(because("cmd_stale_new", "{file} is new", file=display(p)))
             continue
         st = p.stat()
         old = before[key]
         if (st.st_size, st.st_mtime_ns) != (old.get("size"), old.get("mtime_ns")) and sha256(p) != old.get("sha256"):
-            reasons.append(f"{display(p)} changed")
+            reasons.append(because("cmd_stale_changed", "{file} changed", file=display(p)))
     return reasons
 
 
@@ -364,25 +367,30 @@ def load_scores(path: str | Path | None = None) -> pd.DataFrame:
 def _read_scores(path: Path) -> pd.DataFrame:
     name = display(path)
     if not path.exists():
-        raise InputError(Problem(name, None, None, "", "does not exist (run `parindex standardise` first)"))
+        raise InputError(Problem(name, None, None, "", because("cmd_no_scores", "does not exist (run `parindex "
+                                                               "standardise` first)")))
     if path.is_dir():
-        raise InputError(Problem(name, None, None, "", "is a folder (expected the standardised scores.csv)"))
+        raise InputError(Problem(name, None, None, "", because("cmd_scores_is_a_folder", "is a folder (expected "
+                                                               "the standardised scores.csv)")))
     text_columns = {c: object for c in ("unit", "level", "period", "component", "kind", "bound", "lead_units",
                                         "source", "note")}
     try:
         frame = pd.read_csv(path, dtype=text_columns, keep_default_na=True)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(Problem(name, None, None, "", f"is not a standardised scores table ({exc}; re-run "
-                                                       "`parindex standardise`)")) from None
+        raise InputError(Problem(name, None, None, "", because(
+            "cmd_not_scores", "is not a standardised scores table ({error}; re-run `parindex standardise`)",
+            error=str(exc)))) from None
     missing = [c for c in schema.COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(Problem(name, 1, None, ", ".join(missing), "columns are missing (expected the "
-                                 "tidy scores contract; re-run `parindex standardise`)"))
+        raise InputError(Problem(name, 1, None, ", ".join(missing), because(
+            "cmd_scores_columns_missing", "columns are missing (expected the tidy scores contract; re-run `parindex "
+            "standardise`)")))
     try:
         frame = schema.coerce_dtypes(frame)
     except (ValueError, TypeError) as exc:
-        raise InputError(Problem(name, None, None, "", f"holds a value of the wrong type ({exc}; re-run "
-                                                       "`parindex standardise`)")) from None
+        raise InputError(Problem(name, None, None, "", because(
+            "cmd_scores_wrong_type", "holds a value of the wrong type ({error}; re-run `parindex standardise`)",
+            error=str(exc)))) from None
     return schema.validate(frame, name)
 
 

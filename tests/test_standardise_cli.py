@@ -96,7 +96,7 @@ def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path
     (raw / "illustrative_tam_duong_2024_quarterly.csv").unlink()
     os.utime(extra)
     reasons = stale_reasons(processed)
-    assert any("xa_moi.csv is new" in r for r in reasons) and any("was removed" in r for r in reasons)
+    assert any("xa_moi.csv is new" in str(r) for r in reasons) and any("was removed" in str(r) for r in reasons)
     code = main(["lift", "--unit", UNIT, "--year", "2023", "--scores", str(processed / "scores.csv")])
     assert code == 0
     assert "out of date" in capsys.readouterr().err
