@@ -82,10 +82,11 @@ def test_lift_criteria_unreachable_and_bad_input(processed, tmp_path, capsys):
     assert main(["lift", "--criteria", "--unit", COMMUNE, "--year", "2024", "--scores", scores, "--ceilings",
                  str(ceilings), "--lang", "en"]) == 2
     assert 'tran.csv, row 2, column "Mã tiêu chí": "9.9" is not a criterion of' in capsys.readouterr().err
-    assert main(["lift", "--criteria", "--unit", "Tam Đường", "--year", "2023", "--scores", scores]) == 2
+    assert main(["lift", "--criteria", "--unit", "Tam Đường", "--year", "2023", "--scores", scores,
+                 "--lang", "en"]) == 2
     assert '"Tam Đường" 2023 is not scored by criteria' in capsys.readouterr().err
     assert main(["lift", "--criteria", "--cost-model", "linear", "--unit", COMMUNE, "--year", "2024", "--scores",
-                 scores]) == 2
+                 scores, "--lang", "en"]) == 2
     assert "--cost-model does not apply with --criteria" in capsys.readouterr().err
 
 

@@ -48,20 +48,20 @@ def test_unit_and_level_name_a_plan_table(tmp_path, capsys):
     plan = tmp_path / "ke_hoach.tsv"
     shutil.copy(PLAN_TSV, plan)
     out = tmp_path / "out"
-    assert main(["standardise", str(plan), "--out", str(out)]) == 2
+    assert main(["standardise", str(plan), "--out", str(out), "--lang", "en"]) == 2
     assert "does not name its unit" in capsys.readouterr().err
     assert main(["standardise", str(plan), "--unit", "Tam Đường", "--level", "huyện", "--out", str(out)]) == 0
     scores = load_scores(out / "scores.csv")
     assert set(scores["unit"]) == {UNIT} and set(scores["level"]) == {"district"}
     assert main(["standardise", str(plan), "--unit", "Tam Đường", "--out", str(out)]) == 2
-    assert main(["standardise", str(plan), "--unit", "X", "--level", "galaxy", "--out", str(out)]) == 2
+    assert main(["standardise", str(plan), "--unit", "X", "--level", "galaxy", "--out", str(out), "--lang", "en"]) == 2
     assert "is not a level" in capsys.readouterr().err
 
 
 def test_missing_path_and_empty_folder(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["standardise", str(tmp_path / "nope.csv"), str(tmp_path / "empty"),
-                 "--out", str(tmp_path / "o")]) == 2
+                 "--out", str(tmp_path / "o"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "nope.csv" in err and "does not exist" in err and "holds no score table" in err
     assert "Traceback" not in err
@@ -97,7 +97,7 @@ def test_lift_restandardises_when_raw_changed_and_forgets_deleted_files(tmp_path
     os.utime(extra)
     reasons = stale_reasons(processed)
     assert any("xa_moi.csv is new" in str(r) for r in reasons) and any("was removed" in str(r) for r in reasons)
-    code = main(["lift", "--unit", UNIT, "--year", "2023", "--scores", str(processed / "scores.csv")])
+    code = main(["lift", "--unit", UNIT, "--year", "2023", "--scores", str(processed / "scores.csv"), "--lang", "en"])
     assert code == 0
     assert "out of date" in capsys.readouterr().err
     scores = load_scores(processed / "scores.csv")
