@@ -370,8 +370,8 @@ def test_lift_hostile(tmp_path, capsys, processed, lift_files, name, args, code,
     for key in list(base):
         if key in extra:
             base.pop(key)
-    argv = ["lift", *[x for kv in base.items() for x in kv], *extra, "--format", "json"] \
-        if "--format" not in extra else ["lift", *[x for kv in base.items() for x in kv], *extra]
+    argv = ["lift", *[x for kv in base.items() for x in kv], "--lang", "en", *extra, "--format", "json"] \
+        if "--format" not in extra else ["lift", *[x for kv in base.items() for x in kv], "--lang", "en", *extra]
     before = snapshot(RAW_DIR) | snapshot(processed) | {p: Path(p).read_bytes() for p in lift_files.values()}
     got, out, err = run_cli([*argv, "--lang", "en"], capsys)  # the causes as English texts (vi: test_language*)
     assert got == code, (got, err)
@@ -418,7 +418,7 @@ RUN = [
     ("set target -5", ["--set", "target=-5"], "not a percentage in (0, 100]"),
     ("set target 0", ["--set", "target=0"], "not a percentage in (0, 100]"),
     ("set unknown", ["--set", "colour=red"], "unknown parameter"),
-    ("set without =", ["--set", "target"], "is not NAME=VALUE"),
+    ("set without =", ["--set", "target", "--lang", "en"], "is not NAME=VALUE"),
     ("set bound", ["--set", "bound=lt"], "is not ge or gt"),
     ("set analyst_cells", ["--set", "analyst_cells=perhaps"], "is not true or false"),
     ("year 9999", ["--year", "9999"], "outside the data's years"),
