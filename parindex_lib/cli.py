@@ -15,7 +15,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from parindex_lib.cli_args import _parser
+from parindex_lib.cli_args import _parser, command_language
 from parindex_lib.config import ROOT_ENV, Project, find_project
 from parindex_lib.errors import ParindexError, Reason, because, os_reason
 from parindex_lib.model.criteria import load_criteria
@@ -42,7 +42,8 @@ from parindex_lib.stopping import NOTHING_WRITTEN, exit_code, language, left_beh
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``parindex`` console script."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(command_language(argv)).parse_args(argv)
     try:
         if args.command == "init":
             with stoppable(args.lang):  # its refusals are said in its language

@@ -1,25 +1,71 @@
 """The ``parindex`` command's arguments: the parser, its sub-commands and the argparse types that check values
-(a percentage, a number of workers, a cell's time limit), each refusal said in one line."""
+(a percentage, a number of workers, a cell's time limit), each refusal said in one line, in the command's language
+(``--lang``, read before the arguments are: a usage error comes first)."""
 
 from __future__ import annotations
 
 import argparse
 import math
 import re
+from functools import partial
 from pathlib import Path
 
 from parindex_lib import __version__
 from parindex_lib.batch.kernels import MAX_CELL_TIMEOUT
+from parindex_lib.errors import Reason, because
+from parindex_lib.present.i18n import LANGS, say, t
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that says a usage error in one line (and exits 2), like every other error here."""
+    """argparse that says a usage error in one line (and exits 2), like every other error here, in ``lang``."""
+
+    lang = "vi"
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        lang = self.lang
+        said = say(usage_reason(message), lang)
+        self.exit(2, f"{self.prog}: {t('cli_error', lang)}: {said} {t('cli_see_help', lang, prog=self.prog)}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def command_language(argv: list[str]) -> str:
+    """The language a command speaks before its arguments are read: the last ``--lang`` of ``argv`` that is a
+    language (``vi`` when none is)."""
+    lang = "vi"
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2] \
+            if arg.startswith("--lang=") else None
+        lang = value if value in LANGS else lang
+    return lang
+
+
+def usage_reason(message: str) -> Reason | str:
+    """An argparse refusal (its own words are English) as a cause said in the command's language; a form not
+    known here stays as argparse wrote it."""
+    command = because("cmd_usage_command", "command")  # the sub-command's place (argparse's dest)
+    forms = [
+        (r"argument (\S+): (.*)", lambda m: because("cmd_usage_argument", "argument {option}: {why}",
+                                                   option=command if m[1] == "command" else m[1],
+                                                   why=usage_reason(m[2]))),
+        (r"invalid choice: (.*) \(choose from (.*)\)",
+         lambda m: because("cmd_usage_choice", "invalid choice: {value} (choose from {choices})", value=m[1],
+                           choices=m[2])),
+        (r"invalid int value: (.*)", lambda m: because("cmd_usage_int", "invalid int value: {value}", value=m[1])),
+        (r"expected one argument", lambda m: because("cmd_usage_one_value", "expected one argument")),
+        (r"unrecognized arguments: (.*)",
+         lambda m: because("cmd_usage_unknown", "unrecognized arguments: {arguments}", arguments=m[1])),
+        (r"the following arguments are required: (.*)",
+         lambda m: because("cmd_usage_required", "the following arguments are required: {arguments}",
+                           arguments=command if m[1] == "command" else m[1])),
+    ]
+    for pattern, reason in forms:
+        match = re.fullmatch(pattern, message, re.S)
+        if match:
+            return reason(match)
+    return message
+
+
+def _parser(lang: str = "vi") -> argparse.ArgumentParser:
+    """The command's arguments; a refusal of one is said in ``lang``."""
     parser = _Parser(prog="parindex", description="PAR INDEX analysis workbench. Commands run in a project folder "
                      "(made by `parindex init`): the current folder or the nearest above it holding data/raw.")
     parser.add_argument("--version", action="version", version=f"parindex {__version__}")
@@ -55,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     lift.add_argument("--level", help="its level, when the name is found at several (province, commune…)")
     lift.add_argument("--year", type=int, required=True, help="year of the results to start from")
     lift.add_argument("--period", default="FY", help="FY (default) or Q1..Q4")
-    lift.add_argument("--target", type=_percent, default=None,
+    lift.add_argument("--target", type=partial(_percent, lang=lang), default=None,
                       help="total to reach, in %% (0, 100] (default: the plan's total target, else 80)")
     lift.add_argument("--scheme", default=None,
                       help="weighting scheme (default: the points in the data, else the unit's level and year)")
@@ -92,17 +138,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--processed", type=Path, help="standardised tables (default: the project's data/processed)")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="any other notebook parameter, e.g. --set target=82")
-    run.add_argument("--workers", type=_workers, default=None, help="parallel workers (default: the machine's cores)")
+    run.add_argument("--workers", type=partial(_workers, lang=lang), default=None,
+                     help="parallel workers (default: the machine's cores)")
     run.add_argument("--executor", default="local", choices=["local", "dask"],
                      help="local worker processes (default), or a Dask cluster (--scheduler, else a LocalCluster)")
     run.add_argument("--scheduler", metavar="ADDRESS",
                      help="a Dask scheduler, e.g. tcp://HOST:8786 or tls://HOST:8786 (with --executor dask)")
-    run.add_argument("--cell-timeout", type=_seconds, default=600, metavar="SECONDS",
+    run.add_argument("--cell-timeout", type=partial(_seconds, lang=lang), default=600, metavar="SECONDS",
                      help="seconds a notebook cell may run before its page fails and its kernel is replaced")
     run.add_argument("--force", action="store_true",
                      help="write into a reports folder parindex did not create (its files are kept)")
     _keep_flag(run)
     _explore_parser(sub, common)
+    for each in (parser, *sub.choices.values()):
+        each.lang = lang
     return parser
 
 
@@ -140,32 +189,39 @@ def _criteria_parser(sub, common: argparse.ArgumentParser) -> None:
     crit.add_argument("--format", default="text", choices=["text", "json"])
 
 
-def _percent(text: str) -> float:
+def _refused(reason: Reason, lang: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(say(reason, lang))
+
+
+def _percent(text: str, lang: str = "vi") -> float:
     """An argparse type: a finite percentage in (0, 100] ("80", "80,5")."""
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a number (expected e.g. 80)') from None
+        raise _refused(because("cmd_not_a_number", '"{text}" is not a number (expected e.g. 80)', text=text),
+                       lang) from None
     if not math.isfinite(value) or not 0 < value <= 100:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a percentage in (0, 100] (expected e.g. 80)')
+        raise _refused(because("cmd_not_a_percentage", '"{text}" is not a percentage in (0, 100] (expected e.g. 80)',
+                               text=text), lang)
     return value
 
 
-def _workers(text: str) -> int:
+def _workers(text: str, lang: str = "vi") -> int:
     """An argparse type: a whole number of workers, 1 or more."""
     if not re.fullmatch(r"\s*\+?\d+\s*", text) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a number of workers (expected a whole number, 1 or '
-                                         "more, e.g. 2)")
+        raise _refused(because("cmd_not_workers", '"{text}" is not a number of workers (expected a whole number, 1 '
+                               "or more, e.g. 2)", text=text), lang)
     return int(text)
 
 
-def _seconds(text: str) -> float:
+def _seconds(text: str, lang: str = "vi") -> float:
     """An argparse type: a cell's time limit in seconds, above 0 and at most a week ("600", "1,5")."""
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a number of seconds (expected e.g. 600)') from None
+        raise _refused(because("cmd_not_seconds", '"{text}" is not a number of seconds (expected e.g. 600)',
+                               text=text), lang) from None
     if not math.isfinite(value) or not 0 < value <= MAX_CELL_TIMEOUT:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a time limit in seconds above 0 and at most '
-                                         f"{MAX_CELL_TIMEOUT} (a week) (expected e.g. 600)")
+        raise _refused(because("cmd_not_a_time_limit", '"{text}" is not a time limit in seconds above 0 and at most '
+                               "{limit} (a week) (expected e.g. 600)", text=text, limit=MAX_CELL_TIMEOUT), lang)
     return value
