@@ -6,6 +6,7 @@ the standardised tables are out of date. On a Vietnamese command (the default) n
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -191,3 +192,28 @@ def test_out_of_date_tables_are_said_in_vietnamese(tmp_path, capsys, english):  
     assert said == [f"parindex: {processed / 'scores.csv'} đã cũ ({raw / 'xa_moi.csv'} là tệp mới): đang chuẩn hoá "
                     f"lại {raw}"]
     assert english_in(said[0], english) == set()
+
+
+USAGE = [
+    (["lift", "--unit", UNIT, "--year", "hai"], "parindex lift: lỗi: tham số --year: 'hai' không phải là số nguyên "
+                                                "(xem parindex lift --help)"),
+    (["lift", "--unit", UNIT, "--year", "2024", "--target", "120"],
+     'parindex lift: lỗi: tham số --target: "120" không phải là tỷ lệ phần trăm trong khoảng (0, 100] (cần ví dụ 80) '
+     "(xem parindex lift --help)"),
+    (["run", "--workers", "0"], None),
+    (["run", "--cell-timeout", "mười phút"], None),
+    (["run", "--lang", "fr"], None),
+    (["lift", "--year", "2024"], "parindex lift: lỗi: thiếu tham số bắt buộc: --unit (xem parindex lift --help)"),
+    (["standardise", "--frobnicate"], "parindex: lỗi: không nhận ra tham số: --frobnicate (xem parindex --help)"),
+    ([], "parindex: lỗi: thiếu tham số bắt buộc: lệnh (xem parindex --help)"),
+]
+
+
+@pytest.mark.parametrize("argv, line", USAGE, ids=[" ".join(a[:3]) for a, _ in USAGE])
+def test_usage_errors_in_vietnamese(capsys, english, argv, line):  # noqa: F811
+    code, lines = _cli(argv, capsys)
+    assert code == 2 and len(lines) == 1 and (line is None or lines[0] == line), lines
+    said = re.sub(r"parindex( \w+)?|--[\w-]+", " ", lines[0])  # the command and its options as typed
+    assert english_in(said, english) == set(), lines
+    code, lines = _cli([*argv, "--lang", "en"], capsys)
+    assert " error: " in lines[0] and "(see parindex" in lines[0]
