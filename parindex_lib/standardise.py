@@ -60,20 +60,16 @@ class Standardised:
         for ledger in self.ledgers:
             line = f"{ledger.file}: {ledger.read} row(s) read"
             if ledger.blank:
-                line += f"; blank rows skipped: {_rows_text(ledger.blank)}"
+                line += f"; blank rows skipped: {sheet_rows_text(ledger.blank)}"
             if ledger.skipped:
                 reasons: dict[str, list] = {}
                 for sheet, row, why in ledger.skipped:
                     reasons.setdefault(why, []).append((sheet, row))
-                line += "; " + "; ".join(f"{why}: {_rows_text(rows)}" for why, rows in reasons.items())
+                line += "; " + "; ".join(f"{why}: {sheet_rows_text(rows)}" for why, rows in reasons.items())
             lines.append(line)
             lines += [f"  note: {n}" for n in ledger.notes]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
-
-
-def _rows_text(rows: list[tuple[str | None, int]]) -> str:
-    return sheet_rows_text(rows)
 
 
 def expand_inputs(paths: list[str | Path]) -> list[Path]:
