@@ -370,8 +370,8 @@ def test_lift_hostile(tmp_path, capsys, processed, lift_files, name, args, code,
     for key in list(base):
         if key in extra:
             base.pop(key)
-    argv = ["lift", *[x for kv in base.items() for x in kv], "--lang", "en", *extra, "--format", "json"] \
-        if "--format" not in extra else ["lift", *[x for kv in base.items() for x in kv], "--lang", "en", *extra]
+    argv = ["lift", *[x for kv in base.items() for x in kv], *extra, "--format", "json"] \
+        if "--format" not in extra else ["lift", *[x for kv in base.items() for x in kv], *extra]
     before = snapshot(RAW_DIR) | snapshot(processed) | {p: Path(p).read_bytes() for p in lift_files.values()}
     got, out, err = run_cli([*argv, "--lang", "en"], capsys)  # the causes as English texts (vi: test_language*)
     assert got == code, (got, err)
