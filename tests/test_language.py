@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from error_sites import causes
+from error_sites import causes, english_only
 
 from conftest import PLAN_TSV, ROOT
 from parindex_lib.batch.execute import BatchSummary, Outcome, Task
@@ -172,3 +172,10 @@ def test_a_located_problem_is_said_in_the_command_language():
     assert say_error(error, "en") == str(error)
     assert say(because("empty_expected", "is empty (expected {what})", what=0.025), "vi") == "để trống (cần 0,025)"
     assert say(Reason("where_row", {"row": 2.5}, "row 2.5"), "vi") == "dòng 2,5"  # numbers with the decimal comma
+
+
+def test_no_error_is_given_in_english_only():
+    """Every error a user can meet carries its cause as data, said in the command's language (the static list of
+    tests/error_sites.py: a raise with a text and no reason, a located problem with an English phrase, a parser's
+    ValueError read as a message). The catalogue's own faults are a CatalogueError, said in English."""
+    assert english_only() == []

@@ -17,11 +17,16 @@ import numpy as np
 import yaml
 
 from parindex_lib.config import MESSAGES_DIR
-from parindex_lib.errors import ParindexError, Reason, Wording
+from parindex_lib.errors import ParindexError, Reason, Wording, because
 from parindex_lib.model.components import name_of
 from parindex_lib.vn import format_pct
 
 LANGS = ("vi", "en")
+
+
+class CatalogueError(ParindexError):
+    """The package's own message files cannot be read: said in English, since the catalogue is what says things
+    in another language (a fault of the package, not of a user's input)."""
 
 
 @cache
@@ -30,7 +35,7 @@ def catalogue() -> dict[str, dict[str, str]]:
 
     Raises
     ------
-    ParindexError
+    CatalogueError
         For a key defined in two files, or a file whose languages do not hold the same keys.
     """
     merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
@@ -40,21 +45,21 @@ def catalogue() -> dict[str, dict[str, str]]:
         keys = {lang: set(part.get(lang) or {}) for lang in LANGS}
         if keys["vi"] != keys["en"]:
             odd = sorted(keys["vi"] ^ keys["en"])
-            raise ParindexError(f"{path.name}: messages not given in both languages: {', '.join(odd)}")
+            raise CatalogueError(f"{path.name}: messages not given in both languages: {', '.join(odd)}")
         for key in keys["vi"]:
             if key in seen:
-                raise ParindexError(f'{path.name}: message "{key}" is already defined in {seen[key]}')
+                raise CatalogueError(f'{path.name}: message "{key}" is already defined in {seen[key]}')
             seen[key] = path.name
         for lang in LANGS:
             merged[lang].update(part.get(lang) or {})
     for path in sorted((MESSAGES_DIR / "errors").glob("*.yaml")):
         part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if set(part) - {"vi"}:
-            raise ParindexError(f"{path.name}: the Vietnamese of errors only (a section vi:), their English is in "
+            raise CatalogueError(f"{path.name}: the Vietnamese of errors only (a section vi:), their English is in "
                                 "the code")
         for key in part.get("vi") or {}:
             if key in seen:
-                raise ParindexError(f'{path.name}: message "{key}" is already defined in {seen[key]}')
+                raise CatalogueError(f'{path.name}: message "{key}" is already defined in {seen[key]}')
             seen[key] = f"errors/{path.name}"
         merged["vi"].update(part.get("vi") or {})
     return merged
@@ -63,7 +68,8 @@ def catalogue() -> dict[str, dict[str, str]]:
 def check_lang(lang: str) -> str:
     """Return ``lang`` if supported, else raise a clear error."""
     if lang not in LANGS:
-        raise ParindexError(f'language "{lang}" is not supported (expected one of {", ".join(LANGS)})')
+        raise ParindexError(reason=because("lang_not_supported", 'language "{lang}" is not supported (expected one '
+                                           "of {langs})", lang=lang, langs=", ".join(LANGS)))
     return lang
 
 
