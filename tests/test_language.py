@@ -15,8 +15,8 @@ from error_sites import causes, english_only
 from conftest import PLAN_TSV, ROOT
 from parindex_lib.batch.execute import BatchSummary, Outcome, Task
 from parindex_lib.cli import main
-from parindex_lib.errors import InputError, MethodError, Problem, Reason, because
-from parindex_lib.present.i18n import LANGS, catalogue, say, say_error
+from parindex_lib.errors import InputError, MethodError, ParindexError, Problem, Reason, because
+from parindex_lib.present.i18n import LANGS, catalogue, check_lang, say, say_error
 
 #: Words a Vietnamese reader must never meet, beyond those of the catalogue's English texts.
 COMMON_ENGLISH = set("""
@@ -172,6 +172,9 @@ def test_a_located_problem_is_said_in_the_command_language():
     assert say_error(error, "en") == str(error)
     assert say(because("empty_expected", "is empty (expected {what})", what=0.025), "vi") == "để trống (cần 0,025)"
     assert say(Reason("where_row", {"row": 2.5}, "row 2.5"), "vi") == "dòng 2,5"  # numbers with the decimal comma
+    with pytest.raises(ParindexError) as caught:  # a value may be named as say's own arguments are
+        check_lang("fr")
+    assert say_error(caught.value, "vi") == 'ngôn ngữ "fr" không được hỗ trợ (cần một trong: vi, en)'
 
 
 def test_no_error_is_given_in_english_only():

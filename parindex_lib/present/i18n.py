@@ -144,7 +144,7 @@ def say(reason: Reason | str, lang: str = "vi") -> str:
              "seconds": lambda v: f"{v:g}"}
     values = {k: words[k](v) if k in words else say(v, lang) if isinstance(v, Reason) else _word(v, lang)
               for k, v in reason.values.items()}
-    return t(f"reason_{reason.code}", lang, **values)
+    return catalogue()[lang][f"reason_{reason.code}"].format(**values)  # any value name, "lang" and "key" too
 
 
 def _word(value: object, lang: str) -> object:
