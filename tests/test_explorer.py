@@ -33,18 +33,8 @@ from parindex_lib.errors import MethodError, ParindexError
 from parindex_lib.model.index import PARIndex
 from parindex_lib.present.explore import explorer, html, workbench
 from parindex_lib.present.pages import PAGES
-from parindex_lib.present.scenarios import (
-    SavedScenario,
-    choices,
-    load_unit,
-    parse_entry,
-    read_scenarios,
-    readout,
-    save_scenario,
-    scenario_state,
-    slider_scale,
-    write_scenarios,
-)
+from parindex_lib.present.saved_scenarios import SavedScenario, read_scenarios, save_scenario, write_scenarios
+from parindex_lib.present.scenarios import choices, load_unit, parse_entry, readout, scenario_state, slider_scale
 from parindex_lib.readers import read_scores
 from parindex_lib.standardise import standardise, write_processed
 from parindex_lib.vn import format_pct

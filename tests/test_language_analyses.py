@@ -19,7 +19,8 @@ from parindex_lib.errors import ParindexError
 from parindex_lib.model.criteria import tree_from_spec
 from parindex_lib.model.index import PARIndex
 from parindex_lib.present.i18n import catalogue, say_error
-from parindex_lib.present.scenarios import SCENARIO_COLUMNS, read_scenarios, reason_text
+from parindex_lib.present.saved_scenarios import SCENARIO_COLUMNS, read_scenarios
+from parindex_lib.present.scenarios import reason_text
 from parindex_lib.present.unit_explorer import explorer
 from parindex_lib.standardise import write_processed
 

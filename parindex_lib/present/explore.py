@@ -25,7 +25,8 @@ from parindex_lib.model.index import resolve_unit
 from parindex_lib.model.schema import empty_scores
 from parindex_lib.present.explore_criteria import criteria_panel as criterion_steps
 from parindex_lib.present.i18n import LANGS, period_label, t
-from parindex_lib.present.scenarios import Choices, SavedScenario, choices, load_unit, reason_text
+from parindex_lib.present.saved_scenarios import SavedScenario
+from parindex_lib.present.scenarios import Choices, choices, load_unit, reason_text
 from parindex_lib.present.unit_explorer import CriteriaPanel, Explorer, Quiet, explorer, html
 from parindex_lib.standardise import load_scores, load_tasks
 

@@ -6,7 +6,7 @@ target, its bound and the cost model as controls; moving anything updates the to
 every component's status against its plan target, the bridge from today's total, the lead offices of what
 changed and the cheapest remaining way to the target. Scenarios are saved (unit, level, year, period, target,
 bound, cost model, time), compared side by side and exported to a CSV that reads back
-(:func:`parindex_lib.present.scenarios.read_scenarios`). The code-free explorer around it, with dropdowns
+(:func:`parindex_lib.present.saved_scenarios.read_scenarios`). The code-free explorer around it, with dropdowns
 for the unit, is :func:`parindex_lib.present.explore.workbench`.
 
 Every word comes from the message catalogue (``data/messages/explorer.yaml``), every piece of HTML from the
@@ -35,19 +35,16 @@ from parindex_lib.model.index import PARIndex
 from parindex_lib.present.i18n import component_name, point_label, status_label, t, target_text
 from parindex_lib.present.plots import plot_bridge
 from parindex_lib.present.render import Table, environment
+from parindex_lib.present.saved_scenarios import SavedScenario, comparison_rows, save_scenario, write_scenarios
 from parindex_lib.present.scenarios import (
     COST_MODELS,
-    SavedScenario,
-    comparison_rows,
     maximum_text,
     parse_entry,
     readout,
     reason_text,
-    save_scenario,
     scenario_state,
     slider_scale,
     total_readout,
-    write_scenarios,
 )
 from parindex_lib.vn import format_number, format_pct, format_pp
 
